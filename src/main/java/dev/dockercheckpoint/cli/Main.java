@@ -1,0 +1,44 @@
+package dev.dockercheckpoint.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Entry point of docker-checkpoint: the seed-compatible command line and its subcommands. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        for (String a : args) {
+            if (a.equals("-v") || a.equals("--verbose")) {
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+                System.setProperty("org.slf4j.simpleLogger.log.org.apache.hc", "info");
+                System.setProperty("org.slf4j.simpleLogger.log.com.github.dockerjava", "info");
+            }
+        }
+        CommandLine cli = commandLine(out, err);
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new RootCommand());
+        cli.setPosixClusteredShortOptionsAllowed(false);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(new ErrorReporter());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter e = ex.getCommandLine().getErr();
+            e.println("error: " + ex.getMessage());
+            e.println("hint: see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            return ExitCodes.USAGE;
+        });
+        return cli;
+    }
+}

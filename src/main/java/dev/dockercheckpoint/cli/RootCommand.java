@@ -1,0 +1,180 @@
+package dev.dockercheckpoint.cli;
+
+import dev.dockercheckpoint.core.CheckResult;
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointStore;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.engine.Engine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The seed's command: checkpoint a container, or with -restore restore one of its checkpoints. */
+@Command(name = "docker-checkpoint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Checkpoint a running Docker container with CRIU, or restore a checkpoint into a new container.",
+            "",
+            "  Checkpoint:  sudo docker-checkpoint -container myapp -name checkpoint1",
+            "  Restore:     sudo docker-checkpoint -restore -container myapp -name checkpoint1 -new-name myapp-restored",
+            "",
+            "Checkpoints are stored in <dir>/<container>/<name>/ (container.json, CRIU images, dump.log,",
+            "stats-dump, filesystem changes). A restore recreates the container under the new name, restores",
+            "it with CRIU and verifies it (status, process, API, logs, stats).",
+            "Boolean options take an optional value: -tcp=false turns TCP support off.",
+            ""},
+        subcommands = {DoctorCommand.class, ListCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the operation failed (see the error and hint)", "2:bad usage",
+            "3:restored, but a verification check failed"})
+public final class RootCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-container", "--container"}, paramLabel = "NAME",
+            description = "Container to checkpoint, or whose checkpoint to restore (name or id).")
+    String container;
+
+    @Option(names = {"-name", "--name"}, paramLabel = "NAME", defaultValue = CheckpointRequest.DEFAULT_NAME,
+            description = "Checkpoint name (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = {"-dir", "--dir"}, paramLabel = "DIR", defaultValue = "/tmp/docker-checkpoints",
+            description = "Base directory for checkpoints (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = {"-leave-running", "--leave-running"}, arity = "0..1", defaultValue = "true",
+            fallbackValue = "true", paramLabel = "BOOL",
+            description = "Keep the container running after the checkpoint (default: ${DEFAULT-VALUE}).")
+    boolean leaveRunning;
+
+    @Option(names = {"-tcp", "--tcp"}, arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            paramLabel = "BOOL",
+            description = "Checkpoint established TCP connections (CRIU --tcp-established; default: ${DEFAULT-VALUE}).")
+    boolean tcp;
+
+    @Option(names = {"-file-locks", "--file-locks"}, arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            paramLabel = "BOOL", description = "Checkpoint file locks (CRIU --file-locks; default: ${DEFAULT-VALUE}).")
+    boolean fileLocks;
+
+    @Option(names = {"-pre-dump", "--pre-dump"}, arity = "0..1", defaultValue = "false", fallbackValue = "true",
+            paramLabel = "BOOL", description = "Pre-dump memory first, then dump only what changed; needs kernel"
+                    + " memory dirty tracking (default: ${DEFAULT-VALUE}).")
+    boolean preDump;
+
+    @Option(names = {"-restore", "--restore"}, arity = "0..1", defaultValue = "false", fallbackValue = "true",
+            paramLabel = "BOOL", description = "Restore the checkpoint instead of creating one.")
+    boolean restore;
+
+    @Option(names = {"-new-name", "--new-name"}, paramLabel = "NAME",
+            description = "Name of the restored container (default: <container>-restored).")
+    String newName;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log details to stderr.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (container == null) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "missing -container",
+                    "name the container, e.g. docker-checkpoint -container myapp (see --help)");
+        }
+        Names.requireValid("container name", container);
+        Names.requireValid("checkpoint name", name);
+        if (restore) {
+            Names.requireValid("new container name", newName == null ? RestoreRequest.defaultNewName(container)
+                    : newName);
+        }
+        new CheckpointStore(dir); // validates the path syntax before anything else
+        requireRoot();
+        ProgressListener progress = new ConsoleProgress(err, verbose);
+        try (Engine engine = Engine.local()) {
+            if (restore) {
+                return restore(engine, progress, out);
+            }
+            return checkpoint(engine, progress, out);
+        }
+    }
+
+    private int checkpoint(Engine engine, ProgressListener progress, PrintWriter out) {
+        CheckpointOptions options = new CheckpointOptions(leaveRunning, tcp, fileLocks, preDump);
+        out.printf("Checkpointing container %s as %s (leave-running=%s, tcp=%s, file-locks=%s, pre-dump=%s)%n",
+                container, name, leaveRunning, tcp, fileLocks, preDump);
+        out.flush();
+        CheckpointResult result = engine.checkpoint(new CheckpointRequest(container, name, dir, options), progress);
+        long size;
+        try {
+            size = Posix.treeSize(result.dir());
+        } catch (IOException e) {
+            size = -1;
+        }
+        out.printf("Checkpoint created: %s (%s, %.2f s)%n", result.dir(), size < 0 ? "?" : human(size),
+                result.manifest().timingsMillis().getOrDefault("total", 0L) / 1000.0);
+        out.printf("Container %s is %s.%n", result.manifest().containerName(),
+                leaveRunning ? "still running" : "stopped");
+        return ExitCodes.OK;
+    }
+
+    private int restore(Engine engine, ProgressListener progress, PrintWriter out) {
+        RestoreRequest request = new RestoreRequest(container, name, dir, newName);
+        out.printf("Restoring %s/%s as %s%n", container, name, request.newName());
+        out.flush();
+        RestoreResult result = engine.restore(request, progress);
+        out.printf("Container %s restored (id %s) in %.2f s%n", result.containerName(),
+                result.containerId().substring(0, 12), result.timingsMillis().getOrDefault("total", 0L) / 1000.0);
+        if (result.restoreLog() != null) {
+            out.printf("CRIU log: %s%n", result.restoreLog());
+        }
+        printVerification(out, result.verification());
+        return result.verification().passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    static void printVerification(PrintWriter out, VerificationReport report) {
+        out.println("Verification of " + report.container() + ":");
+        for (CheckResult c : report.checks()) {
+            out.printf(Locale.ROOT, "  [%s] %-20s %s (%d ms)%n", c.passed() ? "PASS" : "FAIL", c.name(), c.detail(),
+                    c.duration().toMillis());
+        }
+        out.println(report.passed() ? "All " + report.checks().size() + " checks passed."
+                : report.failedCount() + " of " + report.checks().size() + " checks failed.");
+        out.flush();
+    }
+
+    static void requireRoot() {
+        if (!Posix.isRoot()) {
+            throw new DcpException(ErrorCode.PERMISSION_DENIED, "docker-checkpoint must run as root to use runc and CRIU",
+                    "run it with sudo");
+        }
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double v = bytes / 1024.0;
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int i = 0;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.dockercheckpoint.core;
+
+/** Stable machine-readable codes for every failure a user can meet. */
+public enum ErrorCode {
+    INVALID_INPUT,
+    UNSAFE_DIRECTORY,
+    CONTAINER_NOT_FOUND,
+    CONTAINER_NOT_RUNNING,
+    CHECKPOINT_EXISTS,
+    CHECKPOINT_NOT_FOUND,
+    CHECKPOINT_INCOMPLETE,
+    NAME_IN_USE,
+    UNSUPPORTED,
+    CRIU_FAILED,
+    DOCKER_UNAVAILABLE,
+    DOCKER_ERROR,
+    TOOL_MISSING,
+    PERMISSION_DENIED,
+    IO_ERROR,
+    CANCELLED,
+    BUSY,
+    INTERNAL
+}

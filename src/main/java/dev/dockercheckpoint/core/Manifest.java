@@ -1,0 +1,43 @@
+package dev.dockercheckpoint.core;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The content of {@code container.json}: what was checkpointed, how to recreate it, the
+ * options used, how long each phase took and the versions of the tools involved.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Manifest(
+        int formatVersion,
+        String checkpointName,
+        String containerName,
+        String containerId,
+        Instant createdAt,
+        ContainerSpec spec,
+        CheckpointOptions options,
+        Map<String, Long> timingsMillis,
+        Versions versions,
+        FilesystemChanges filesystem,
+        String parent) {
+
+    public static final int FORMAT_VERSION = 1;
+    public static final String FILE_NAME = "container.json";
+
+    public Manifest {
+        timingsMillis = timingsMillis == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timingsMillis));
+    }
+
+    /** Versions of the components that produced the checkpoint. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Versions(String tool, String docker, String dockerApi, String runc, String criu, String kernel) {
+    }
+
+    /** Summary of the captured filesystem changes (the files themselves are in the checkpoint). */
+    public record FilesystemChanges(int added, int changed, int deleted, long archiveBytes) {
+    }
+}

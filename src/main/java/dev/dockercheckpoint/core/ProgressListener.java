@@ -1,0 +1,22 @@
+package dev.dockercheckpoint.core;
+
+/**
+ * Receives progress of a long operation. Implementations must be quick and thread-safe;
+ * the engine calls them from its worker thread.
+ */
+public interface ProgressListener {
+    ProgressListener NONE = new ProgressListener() {
+    };
+
+    /** A new phase started; {@code fraction} is the overall progress in [0,1]. */
+    default void phase(String phase, double fraction) {
+    }
+
+    /** A line CRIU (or runc) wrote to its log. */
+    default void logLine(String line) {
+    }
+
+    /** A verification check finished. */
+    default void check(CheckResult result) {
+    }
+}

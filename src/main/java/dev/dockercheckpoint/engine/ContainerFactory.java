@@ -1,0 +1,164 @@
+package dev.dockercheckpoint.engine;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.BindPropagation;
+import com.github.dockerjava.api.model.BindOptions;
+import com.github.dockerjava.api.model.RestartPolicy;
+import dev.dockercheckpoint.core.ContainerSpec;
+import dev.dockercheckpoint.core.ContainerSpec.MountSpec;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates (but does not start) a container from a saved {@link ContainerSpec}. */
+final class ContainerFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerFactory.class);
+
+    private ContainerFactory() {
+    }
+
+    /** Creates the container {@code name}; returns its full id. */
+    static String create(Docker docker, ContainerSpec spec, String name) {
+        String image = spec.imageId() != null && imageExists(docker, spec.imageId()) ? spec.imageId() : spec.image();
+        if (!imageExists(docker, image)) {
+            throw new DcpException(ErrorCode.DOCKER_ERROR, "image " + spec.image() + " is not on this host",
+                    "load or pull the image the checkpointed container used, then restore again");
+        }
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode(spec.networkMode())
+                .withIpcMode(spec.ipcMode())
+                .withPidMode(spec.pidMode())
+                .withUtSMode(spec.utsMode())
+                .withPrivileged(spec.privileged())
+                .withReadonlyRootfs(spec.readonlyRootfs())
+                .withShmSize(spec.shmSize())
+                .withMemory(spec.memory())
+                .withNanoCPUs(spec.nanoCpus())
+                .withSecurityOpts(spec.securityOpt().isEmpty() ? null : spec.securityOpt())
+                .withInit(spec.init());
+        if (!spec.tmpfs().isEmpty()) {
+            host.withTmpFs(spec.tmpfs());
+        }
+        if (!spec.groupAdd().isEmpty()) {
+            host.withGroupAdd(spec.groupAdd());
+        }
+        if (!spec.capAdd().isEmpty()) {
+            host.withCapAdd(capabilities(spec.capAdd()));
+        }
+        if (!spec.capDrop().isEmpty()) {
+            host.withCapDrop(capabilities(spec.capDrop()));
+        }
+        if (spec.restartPolicy() != null && !spec.restartPolicy().name().isEmpty()) {
+            host.withRestartPolicy(restartPolicy(spec.restartPolicy()));
+        }
+        List<Mount> mounts = new ArrayList<>();
+        for (MountSpec m : spec.mounts()) {
+            Mount mount = new Mount().withTarget(m.destination()).withReadOnly(m.readOnly());
+            switch (m.type()) {
+                case "bind" -> {
+                    mount.withType(MountType.BIND).withSource(m.source());
+                    if (m.propagation() != null) {
+                        mount.withBindOptions(new BindOptions().withPropagation(propagation(m.propagation())));
+                    }
+                }
+                case "volume" -> mount.withType(MountType.VOLUME).withSource(m.source());
+                default -> {
+                    LOG.warn("mount type {} at {} is not recreated", m.type(), m.destination());
+                    continue;
+                }
+            }
+            mounts.add(mount);
+        }
+        if (!mounts.isEmpty()) {
+            host.withMounts(mounts);
+        }
+        CreateContainerCmd cmd = docker.client().createContainerCmd(image)
+                .withName(name)
+                .withHostConfig(host)
+                .withTty(spec.tty())
+                .withStdinOpen(spec.openStdin())
+                .withStdInOnce(spec.stdinOnce());
+        if (!spec.cmd().isEmpty()) {
+            cmd.withCmd(spec.cmd());
+        }
+        if (!spec.entrypoint().isEmpty()) {
+            cmd.withEntrypoint(spec.entrypoint());
+        }
+        if (!spec.env().isEmpty()) {
+            cmd.withEnv(spec.env());
+        }
+        if (!spec.labels().isEmpty()) {
+            cmd.withLabels(spec.labels());
+        }
+        if (spec.workingDir() != null) {
+            cmd.withWorkingDir(spec.workingDir());
+        }
+        if (spec.user() != null) {
+            cmd.withUser(spec.user());
+        }
+        if (spec.hostname() != null) {
+            cmd.withHostName(spec.hostname());
+        }
+        if (spec.domainname() != null) {
+            cmd.withDomainName(spec.domainname());
+        }
+        if (spec.stopSignal() != null) {
+            cmd.withStopSignal(spec.stopSignal());
+        }
+        if (spec.stopTimeout() != null) {
+            cmd.withStopTimeout(spec.stopTimeout());
+        }
+        LOG.info("docker create --name {} {}", name, image);
+        try {
+            return cmd.exec().getId();
+        } catch (DockerException e) {
+            throw Docker.translate("cannot create container " + name, e);
+        }
+    }
+
+    private static boolean imageExists(Docker docker, String image) {
+        return image != null && docker.getJson("/images/" + Docker.encode(image) + "/json") != null;
+    }
+
+    private static Capability[] capabilities(List<String> names) {
+        List<Capability> caps = new ArrayList<>();
+        for (String n : names) {
+            String c = n.toUpperCase(Locale.ROOT).replaceFirst("^CAP_", "");
+            try {
+                caps.add(Capability.valueOf(c));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("capability {} is not known to the Docker client and is not recreated", n);
+            }
+        }
+        return caps.toArray(Capability[]::new);
+    }
+
+    private static RestartPolicy restartPolicy(ContainerSpec.RestartPolicySpec p) {
+        return switch (p.name()) {
+            case "always" -> RestartPolicy.alwaysRestart();
+            case "unless-stopped" -> RestartPolicy.unlessStoppedRestart();
+            case "on-failure" -> RestartPolicy.onFailureRestart(p.maximumRetryCount());
+            default -> RestartPolicy.noRestart();
+        };
+    }
+
+    private static BindPropagation propagation(String p) {
+        return switch (p) {
+            case "private" -> BindPropagation.PRIVATE;
+            case "rshared" -> BindPropagation.R_SHARED;
+            case "shared" -> BindPropagation.SHARED;
+            case "rslave" -> BindPropagation.R_SLAVE;
+            case "slave" -> BindPropagation.SLAVE;
+            default -> BindPropagation.R_PRIVATE;
+        };
+    }
+}

@@ -1,0 +1,227 @@
+package dev.dockercheckpoint.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient.Request;
+import com.github.dockerjava.transport.DockerHttpClient.Response;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one Docker connection of the engine: docker-java with the httpclient5 transport on the
+ * daemon's Unix socket, with the API version pinned. Endpoints or parameters docker-java lacks
+ * (start from a checkpoint, archive stat headers, raw inspect JSON) go through the same transport.
+ * Every call that creates, starts or removes something is logged.
+ */
+public final class Docker implements AutoCloseable {
+    /** Docker Engine 20.10's API; every endpoint used here exists there and in later engines. */
+    public static final String API_VERSION = "1.41";
+    private static final Logger LOG = LoggerFactory.getLogger(Docker.class);
+
+    private final DockerHttpClient http;
+    private final DockerClient client;
+    private final String host;
+
+    private Docker(String host) {
+        this.host = host;
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host)
+                .withApiVersion(API_VERSION)
+                .withDockerTlsVerify(false)
+                .build();
+        this.http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofMinutes(10))
+                .build();
+        this.client = DockerClientImpl.getInstance(config, http);
+    }
+
+    /** Connects to DOCKER_HOST (unix only) or /var/run/docker.sock and checks that the daemon answers. */
+    public static Docker connect() {
+        String env = System.getenv("DOCKER_HOST");
+        String host = env != null && env.startsWith("unix://") ? env : "unix:///var/run/docker.sock";
+        Docker docker = new Docker(host);
+        try {
+            docker.client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            docker.close();
+            throw unavailable(host, e);
+        }
+        return docker;
+    }
+
+    static DcpException unavailable(String host, Throwable e) {
+        return new DcpException(ErrorCode.DOCKER_UNAVAILABLE, "Docker engine not reachable at " + host,
+                "start dockerd (e.g. sudo systemctl start docker) and check that you may use its socket", e);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** The docker-java client for typed calls. */
+    public DockerClient client() {
+        return client;
+    }
+
+    /** Raw inspect JSON of a container, or null when there is no such container. */
+    public JsonNode inspectContainer(String ref) {
+        return getJson("/containers/" + encode(ref) + "/json");
+    }
+
+    public JsonNode info() {
+        return getJson("/info");
+    }
+
+    public JsonNode version() {
+        return getJson("/version");
+    }
+
+    /** GET returning JSON; null on 404. */
+    public JsonNode getJson(String path) {
+        try (Response response = execute(Request.builder().method(Request.Method.GET).path(versioned(path)).build())) {
+            if (response.getStatusCode() == 404) {
+                return null;
+            }
+            checkStatus(response, "GET " + path);
+            return Json.mapper().readTree(response.getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a created container from the checkpoint {@code name} in its checkpoints directory. */
+    public void startFromCheckpoint(String id, String checkpoint) {
+        LOG.info("docker start {} --checkpoint {}", id, checkpoint);
+        String path = "/containers/" + encode(id) + "/start?checkpoint=" + encode(checkpoint);
+        try (Response response = execute(Request.builder().method(Request.Method.POST).path(versioned(path))
+                .putHeader("Content-Type", "application/json").bodyBytes(new byte[0]).build())) {
+            checkStatus(response, "start from checkpoint");
+        }
+    }
+
+    /**
+     * GET /containers/{id}/archive: a tar stream of one path. The caller closes the response.
+     * Returns null when the path does not exist.
+     */
+    public Response archive(String id, String path) {
+        Response response = execute(Request.builder().method(Request.Method.GET)
+                .path(versioned("/containers/" + encode(id) + "/archive?path=" + encode(path))).build());
+        if (response.getStatusCode() == 404) {
+            response.close();
+            return null;
+        }
+        try {
+            checkStatus(response, "read " + path + " from container");
+        } catch (RuntimeException e) {
+            response.close();
+            throw e;
+        }
+        return response;
+    }
+
+    /** Extracts a tar stream into the container's filesystem at {@code path}. */
+    public void putArchive(String id, String path, InputStream tar) {
+        LOG.info("docker cp (tar) -> {}:{}", id, path);
+        client.copyArchiveToContainerCmd(id).withRemotePath(path).withTarInputStream(tar).exec();
+    }
+
+    /** Force-removes a container, ignoring one that is already gone. */
+    public void removeContainer(String id) {
+        LOG.info("docker rm -f {}", id);
+        try {
+            client.removeContainerCmd(id).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        }
+    }
+
+    private Response execute(Request request) {
+        try {
+            return http.execute(request);
+        } catch (RuntimeException e) {
+            throw unavailable(host, e);
+        }
+    }
+
+    private static void checkStatus(Response response, String what) {
+        int status = response.getStatusCode();
+        if (status < 400) {
+            return;
+        }
+        String message = "";
+        try {
+            JsonNode body = Json.mapper().readTree(response.getBody());
+            message = body.path("message").asText("");
+        } catch (IOException | RuntimeException e) {
+            // no JSON body
+        }
+        throw new DockerApiException(status, what + " failed (HTTP " + status + "): " + message, message);
+    }
+
+    /** Maps docker-java's exceptions to a user-facing failure. */
+    public static DcpException translate(String what, DockerException e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ").strip();
+        if (e instanceof ConflictException) {
+            return new DcpException(ErrorCode.NAME_IN_USE, what + ": " + msg, "choose another name");
+        }
+        return new DcpException(ErrorCode.DOCKER_ERROR, what + ": " + msg, "see the Docker daemon's log", e);
+    }
+
+    static String versioned(String path) {
+        return "/v" + API_VERSION + path;
+    }
+
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debug("closing docker client", e);
+        }
+    }
+
+    /** An error answer of the Docker API. */
+    public static final class DockerApiException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+        private final String daemonMessage;
+
+        DockerApiException(int status, String message, String daemonMessage) {
+            super(message);
+            this.status = status;
+            this.daemonMessage = daemonMessage;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String daemonMessage() {
+            return daemonMessage;
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package dev.dockercheckpoint.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointStore;
+import dev.dockercheckpoint.core.CriuHints;
+import dev.dockercheckpoint.core.CriuLogs;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Manifest;
+import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.core.VerificationReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoint, restore, verify and preflight on the real host: Docker through docker-java, CRIU
+ * through runc on Docker's runc state root (runc honours every CRIU option, Docker's own
+ * checkpoint API does not), and the checkpoint store. Thread-safe; one instance serves many
+ * operations.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final Duration DUMP_TIMEOUT = Duration.ofMinutes(30);
+    static final String DUMP_LOG = "dump.log";
+    static final String RESTORE_LOG = "restore.log";
+    private static final List<String> REQUIRED_IMAGES = List.of("inventory.img", "pstree.img");
+
+    private final Docker docker;
+    private final HostTools tools;
+    private final RuncCriuConfig criuConfig;
+
+    public Engine(Docker docker, HostTools tools, RuncCriuConfig criuConfig) {
+        this.docker = docker;
+        this.tools = tools;
+        this.criuConfig = criuConfig;
+    }
+
+    /** An engine on the local Docker engine and host tools. */
+    public static Engine local() {
+        return new Engine(Docker.connect(), new HostTools(new SystemProcessRunner()), new RuncCriuConfig());
+    }
+
+    public Docker docker() {
+        return docker;
+    }
+
+    public HostTools tools() {
+        return tools;
+    }
+
+    public static String toolVersion() {
+        try (InputStream in = Engine.class.getResourceAsStream("/dev/dockercheckpoint/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    // ---------------------------------------------------------------- checkpoint
+
+    public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
+        long start = System.nanoTime();
+        Map<String, Long> timings = new LinkedHashMap<>();
+        Names.requireValid("container name", request.container());
+        Names.requireValid("checkpoint name", request.name());
+        CheckpointOptions options = request.options();
+        CheckpointStore store = new CheckpointStore(request.baseDir());
+
+        listener.phase("inspecting container", 0.02);
+        ContainerInfo info = runningContainer(request.container());
+        if (options.preDump() && !tools.memoryDirtyTracking()) {
+            throw new DcpException(ErrorCode.UNSUPPORTED,
+                    "pre-dump needs memory dirty tracking, which this kernel lacks (CONFIG_MEM_SOFT_DIRTY;"
+                            + " criu check --feature mem_dirty_track fails)",
+                    "checkpoint without -pre-dump, or use a kernel built with CONFIG_MEM_SOFT_DIRTY=y");
+        }
+        String runc = tools.runc();
+        tools.criu();
+        String runcRoot = tools.runcRoot(info.id());
+        timings.put("inspect", millisSince(start));
+
+        CheckpointStore.Pending pending = store.create(info.name(), request.name());
+        Path dir = pending.dir();
+        boolean ok = false;
+        try {
+            criuConfig.forDump(options, () -> {
+                if (options.preDump()) {
+                    listener.phase("pre-dump: copying memory while the container runs", 0.1);
+                    long t = System.nanoTime();
+                    Files.createDirectory(dir.resolve(RuncCommands.PREDUMP_DIR));
+                    runCriu(RuncCommands.preDump(runc, runcRoot, info.id(), dir, options),
+                            dir.resolve(RuncCommands.PREDUMP_DIR).resolve(DUMP_LOG), listener, info, false);
+                    timings.put("preDump", millisSince(t));
+                }
+                listener.phase("dumping with CRIU", options.preDump() ? 0.4 : 0.1);
+                long t = System.nanoTime();
+                runCriu(RuncCommands.checkpoint(runc, runcRoot, info.id(), dir, options), dir.resolve(DUMP_LOG),
+                        listener, info, false);
+                timings.put("dump", millisSince(t));
+                return null;
+            });
+            listener.phase("saving filesystem changes", 0.75);
+            long t = System.nanoTime();
+            Manifest.FilesystemChanges fs = FilesystemChanges.capture(docker, info.id(),
+                    info.spec().mounts().stream().map(m -> m.destination()).toList(), dir);
+            timings.put("filesystem", millisSince(t));
+            listener.phase("writing container.json", 0.9);
+            timings.put("total", millisSince(start));
+            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), info.name(), info.id(),
+                    Instant.now(), info.spec(), options, timings, versions(), fs,
+                    options.preDump() ? RuncCommands.PREDUMP_DIR : null);
+            pending.writeManifest(manifest);
+            Path finalDir = pending.commit();
+            ok = true;
+            listener.phase("done", 1.0);
+            LOG.info("checkpoint {} written to {}", request.name(), finalDir);
+            return new CheckpointResult(finalDir, manifest);
+        } catch (DcpException e) {
+            throw preserveFailedLog(e, pending);
+        } catch (Exception e) {
+            throw new DcpException(ErrorCode.INTERNAL, "checkpoint failed: " + e, "run with -v for details", e);
+        } finally {
+            if (!ok) {
+                pending.abort();
+                ensureNotFrozen(info, runcRoot);
+            }
+        }
+    }
+
+    private ContainerInfo runningContainer(String ref) {
+        JsonNode json = docker.inspectContainer(ref);
+        if (json == null) {
+            throw new DcpException(ErrorCode.CONTAINER_NOT_FOUND, "no container named " + ref,
+                    "docker ps shows the running containers");
+        }
+        ContainerInfo info = ContainerInfo.of(json);
+        if (info.paused()) {
+            throw new DcpException(ErrorCode.CONTAINER_NOT_RUNNING, "container " + info.name() + " is paused",
+                    "unpause it first: docker unpause " + info.name());
+        }
+        if (!info.running()) {
+            throw new DcpException(ErrorCode.CONTAINER_NOT_RUNNING,
+                    "container " + info.name() + " is not running (status: " + info.status() + ")",
+                    "start it first (docker start " + info.name() + "), or restore one of its checkpoints");
+        }
+        return info;
+    }
+
+    /** Runs one runc checkpoint/pre-dump, streaming CRIU's log; throws with the decisive lines on failure. */
+    private void runCriu(List<String> command, Path log, ProgressListener listener, ContainerInfo info,
+            boolean restore) {
+        ProcessResult result;
+        try (LogTailer tail = new LogTailer(log, listener::logLine)) {
+            result = tools.runner().run(command, DUMP_TIMEOUT);
+        }
+        if (!result.ok()) {
+            List<String> errors = CriuLogs.decisiveErrors(log, 8);
+            if (errors.isEmpty()) {
+                errors = List.of(result.lastMessage());
+            }
+            throw new DcpException(ErrorCode.CRIU_FAILED,
+                    "CRIU could not " + (restore ? "restore" : "checkpoint") + " container " + info.name(),
+                    CriuHints.hintFor(errors, restore), errors, log, null);
+        }
+    }
+
+    /** Moves a failed dump's log next to the checkpoint name so the user can read it. */
+    private static DcpException preserveFailedLog(DcpException e, CheckpointStore.Pending pending) {
+        if (e.logFile() == null || !e.logFile().startsWith(pending.dir()) || !Files.isRegularFile(e.logFile())) {
+            return e;
+        }
+        Path kept = pending.finalDir().resolveSibling(pending.name() + ".failed-" + e.logFile().getFileName());
+        try {
+            Files.move(e.logFile(), kept, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(kept, Posix.FILE_PRIVATE);
+        } catch (IOException io) {
+            return e;
+        }
+        return new DcpException(e.code(), e.getMessage(), e.hint(), e.details(), kept, e.getCause());
+    }
+
+    /** After a failed dump the container must not stay frozen. */
+    private void ensureNotFrozen(ContainerInfo info, String runcRoot) {
+        try {
+            String runc = tools.runc();
+            ProcessResult state = tools.runner().run(List.of(runc, "--root", runcRoot, "state", info.id()),
+                    Duration.ofSeconds(10));
+            if (state.ok() && state.stdout().contains("\"paused\"")) {
+                LOG.warn("container {} was left frozen by the failed dump; thawing it", info.name());
+                tools.runner().run(List.of(runc, "--root", runcRoot, "resume", info.id()), Duration.ofSeconds(30));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not check the freezer state of {}: {}", info.name(), e.getMessage());
+        }
+    }
+
+    private Manifest.Versions versions() {
+        JsonNode v = docker.version();
+        return new Manifest.Versions(toolVersion(), v == null ? null : v.path("Version").asText(null),
+                v == null ? null : v.path("ApiVersion").asText(null), tools.runcVersion(), tools.criuVersion(),
+                HostTools.kernel());
+    }
+
+    // ---------------------------------------------------------------- restore
+
+    public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
+        long start = System.nanoTime();
+        Map<String, Long> timings = new LinkedHashMap<>();
+        Names.requireValid("container name", request.container());
+        Names.requireValid("checkpoint name", request.name());
+        Names.requireValid("new container name", request.newName());
+        listener.phase("reading checkpoint", 0.02);
+        CheckpointStore.Stored stored = new CheckpointStore(request.baseDir()).open(request.container(),
+                request.name());
+        for (String image : REQUIRED_IMAGES) {
+            if (!Files.isRegularFile(stored.dir().resolve(image), LinkOption.NOFOLLOW_LINKS)) {
+                throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE, "checkpoint " + request.container() + "/"
+                        + request.name() + " lacks its CRIU images (" + image + " is missing)",
+                        "the checkpoint is damaged; make a new one");
+            }
+        }
+        if (docker.inspectContainer(request.newName()) != null) {
+            throw new DcpException(ErrorCode.NAME_IN_USE, "a container named " + request.newName() + " already exists",
+                    "choose another -new-name, or remove that container first (docker rm " + request.newName() + ")");
+        }
+        tools.criu();
+        Manifest manifest = stored.manifest();
+
+        listener.phase("creating container " + request.newName(), 0.1);
+        long t = System.nanoTime();
+        String id = ContainerFactory.create(docker, manifest.spec(), request.newName());
+        timings.put("create", millisSince(t));
+        boolean ok = false;
+        Path keptLog = null;
+        try {
+            ContainerInfo created = ContainerInfo.of(docker.inspectContainer(id));
+            listener.phase("applying filesystem changes", 0.25);
+            t = System.nanoTime();
+            FilesystemChanges.apply(docker, tools.runner(), created, stored.dir());
+            timings.put("filesystem", millisSince(t));
+
+            listener.phase("handing the images to Docker", 0.4);
+            t = System.nanoTime();
+            Path dockerRoot = Path.of(docker.info().path("DockerRootDir").asText("/var/lib/docker"));
+            Path target = dockerRoot.resolve("containers").resolve(id).resolve("checkpoints").resolve(request.name());
+            try {
+                linkOrCopyTree(stored.dir(), target);
+            } catch (IOException e) {
+                throw new DcpException(ErrorCode.IO_ERROR, "cannot hand the checkpoint images to Docker: "
+                        + e.getMessage(), "check free space under " + dockerRoot, e);
+            }
+            timings.put("images", millisSince(t));
+
+            listener.phase("restoring with CRIU", 0.5);
+            t = System.nanoTime();
+            try {
+                criuConfig.forRestore(manifest.options(), () -> {
+                    docker.startFromCheckpoint(id, request.name());
+                    return null;
+                });
+            } catch (Docker.DockerApiException e) {
+                keptLog = copyRestoreLog(id, stored.dir());
+                List<String> errors = CriuLogs.decisiveErrors(keptLog, 8);
+                if (errors.isEmpty()) {
+                    errors = List.of(e.daemonMessage());
+                }
+                throw new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not restore " + request.container() + "/"
+                        + request.name() + " into " + request.newName(), CriuHints.hintFor(errors, true), errors,
+                        keptLog, e);
+            }
+            timings.put("restore", millisSince(t));
+            keptLog = copyRestoreLog(id, stored.dir());
+            timings.put("total", millisSince(start));
+            ok = true;
+            listener.phase("verifying", 0.8);
+            VerificationReport report = verify(request.newName(), listener);
+            listener.phase("done", 1.0);
+            return new RestoreResult(request.newName(), id, keptLog, timings, report);
+        } finally {
+            if (!ok) {
+                docker.removeContainer(id);
+            }
+        }
+    }
+
+    public VerificationReport verify(String container, ProgressListener listener) {
+        Names.requireValid("container name", container);
+        return new Verifier(docker).verify(container, listener);
+    }
+
+    /** Hard-links (or copies, across filesystems) a checkpoint directory; links stay links. */
+    static void linkOrCopyTree(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path t = target.resolve(source.relativize(dir).toString());
+                Files.createDirectories(t);
+                Files.setPosixFilePermissions(t, Posix.DIR_PRIVATE);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path t = target.resolve(source.relativize(file).toString());
+                if (attrs.isSymbolicLink()) {
+                    Files.createSymbolicLink(t, Files.readSymbolicLink(file));
+                } else if (attrs.isRegularFile()) {
+                    try {
+                        Files.createLink(t, file);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(file, t, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Copies CRIU's restore.log (and stats-restore) of container {@code id} into the checkpoint. */
+    private Path copyRestoreLog(String id, Path checkpointDir) {
+        List<Path> candidates = new ArrayList<>();
+        for (String root : List.of("/var/lib/docker/containerd/daemon/io.containerd.runtime.v2.task/moby",
+                "/var/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby",
+                "/var/lib/containerd/io.containerd.runtime.v2.task/moby",
+                "/run/containerd/io.containerd.runtime.v2.task/moby")) {
+            candidates.add(Path.of(root, id, RESTORE_LOG));
+            candidates.add(Path.of(root, id, "work", RESTORE_LOG));
+        }
+        Path newest = candidates.stream().filter(Files::isRegularFile)
+                .max(Comparator.comparing(p -> p.toFile().lastModified())).orElse(null);
+        if (newest == null) {
+            LOG.warn("restore.log of {} not found", id);
+            return null;
+        }
+        Path target = checkpointDir.resolve(RESTORE_LOG);
+        try {
+            copyPrivate(newest, target);
+            Path stats = newest.resolveSibling("stats-restore");
+            if (Files.isRegularFile(stats)) {
+                copyPrivate(stats, checkpointDir.resolve("stats-restore"));
+            }
+            return target;
+        } catch (IOException e) {
+            LOG.warn("cannot copy {}: {}", newest, e.getMessage());
+            return newest;
+        }
+    }
+
+    private static void copyPrivate(Path from, Path to) throws IOException {
+        Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
+        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(tmp, Posix.FILE_PRIVATE);
+        Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // ---------------------------------------------------------------- doctor
+
+    public static DoctorReport doctor(Docker dockerOrNull, HostTools tools) {
+        return Doctor.run(dockerOrNull, tools);
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    @Override
+    public void close() {
+        docker.close();
+    }
+}

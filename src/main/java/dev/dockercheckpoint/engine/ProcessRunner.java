@@ -1,0 +1,12 @@
+package dev.dockercheckpoint.engine;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs external programs from an argument list (never a shell string). Tests replace it to
+ * observe the exact arguments.
+ */
+public interface ProcessRunner {
+    ProcessResult run(List<String> command, Duration timeout);
+}

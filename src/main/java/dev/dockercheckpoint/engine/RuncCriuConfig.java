@@ -1,0 +1,182 @@
+package dev.dockercheckpoint.engine;
+
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * runc reads CRIU options for every checkpoint and restore from {@code /etc/criu/runc.conf},
+ * whose settings override runc's own. Docker cannot pass CRIU options to a restore, so a restore
+ * with established TCP connections or file locks writes them into that file for the duration of
+ * the start call only. All dumps and restores take one lock, so a restore's settings never leak
+ * into a concurrent dump; the original content is saved beside the file and put back even after
+ * a crash ({@link #repair()}).
+ */
+public final class RuncCriuConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(RuncCriuConfig.class);
+    static final String MARKER = "# written by docker-checkpoint for one restore; removed afterwards";
+    private static final String ABSENT = "# docker-checkpoint: no runc.conf existed\n";
+    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+
+    private final Path file;
+    private final Path saved;
+    private final Path lockFile;
+
+    public RuncCriuConfig() {
+        this(Path.of("/etc/criu/runc.conf"));
+    }
+
+    public RuncCriuConfig(Path file) {
+        this.file = file;
+        this.saved = file.resolveSibling(file.getFileName() + ".docker-checkpoint-saved");
+        this.lockFile = file.resolveSibling("." + file.getFileName() + ".docker-checkpoint.lock");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The CRIU config lines a restore needs for checkpoints dumped with {@code options}. */
+    public static List<String> restoreLines(CheckpointOptions options) {
+        List<String> lines = new ArrayList<>();
+        if (options.tcpEstablished()) {
+            lines.add("tcp-established");
+        }
+        if (options.fileLocks()) {
+            lines.add("file-locks");
+        }
+        return lines;
+    }
+
+    /**
+     * Runs a dump under the lock. Refuses when the host's runc.conf itself sets an option that
+     * would override the user's choice.
+     */
+    public <T> T forDump(CheckpointOptions options, Callable<T> dump) {
+        return locked(() -> {
+            List<String> present = settings();
+            if (!options.tcpEstablished() && present.contains("tcp-established")) {
+                throw overridden("tcp-established", "-tcp=false");
+            }
+            if (!options.fileLocks() && present.contains("file-locks")) {
+                throw overridden("file-locks", "-file-locks=false");
+            }
+            return dump.call();
+        });
+    }
+
+    /** Runs a restore with the options the dump used written into runc.conf. */
+    public <T> T forRestore(CheckpointOptions options, Callable<T> restore) {
+        List<String> lines = restoreLines(options);
+        return locked(() -> {
+            if (lines.isEmpty()) {
+                return restore.call();
+            }
+            boolean existed = Files.isRegularFile(file);
+            String original = existed ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            Files.createDirectories(file.getParent());
+            write(saved, existed ? original : ABSENT);
+            StringBuilder content = new StringBuilder(original);
+            if (!original.isEmpty() && !original.endsWith("\n")) {
+                content.append('\n');
+            }
+            content.append(MARKER).append('\n');
+            lines.forEach(l -> content.append(l).append('\n'));
+            write(file, content.toString());
+            try {
+                return restore.call();
+            } finally {
+                putBack();
+            }
+        });
+    }
+
+    /** Puts back a runc.conf left modified by an interrupted restore. Returns true if it did. */
+    public boolean repair() {
+        return locked(() -> {
+            if (!Files.isRegularFile(saved)) {
+                return false;
+            }
+            LOG.warn("restoring {} left modified by an interrupted restore", file);
+            putBack();
+            return true;
+        });
+    }
+
+    /** Option names set in the current runc.conf (comments and values stripped). */
+    List<String> settings() throws IOException {
+        List<String> result = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return result;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            result.add(l.split("[\\s=]", 2)[0].replaceFirst("^--", "").toLowerCase(Locale.ROOT));
+        }
+        return result;
+    }
+
+    private void putBack() throws IOException {
+        String original = Files.readString(saved, StandardCharsets.UTF_8);
+        if (original.equals(ABSENT)) {
+            Files.deleteIfExists(file);
+        } else {
+            write(file, original);
+        }
+        Files.deleteIfExists(saved);
+    }
+
+    private <T> T locked(Callable<T> body) {
+        IN_PROCESS.lock();
+        try {
+            Files.createDirectories(lockFile.getParent());
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock ignored = ch.lock()) {
+                if (Files.isRegularFile(saved)) {
+                    putBack();
+                }
+                return body.call();
+            }
+        } catch (DcpException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot update " + file + ": " + e.getMessage(),
+                    "check that /etc/criu is writable by root", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            IN_PROCESS.unlock();
+        }
+    }
+
+    private static void write(Path target, String content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private DcpException overridden(String setting, String flag) {
+        return new DcpException(ErrorCode.UNSUPPORTED, file + " sets '" + setting + "', which would override "
+                + flag, "remove that line from " + file + " or drop " + flag);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.dockercheckpoint.engine;
+
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link ProcessRunner} backed by {@link ProcessBuilder}. */
+public final class SystemProcessRunner implements ProcessRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(SystemProcessRunner.class);
+
+    @Override
+    public ProcessResult run(List<String> command, Duration timeout) {
+        long start = System.nanoTime();
+        LOG.debug("exec {}", command);
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.TOOL_MISSING, "cannot run " + command.get(0) + ": " + e.getMessage(),
+                    "install it or check PATH; docker-checkpoint doctor shows what is missing", e);
+        }
+        CompletableFuture<String> out = drain(process.getInputStream());
+        CompletableFuture<String> err = drain(process.getErrorStream());
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                throw new DcpException(ErrorCode.INTERNAL,
+                        command.get(0) + " did not finish within " + timeout.toSeconds() + " s", "try again; if it"
+                                + " keeps happening, run docker-checkpoint doctor");
+            }
+            return new ProcessResult(List.copyOf(command), process.exitValue(), out.get(), err.get(),
+                    Duration.ofNanos(System.nanoTime() - start));
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new DcpException(ErrorCode.CANCELLED, command.get(0) + " was interrupted", "run it again", e);
+        } catch (ExecutionException e) {
+            throw new UncheckedIOException(new IOException(e.getCause()));
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream in) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (in) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                in.transferTo(buf);
+                result.complete(buf.toString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                result.complete("");
+            }
+        });
+        return result;
+    }
+}

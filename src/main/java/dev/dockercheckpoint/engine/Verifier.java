@@ -1,0 +1,169 @@
+package dev.dockercheckpoint.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.api.command.TopContainerResponse;
+import dev.dockercheckpoint.core.CheckResult;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.VerificationReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The five checks after a restore: container status, main process alive with a valid PID,
+ * the container answers Docker API calls, recent logs can be fetched, stats are produced.
+ */
+final class Verifier {
+    static final String STATUS = "Container status";
+    static final String PROCESS = "Process running";
+    static final String API = "Docker API responds";
+    static final String LOGS = "Logs available";
+    static final String STATS = "Stats produced";
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final Docker docker;
+
+    Verifier(Docker docker) {
+        this.docker = docker;
+    }
+
+    VerificationReport verify(String container, ProgressListener listener) {
+        List<CheckResult> results = new ArrayList<>();
+        AtomicReference<JsonNode> inspect = new AtomicReference<>();
+        results.add(run(STATUS, listener, () -> {
+            JsonNode json = docker.inspectContainer(container);
+            if (json == null) {
+                return fail("container " + container + " does not exist");
+            }
+            inspect.set(json);
+            String status = json.path("State").path("Status").asText("");
+            boolean running = json.path("State").path("Running").asBoolean(false);
+            return running && "running".equals(status) ? ok("running since " + json.path("State").path("StartedAt")
+                    .asText("?")) : fail("status is " + status + " (exit code " + json.path("State").path("ExitCode")
+                    .asInt() + ")");
+        }));
+        results.add(run(PROCESS, listener, () -> {
+            JsonNode json = inspect.get();
+            int pid = json == null ? 0 : json.path("State").path("Pid").asInt(0);
+            if (pid <= 0) {
+                return fail("no main process (PID " + pid + ")");
+            }
+            Path proc = Path.of("/proc", Integer.toString(pid));
+            if (!Files.isDirectory(proc)) {
+                return fail("PID " + pid + " does not exist");
+            }
+            String comm = "";
+            try {
+                comm = Files.readString(proc.resolve("comm"), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                // name unknown; the process exists
+            }
+            return ok("PID " + pid + (comm.isEmpty() ? "" : " (" + comm + ")"));
+        }));
+        results.add(run(API, listener, () -> {
+            TopContainerResponse top = docker.client().topContainerCmd(container).exec();
+            int n = top.getProcesses() == null ? 0 : top.getProcesses().length;
+            return n > 0 ? ok("top lists " + n + " process" + (n == 1 ? "" : "es")) : fail("top lists no process");
+        }));
+        results.add(run(LOGS, listener, () -> {
+            List<String> lines = new ArrayList<>();
+            docker.client().logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(5)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            synchronized (lines) {
+                                for (String l : new String(frame.getPayload(), StandardCharsets.UTF_8).split("\n")) {
+                                    if (!l.isBlank()) {
+                                        lines.add(l.strip());
+                                    }
+                                }
+                            }
+                        }
+                    }).awaitCompletion(WAIT.toSeconds(), TimeUnit.SECONDS);
+            synchronized (lines) {
+                return ok(lines.isEmpty() ? "log is readable (no output yet)"
+                        : lines.size() + " recent line(s), last: " + abbreviate(lines.get(lines.size() - 1)));
+            }
+        }));
+        results.add(run(STATS, listener, () -> {
+            AtomicReference<Statistics> stats = new AtomicReference<>();
+            docker.client().statsCmd(container).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
+                @Override
+                public void onNext(Statistics s) {
+                    stats.compareAndSet(null, s);
+                }
+            }).awaitCompletion(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Statistics s = stats.get();
+            if (s == null || s.getMemoryStats() == null || s.getMemoryStats().getUsage() == null) {
+                return fail("no statistics returned");
+            }
+            long mem = s.getMemoryStats().getUsage();
+            Long cpu = s.getCpuStats() == null || s.getCpuStats().getCpuUsage() == null ? null
+                    : s.getCpuStats().getCpuUsage().getTotalUsage();
+            Long pids = s.getPidsStats() == null ? null : s.getPidsStats().getCurrent();
+            return ok("memory " + human(mem) + (cpu == null ? "" : ", CPU time " + cpu / 1_000_000 + " ms")
+                    + (pids == null ? "" : ", " + pids + " pids"));
+        }));
+        return new VerificationReport(container, results);
+    }
+
+    private record Outcome(boolean passed, String detail) {
+    }
+
+    private interface Check {
+        Outcome run() throws Exception;
+    }
+
+    private static Outcome ok(String detail) {
+        return new Outcome(true, detail);
+    }
+
+    private static Outcome fail(String detail) {
+        return new Outcome(false, detail);
+    }
+
+    private static CheckResult run(String name, ProgressListener listener, Check check) {
+        long start = System.nanoTime();
+        Outcome outcome;
+        try {
+            outcome = check.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = fail("interrupted");
+        } catch (Exception e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            outcome = fail(abbreviate(msg.replaceAll("\\s+", " ")));
+        }
+        CheckResult result = new CheckResult(name, outcome.passed(), outcome.detail(),
+                Duration.ofNanos(System.nanoTime() - start));
+        listener.check(result);
+        return result;
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double v = bytes;
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int i = -1;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+}
