@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Capability;
@@ -28,8 +29,8 @@ final class ContainerFactory {
 
     /** Creates the container {@code name}; returns its full id. */
     static String create(Docker docker, ContainerSpec spec, String name) {
-        String image = spec.imageId() != null && imageExists(docker, spec.imageId()) ? spec.imageId() : spec.image();
-        if (!imageExists(docker, image)) {
+        String image = chooseImage(docker, spec);
+        if (image == null) {
             throw new DcpException(ErrorCode.DOCKER_ERROR, "image " + spec.image() + " is not on this host",
                     "load or pull the image the checkpointed container used, then restore again");
         }
@@ -125,8 +126,20 @@ final class ContainerFactory {
         }
     }
 
-    private static boolean imageExists(Docker docker, String image) {
-        return image != null && docker.getJson("/images/" + Docker.encode(image) + "/json") != null;
+    /**
+     * The image to create from: its name when the name still points at the checkpointed image
+     * (so docker ps shows it), else the image id (same layers, as CRIU needs); null when neither exists.
+     */
+    private static String chooseImage(Docker docker, ContainerSpec spec) {
+        JsonNode byName = spec.image() == null || spec.image().isEmpty() ? null
+                : docker.getJson("/images/" + Docker.encode(spec.image()) + "/json");
+        if (byName != null && (spec.imageId() == null || spec.imageId().equals(byName.path("Id").asText()))) {
+            return spec.image();
+        }
+        if (spec.imageId() != null && docker.getJson("/images/" + Docker.encode(spec.imageId()) + "/json") != null) {
+            return spec.imageId();
+        }
+        return null;
     }
 
     private static Capability[] capabilities(List<String> names) {

@@ -3,7 +3,6 @@ package dev.dockercheckpoint.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.command.TopContainerResponse;
 import dev.dockercheckpoint.core.CheckResult;
 import dev.dockercheckpoint.core.ProgressListener;
@@ -95,23 +94,16 @@ final class Verifier {
             }
         }));
         results.add(run(STATS, listener, () -> {
-            AtomicReference<Statistics> stats = new AtomicReference<>();
-            docker.client().statsCmd(container).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
-                @Override
-                public void onNext(Statistics s) {
-                    stats.compareAndSet(null, s);
-                }
-            }).awaitCompletion(WAIT.toSeconds(), TimeUnit.SECONDS);
-            Statistics s = stats.get();
-            if (s == null || s.getMemoryStats() == null || s.getMemoryStats().getUsage() == null) {
+            // one-shot: the daemon answers at once instead of waiting for a second sample
+            JsonNode s = docker.getJson("/containers/" + Docker.encode(container) + "/stats?stream=false&one-shot=true");
+            if (s == null || !s.path("memory_stats").path("usage").isNumber()) {
                 return fail("no statistics returned");
             }
-            long mem = s.getMemoryStats().getUsage();
-            Long cpu = s.getCpuStats() == null || s.getCpuStats().getCpuUsage() == null ? null
-                    : s.getCpuStats().getCpuUsage().getTotalUsage();
-            Long pids = s.getPidsStats() == null ? null : s.getPidsStats().getCurrent();
-            return ok("memory " + human(mem) + (cpu == null ? "" : ", CPU time " + cpu / 1_000_000 + " ms")
-                    + (pids == null ? "" : ", " + pids + " pids"));
+            long mem = s.path("memory_stats").path("usage").asLong();
+            JsonNode cpu = s.path("cpu_stats").path("cpu_usage").path("total_usage");
+            JsonNode pids = s.path("pids_stats").path("current");
+            return ok("memory " + human(mem) + (cpu.isNumber() ? ", CPU time " + cpu.asLong() / 1_000_000 + " ms" : "")
+                    + (pids.isNumber() ? ", " + pids.asLong() + " pids" : ""));
         }));
         return new VerificationReport(container, results);
     }
