@@ -129,6 +129,11 @@ public final class CheckpointStore {
                             + firstLine(e.getMessage()),
                     "the checkpoint is damaged; make a new checkpoint", e);
         }
+        if (manifest.spec() == null || manifest.options() == null) {
+            throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE, "checkpoint " + container + "/" + name + ": "
+                    + Manifest.FILE_NAME + " lacks the container's " + (manifest.spec() == null ? "spec" : "options"),
+                    "the checkpoint is damaged; make a new checkpoint");
+        }
         return new Stored(container, name, dir, manifest);
     }
 

@@ -2,6 +2,9 @@ package dev.dockercheckpoint.core;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +41,10 @@ public final class CriuLogs {
         if (log == null || !Files.isRegularFile(log)) {
             return result;
         }
-        try (BufferedReader reader = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+        // CRIU prints paths as the kernel has them: decode leniently so one odd byte loses nothing
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(log), decoder))) {
             String line;
             while ((line = reader.readLine()) != null && result.size() < max) {
                 if (isError(line) && !isHarmless(line)) {

@@ -40,7 +40,7 @@ public final class Names {
                 return "it contains '" + c + "'";
             }
         }
-        if (value.equals(".") || value.equals("..") || value.contains("..")) {
+        if (value.contains("..")) {
             return "it contains '..'";
         }
         if (value.charAt(0) == '-') {

@@ -69,6 +69,7 @@ public final class RuncCriuConfig {
      */
     public <T> T forDump(CheckpointOptions options, Callable<T> dump) {
         return locked(() -> {
+            repairLocked();
             List<String> present = settings();
             if (!options.tcpEstablished() && present.contains("tcp-established")) {
                 throw overridden("tcp-established", "-tcp=false");
@@ -84,6 +85,7 @@ public final class RuncCriuConfig {
     public <T> T forRestore(CheckpointOptions options, Callable<T> restore) {
         List<String> lines = restoreLines(options);
         return locked(() -> {
+            repairLocked();
             if (lines.isEmpty()) {
                 return restore.call();
             }
@@ -108,14 +110,17 @@ public final class RuncCriuConfig {
 
     /** Puts back a runc.conf left modified by an interrupted restore. Returns true if it did. */
     public boolean repair() {
-        return locked(() -> {
-            if (!Files.isRegularFile(saved)) {
-                return false;
-            }
-            LOG.warn("restoring {} left modified by an interrupted restore", file);
-            putBack();
-            return true;
-        });
+        return locked(this::repairLocked);
+    }
+
+    /** Under the lock: puts back the saved original if an interrupted restore left one. */
+    private boolean repairLocked() throws IOException {
+        if (!Files.isRegularFile(saved)) {
+            return false;
+        }
+        LOG.warn("restoring {} left modified by an interrupted restore", file);
+        putBack();
+        return true;
     }
 
     /** Option names set in the current runc.conf (comments and values stripped). */
@@ -150,9 +155,6 @@ public final class RuncCriuConfig {
             Files.createDirectories(lockFile.getParent());
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock ignored = ch.lock()) {
-                if (Files.isRegularFile(saved)) {
-                    putBack();
-                }
                 return body.call();
             }
         } catch (DcpException e) {

@@ -227,7 +227,7 @@ class BadInputE2ETest {
         Path base = E2E.newBaseDir();
         try {
             String locker = E2E.name("locker");
-            E2E.runContainer(locker, E2E.LOCKER, "locker", "/tmp/lockfile");
+            E2E.runContainer(locker, E2E.TOOLS, "locker", "/tmp/lockfile");
             E2E.waitForNumber(locker, "lock-", 0, Duration.ofSeconds(20));
             assertEquals(0, E2E.cli("-container", locker, "-name", "c", "-dir", base.toString()).exit());
             Path dir = base.resolve(locker).resolve("c");

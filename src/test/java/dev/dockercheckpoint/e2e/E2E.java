@@ -35,9 +35,10 @@ import org.junit.jupiter.api.Assumptions;
  * With CI=true a missing engine or CRIU fails the run; elsewhere the tests are skipped with
  * the reason.
  */
-final class E2E {
+public final class E2E {
     static final String BUSYBOX = "dcp-busybox:latest";
-    static final String LOCKER = "dcp-locker:latest";
+    /** busybox plus the static test programs locker and memhog (src/test/c). */
+    static final String TOOLS = "dcp-tools:latest";
     static final String PREFIX = "dcp-e2e-";
     private static Engine engine;
     private static final List<String> CREATED = new ArrayList<>();
@@ -87,12 +88,12 @@ final class E2E {
     }
 
     /** Builds the local test images when missing: busybox, and busybox plus the static locker program. */
-    static void ensureImages(DockerClient docker) {
+    public static void ensureImages(DockerClient docker) {
         if (!imageExists(docker, BUSYBOX)) {
-            importRootfs(BUSYBOX, null);
+            importRootfs(BUSYBOX, List.of());
         }
-        if (!imageExists(docker, LOCKER)) {
-            importRootfs(LOCKER, compileLocker());
+        if (!imageExists(docker, TOOLS)) {
+            importRootfs(TOOLS, List.of(compile("locker"), compile("memhog")));
         }
     }
 
@@ -105,18 +106,18 @@ final class E2E {
         }
     }
 
-    private static Path compileLocker() {
+    private static Path compile(String program) {
         try {
-            Path out = Files.createTempFile("locker", "");
-            run(List.of("gcc", "-static", "-O2", "-o", out.toString(), Path.of("src/test/c/locker.c").toAbsolutePath()
-                    .toString()));
+            Path out = Files.createTempDirectory("dcp-cc").resolve(program);
+            run(List.of("gcc", "-static", "-O2", "-o", out.toString(),
+                    Path.of("src/test/c/" + program + ".c").toAbsolutePath().toString()));
             return out;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static void importRootfs(String tag, Path extraBinary) {
+    private static void importRootfs(String tag, List<Path> binaries) {
         try {
             Path root = Files.createTempDirectory("dcp-rootfs");
             for (String d : List.of("bin", "tmp", "etc", "proc", "sys", "dev", "data")) {
@@ -134,9 +135,10 @@ final class E2E {
             }
             Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
             Files.writeString(root.resolve("etc/group"), "root:x:0:\n");
-            if (extraBinary != null) {
-                Files.copy(extraBinary, root.resolve("bin/locker"));
-                run(List.of("chmod", "0755", root.resolve("bin/locker").toString()));
+            for (Path binary : binaries) {
+                Path target = root.resolve("bin").resolve(binary.getFileName().toString());
+                Files.copy(binary, target);
+                run(List.of("chmod", "0755", target.toString()));
             }
             Path tar = Files.createTempFile("dcp-rootfs", ".tar");
             run(List.of("tar", "-C", root.toString(), "-cf", tar.toString(), "."));

@@ -31,7 +31,7 @@ class FileLocksE2ETest {
     @Test
     void lockIsRefusedWithoutFileLocksAndHeldAgainAfterRestore() throws Exception {
         String app = E2E.name("lock");
-        E2E.runContainer(app, E2E.LOCKER, "locker", "/tmp/lockfile");
+        E2E.runContainer(app, E2E.TOOLS, "locker", "/tmp/lockfile");
         E2E.waitForNumber(app, "lock-", 1, Duration.ofSeconds(20));
         assertEquals("held", E2E.exec(app, "locker", "-t", "/tmp/lockfile").output().strip());
 

@@ -1,0 +1,221 @@
+package dev.dockercheckpoint.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.Json;
+import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.engine.Engine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Rerunnable benchmark (not a test): checkpoint and restore times of this tool against raw
+ * {@code runc checkpoint} with the same flags, {@code docker checkpoint create}, and the raw
+ * restore path ({@code docker create} + images into place + {@code docker start --checkpoint}),
+ * interleaved, as medians and median ratios; CRIU's frozen time from {@code stats-dump}.
+ * Workloads: a small busybox counter, and a process with 1 GiB of written anonymous memory.
+ * Run with {@code sudo scripts/bench [iterations-small] [iterations-big]}.
+ */
+public final class CheckpointBenchmark {
+    private static final String RUNC_FLAGS = "--leave-running --tcp-established --file-locks";
+    private final Engine engine = E2E.engine();
+    private final Path jar = Path.of("target/docker-checkpoint.jar").toAbsolutePath();
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final StringBuilder report = new StringBuilder();
+
+    public static void main(String[] args) throws Exception {
+        int small = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        int big = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        CheckpointBenchmark bench = new CheckpointBenchmark();
+        try {
+            bench.run("busybox counter", E2E.BUSYBOX, List.of("sh", "-c",
+                    "i=0; while true; do echo n-$i; i=$((i+1)); sleep 1; done"), "n-", small);
+            bench.run("1 GiB anonymous memory", E2E.TOOLS, List.of("memhog", "1024"), "mem-", big);
+        } finally {
+            E2E.removeAll();
+        }
+        Path out = Path.of("target/benchmark.md");
+        Files.writeString(out, bench.report.toString());
+        System.out.println("\nwritten to " + out.toAbsolutePath());
+        System.exit(0);
+    }
+
+    private void run(String title, String image, List<String> cmd, String prefix, int iterations) throws Exception {
+        String app = E2E.name("bench");
+        String id = E2E.runContainer(app, image, cmd.toArray(String[]::new));
+        E2E.waitForNumber(app, prefix, 1, Duration.ofSeconds(120));
+        Path base = E2E.newBaseDir();
+        Path raw = E2E.newBaseDir();
+        String runcRoot = engine.tools().runcRoot(id);
+        Map<String, List<Double>> ms = new LinkedHashMap<>();
+        Map<String, List<Double>> frozen = new LinkedHashMap<>();
+        for (String k : List.of("engine", "runc", "cli", "docker")) {
+            ms.put(k, new ArrayList<>());
+            frozen.put(k, new ArrayList<>());
+        }
+        try {
+            // warm-up: the engine as the helper runs it, with a warm JVM
+            engine.checkpoint(new CheckpointRequest(app, "warmup", base, CheckpointOptions.defaults()),
+                    ProgressListener.NONE);
+            for (int i = 0; i < iterations; i++) {
+                List<String> order = rotate(List.of("engine", "runc", "cli", "docker"), i);
+                for (String kind : order) {
+                    String name = kind.charAt(0) + "" + i;
+                    long t = System.nanoTime();
+                    Path dir;
+                    switch (kind) {
+                        case "engine" -> {
+                            dir = engine.checkpoint(new CheckpointRequest(app, name, base, CheckpointOptions
+                                    .defaults()), ProgressListener.NONE).dir();
+                        }
+                        case "runc" -> {
+                            dir = raw.resolve(name);
+                            Files.createDirectory(dir);
+                            List<String> c = new ArrayList<>(List.of("runc", "--root", runcRoot, "checkpoint",
+                                    "--image-path", dir.toString(), "--work-path", dir.toString()));
+                            c.addAll(List.of(RUNC_FLAGS.split(" ")));
+                            c.add(id);
+                            E2E.run(c);
+                        }
+                        case "cli" -> {
+                            E2E.run(List.of(java, "-jar", jar.toString(), "-container", app, "-name", name, "-dir",
+                                    base.toString()));
+                            dir = base.resolve(app).resolve(name);
+                        }
+                        default -> {
+                            E2E.run(List.of("docker", "checkpoint", "create", "--leave-running", app, name));
+                            dir = null;
+                        }
+                    }
+                    ms.get(kind).add((System.nanoTime() - t) / 1e6);
+                    if (dir != null) {
+                        frozen.get(kind).add(frozenMillis(dir));
+                    } else {
+                        E2E.run(List.of("docker", "checkpoint", "rm", app, name));
+                    }
+                    if ("runc".equals(kind)) {
+                        Posix.deleteTree(dir);
+                    }
+                }
+            }
+            section(title, iterations, ms, frozen);
+            restores(app, base, iterations);
+        } finally {
+            E2E.deleteTree(base);
+            E2E.deleteTree(raw);
+        }
+    }
+
+    private void restores(String app, Path base, int iterations) throws Exception {
+        List<Double> ours = new ArrayList<>();
+        List<Double> oursVerified = new ArrayList<>();
+        List<Double> rawAll = new ArrayList<>();
+        List<Double> rawStart = new ArrayList<>();
+        JsonNode inspect = engine.docker().inspectContainer(app);
+        String image = inspect.path("Config").path("Image").asText();
+        List<String> cmd = new ArrayList<>();
+        inspect.path("Config").path("Cmd").forEach(n -> cmd.add(n.asText()));
+        Path dockerRoot = Path.of(engine.docker().info().path("DockerRootDir").asText("/var/lib/docker"));
+        for (int i = 0; i < iterations; i++) {
+            String checkpoint = "e" + i;
+            for (String kind : rotate(List.of("ours", "raw"), i)) {
+                String newName = E2E.name("r" + kind);
+                if (kind.equals("ours")) {
+                    long t = System.nanoTime();
+                    RestoreResult r = engine.restore(new RestoreRequest(app, checkpoint, base, newName),
+                            ProgressListener.NONE);
+                    oursVerified.add((System.nanoTime() - t) / 1e6);
+                    ours.add((double) r.timingsMillis().get("total"));
+                    if (!r.verification().passed()) {
+                        throw new IllegalStateException("verification failed: " + r.verification());
+                    }
+                } else {
+                    long t = System.nanoTime();
+                    List<String> create = new ArrayList<>(List.of("docker", "create", "--network", "none", "--name",
+                            newName, image));
+                    create.addAll(cmd);
+                    String id = E2E.run(create).strip();
+                    Path target = dockerRoot.resolve("containers").resolve(id).resolve("checkpoints")
+                            .resolve(checkpoint);
+                    Files.createDirectories(target.getParent());
+                    E2E.run(List.of("cp", "-a", base.resolve(app).resolve(checkpoint).toString(), target.toString()));
+                    long s = System.nanoTime();
+                    E2E.run(List.of("docker", "start", "--checkpoint", checkpoint, newName));
+                    long end = System.nanoTime();
+                    rawAll.add((end - t) / 1e6);
+                    rawStart.add((end - s) / 1e6);
+                }
+                E2E.remove(newName);
+            }
+        }
+        line("| restore: docker-checkpoint (create + files + images + CRIU restore) | %.0f ms | %.2f× |",
+                median(ours), median(ours) / median(rawAll));
+        line("| restore: docker-checkpoint including the five verification checks | %.0f ms | %.2f× |",
+                median(oursVerified), median(oursVerified) / median(rawAll));
+        line("| restore: raw docker create + cp -a images + docker start --checkpoint | %.0f ms | 1.00× |",
+                median(rawAll));
+        line("| restore: raw docker start --checkpoint alone | %.0f ms | %.2f× |", median(rawStart),
+                median(rawStart) / median(rawAll));
+        line("");
+    }
+
+    private void section(String title, int n, Map<String, List<Double>> ms, Map<String, List<Double>> frozen) {
+        double runc = median(ms.get("runc"));
+        line("### %s (%d interleaved runs each, medians)", title, n);
+        line("");
+        line("| operation | time | ratio |");
+        line("|---|---|---|");
+        line("| checkpoint: engine, warm JVM | %.0f ms | %.2f× raw runc |", median(ms.get("engine")),
+                median(ms.get("engine")) / runc);
+        line("| checkpoint: CLI including JVM start | %.0f ms | %.2f× raw runc |", median(ms.get("cli")),
+                median(ms.get("cli")) / runc);
+        line("| checkpoint: raw runc checkpoint (%s) | %.0f ms | 1.00× |", RUNC_FLAGS, runc);
+        line("| checkpoint: docker checkpoint create --leave-running | %.0f ms | %.2f× raw runc |",
+                median(ms.get("docker")), median(ms.get("docker")) / runc);
+        line("| CRIU frozen time: engine / CLI / raw runc | %.1f / %.1f / %.1f ms | %.2f× raw runc |",
+                median(frozen.get("engine")), median(frozen.get("cli")), median(frozen.get("runc")),
+                median(frozen.get("engine")) / median(frozen.get("runc")));
+    }
+
+    private static double frozenMillis(Path dir) throws IOException {
+        String json = E2E.run(List.of("crit", "decode", "-i", dir.resolve("stats-dump").toString()));
+        JsonNode node = Json.mapper().readTree(json);
+        return node.path("entries").path(0).path("dump").path("frozen_time").asDouble() / 1000.0;
+    }
+
+    private static List<String> rotate(List<String> items, int by) {
+        List<String> r = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            r.add(items.get((i + by) % items.size()));
+        }
+        return r;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private void line(String format, Object... args) {
+        String s = String.format(Locale.ROOT, format, args);
+        System.out.println(s);
+        report.append(s).append('\n');
+    }
+
+    static {
+        System.setProperty("file.encoding", StandardCharsets.UTF_8.name());
+    }
+}
