@@ -34,6 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +52,13 @@ public final class Engine implements AutoCloseable {
     static final String DUMP_LOG = "dump.log";
     static final String RESTORE_LOG = "restore.log";
     private static final List<String> REQUIRED_IMAGES = List.of("inventory.img", "pstree.img");
+    private static final Executor VIRTUAL = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Docker docker;
     private final HostTools tools;
     private final RuncCriuConfig criuConfig;
+    private volatile Manifest.Versions versions;
+    private volatile Path dockerRoot;
 
     public Engine(Docker docker, HostTools tools, RuncCriuConfig criuConfig) {
         this.docker = docker;
@@ -106,6 +112,9 @@ public final class Engine implements AutoCloseable {
         String runc = tools.runc();
         tools.criu();
         String runcRoot = tools.runcRoot(info.id());
+        // tool versions for container.json are probed while CRIU works
+        CompletableFuture<Manifest.Versions> probedVersions = CompletableFuture.supplyAsync(this::versions,
+                VIRTUAL);
         timings.put("inspect", millisSince(start));
 
         CheckpointStore.Pending pending = store.create(info.name(), request.name());
@@ -136,7 +145,7 @@ public final class Engine implements AutoCloseable {
             listener.phase("writing container.json", 0.9);
             timings.put("total", millisSince(start));
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), info.name(), info.id(),
-                    Instant.now(), info.spec(), options, timings, versions(), fs,
+                    Instant.now(), info.spec(), options, timings, probedVersions.join(), fs,
                     options.preDump() ? RuncCommands.PREDUMP_DIR : null);
             pending.writeManifest(manifest);
             Path finalDir = pending.commit();
@@ -223,11 +232,26 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Versions of Docker, runc, CRIU and the kernel; probed once per engine. */
     private Manifest.Versions versions() {
-        JsonNode v = docker.version();
-        return new Manifest.Versions(toolVersion(), v == null ? null : v.path("Version").asText(null),
-                v == null ? null : v.path("ApiVersion").asText(null), tools.runcVersion(), tools.criuVersion(),
-                HostTools.kernel());
+        Manifest.Versions v = versions;
+        if (v == null) {
+            JsonNode json = docker.version();
+            v = new Manifest.Versions(toolVersion(), json == null ? null : json.path("Version").asText(null),
+                    json == null ? null : json.path("ApiVersion").asText(null), tools.runcVersion(),
+                    tools.criuVersion(), HostTools.kernel());
+            versions = v;
+        }
+        return v;
+    }
+
+    private Path dockerRoot() {
+        Path root = dockerRoot;
+        if (root == null) {
+            root = Path.of(docker.info().path("DockerRootDir").asText("/var/lib/docker"));
+            dockerRoot = root;
+        }
+        return root;
     }
 
     // ---------------------------------------------------------------- restore
@@ -262,15 +286,14 @@ public final class Engine implements AutoCloseable {
         boolean ok = false;
         Path keptLog = null;
         try {
-            ContainerInfo created = ContainerInfo.of(docker.inspectContainer(id));
             listener.phase("applying filesystem changes", 0.25);
             t = System.nanoTime();
-            FilesystemChanges.apply(docker, tools.runner(), created, stored.dir());
+            FilesystemChanges.apply(docker, tools.runner(), id, stored.dir());
             timings.put("filesystem", millisSince(t));
 
             listener.phase("handing the images to Docker", 0.4);
             t = System.nanoTime();
-            Path dockerRoot = Path.of(docker.info().path("DockerRootDir").asText("/var/lib/docker"));
+            Path dockerRoot = dockerRoot();
             Path target = dockerRoot.resolve("containers").resolve(id).resolve("checkpoints").resolve(request.name());
             try {
                 linkOrCopyTree(stored.dir(), target);

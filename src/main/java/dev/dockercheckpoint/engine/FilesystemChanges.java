@@ -151,15 +151,15 @@ final class FilesystemChanges {
     }
 
     /**
-     * Applies saved changes to the created (not yet started) container {@code info}: the tar
+     * Applies saved changes to the created (not yet started) container {@code id}: the tar
      * through Docker's archive API, deletions as overlay whiteouts in its upper directory.
      */
-    static void apply(Docker docker, ProcessRunner runner, ContainerInfo info, Path checkpointDir) {
+    static void apply(Docker docker, ProcessRunner runner, String id, Path checkpointDir) {
         Path tar = checkpointDir.resolve(DIFF_TAR);
         try {
             if (Files.isRegularFile(tar, LinkOption.NOFOLLOW_LINKS) && Files.size(tar) > 1024) {
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(tar))) {
-                    docker.putArchive(info.id(), "/", in);
+                    docker.putArchive(id, "/", in);
                 }
             }
             Path deletedFile = checkpointDir.resolve(DELETED);
@@ -169,6 +169,7 @@ final class FilesystemChanges {
             if (deleted.isEmpty()) {
                 return;
             }
+            ContainerInfo info = ContainerInfo.of(docker.inspectContainer(id));
             if (!"overlay2".equals(info.graphDriver()) || info.upperDir() == null) {
                 throw new DcpException(ErrorCode.UNSUPPORTED,
                         "cannot recreate " + deleted.size() + " deleted file(s) with storage driver "
