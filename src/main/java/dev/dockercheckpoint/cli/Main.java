@@ -16,6 +16,13 @@ public final class Main {
 
     /** Runs the command line and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length > 0 && args[0].equals("helper")) {
+            // a daemon: its log (refusals, repairs, operations) is its output
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.hc", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.com.github.dockerjava", "warn");
+        }
         for (String a : args) {
             if (a.equals("-v") || a.equals("--verbose")) {
                 System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");

@@ -13,7 +13,6 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
-import dev.dockercheckpoint.engine.Engine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Spec;
             "it with CRIU and verifies it (status, process, API, logs, stats).",
             "Boolean options take an optional value: -tcp=false turns TCP support off.",
             ""},
-        subcommands = {DoctorCommand.class, ListCommand.class},
+        subcommands = {DoctorCommand.class, ListCommand.class, HelperCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed (see the error and hint)", "2:bad usage",
             "3:restored, but a verification check failed"})
@@ -103,17 +102,16 @@ public final class RootCommand implements Callable<Integer> {
                     : newName);
         }
         new CheckpointStore(dir); // validates the path syntax before anything else
-        requireRoot();
         ProgressListener progress = new ConsoleProgress(err, verbose);
-        try (Engine engine = Engine.local()) {
+        try (Backend backend = Backend.open()) {
             if (restore) {
-                return restore(engine, progress, out);
+                return restore(backend, progress, out);
             }
-            return checkpoint(engine, progress, out);
+            return checkpoint(backend, progress, out);
         }
     }
 
-    private int checkpoint(Engine engine, ProgressListener progress, PrintWriter out) {
+    private int checkpoint(Backend engine, ProgressListener progress, PrintWriter out) {
         CheckpointOptions options = new CheckpointOptions(leaveRunning, tcp, fileLocks, preDump);
         out.printf("Checkpointing container %s as %s (leave-running=%s, tcp=%s, file-locks=%s, pre-dump=%s)%n",
                 container, name, leaveRunning, tcp, fileLocks, preDump);
@@ -132,7 +130,7 @@ public final class RootCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private int restore(Engine engine, ProgressListener progress, PrintWriter out) {
+    private int restore(Backend engine, ProgressListener progress, PrintWriter out) {
         RestoreRequest request = new RestoreRequest(container, name, dir, newName);
         out.printf("Restoring %s/%s as %s%n", container, name, request.newName());
         out.flush();
@@ -157,12 +155,6 @@ public final class RootCommand implements Callable<Integer> {
         out.flush();
     }
 
-    static void requireRoot() {
-        if (!Posix.isRoot()) {
-            throw new DcpException(ErrorCode.PERMISSION_DENIED, "docker-checkpoint must run as root to use runc and CRIU",
-                    "run it with sudo");
-        }
-    }
 
     static String human(long bytes) {
         if (bytes < 1024) {

@@ -165,6 +165,115 @@ public final class CheckpointStore {
         return result;
     }
 
+    /** Summary of a stored checkpoint (size is the total of its files). */
+    public CheckpointSummary summary(Stored stored) {
+        long size;
+        try {
+            size = Posix.treeSize(stored.dir());
+        } catch (IOException e) {
+            size = -1;
+        }
+        return new CheckpointSummary(stored.container(), stored.name(), stored.dir(), stored.manifest().createdAt(),
+                size, stored.manifest().options());
+    }
+
+    /** The checkpoint's manifest and files (with sizes, sorted by name). */
+    public CheckpointDetails details(String container, String name) {
+        Stored stored = open(container, name);
+        List<CheckpointDetails.FileEntry> files = new ArrayList<>();
+        try (var walk = Files.walk(stored.dir())) {
+            for (Path p : walk.sorted().toList()) {
+                if (Files.isRegularFile(p, NOFOLLOW)) {
+                    files.add(new CheckpointDetails.FileEntry(stored.dir().relativize(p).toString(), Files.size(p)));
+                }
+            }
+        } catch (IOException e) {
+            throw io("cannot list " + stored.dir(), e);
+        }
+        return new CheckpointDetails(summary(stored), stored.manifest(), files);
+    }
+
+    /** The CRIU logs a user may read through {@link #readLog}. */
+    public static final List<String> LOGS = List.of("dump.log", "restore.log");
+
+    /**
+     * Reads up to {@code maxLines} lines of a checkpoint's log from byte {@code offset}; a page never
+     * ends in the middle of a line unless the line alone exceeds the page's byte budget.
+     */
+    public LogPage readLog(String container, String name, String log, long offset, int maxLines) {
+        if (!LOGS.contains(log)) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "unknown log " + Names.quote(log),
+                    "ask for one of " + String.join(", ", LOGS));
+        }
+        if (offset < 0 || maxLines < 1 || maxLines > 100_000) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "bad page: offset " + offset + ", lines " + maxLines,
+                    "offset >= 0 and 1..100000 lines");
+        }
+        Stored stored = open(container, name);
+        Path file = stored.dir().resolve(log);
+        if (!Files.isRegularFile(file, NOFOLLOW)) {
+            throw new DcpException(ErrorCode.CHECKPOINT_NOT_FOUND, container + "/" + name + " has no " + log,
+                    log.equals("restore.log") ? "restore.log appears after the first restore" : "the dump left no log");
+        }
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long size = ch.size();
+            List<String> lines = new ArrayList<>();
+            long pos = Math.min(offset, size);
+            ch.position(pos);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64 * 1024);
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            long next = pos;
+            boolean eof = false;
+            outer:
+            while (lines.size() < maxLines) {
+                buf.clear();
+                int n = ch.read(buf);
+                if (n <= 0) {
+                    eof = true;
+                    break;
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    byte b = buf.get();
+                    next++;
+                    if (b == '\n') {
+                        lines.add(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+                        line.reset();
+                        if (lines.size() >= maxLines) {
+                            break outer;
+                        }
+                    } else {
+                        line.write(b);
+                    }
+                }
+            }
+            if (line.size() > 0) {
+                // a last line without newline at the end of the file
+                lines.add(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (next >= size) {
+                eof = true;
+            }
+            return new LogPage(log, pos, lines, next, eof, size);
+        } catch (IOException e) {
+            throw io("cannot read " + file, e);
+        }
+    }
+
+    /** Deletes a stored checkpoint: it disappears at once (rename), then its files are removed. */
+    public Path delete(String container, String name) {
+        Stored stored = open(container, name);
+        Path trash = stored.dir().resolveSibling("." + name + PARTIAL_MARKER + "deleting-"
+                + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+        try {
+            Files.move(stored.dir(), trash, StandardCopyOption.ATOMIC_MOVE);
+            Posix.deleteTree(trash);
+        } catch (IOException e) {
+            throw io("cannot delete " + stored.dir(), e);
+        }
+        return stored.dir();
+    }
+
     /** Removes temporary directories left by interrupted checkpoints; returns what was removed. */
     public List<Path> removeIncomplete() {
         List<Path> removed = new ArrayList<>();

@@ -60,7 +60,7 @@ public final class Names {
         return null;
     }
 
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value == null) {
             return "\"\"";
         }

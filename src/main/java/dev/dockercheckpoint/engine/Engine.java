@@ -1,7 +1,12 @@
 package dev.dockercheckpoint.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
 import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.CheckpointStore;
@@ -159,8 +164,13 @@ public final class Engine implements AutoCloseable {
             throw new DcpException(ErrorCode.INTERNAL, "checkpoint failed: " + e, "run with -v for details", e);
         } finally {
             if (!ok) {
+                // a cancelled dump arrives here interrupted: clean up first, then keep the flag
+                boolean interrupted = Thread.interrupted();
                 pending.abort();
                 ensureNotFrozen(info, runcRoot);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
@@ -217,19 +227,22 @@ public final class Engine implements AutoCloseable {
         return new DcpException(e.code(), e.getMessage(), e.hint(), e.details(), kept, e.getCause());
     }
 
-    /** After a failed dump the container must not stay frozen. */
-    private void ensureNotFrozen(ContainerInfo info, String runcRoot) {
+    /** After a failed dump the container must not stay frozen. Returns true when it thawed it. */
+    private boolean ensureNotFrozen(ContainerInfo info, String runcRoot) {
         try {
             String runc = tools.runc();
             ProcessResult state = tools.runner().run(List.of(runc, "--root", runcRoot, "state", info.id()),
                     Duration.ofSeconds(10));
             if (state.ok() && state.stdout().contains("\"paused\"")) {
-                LOG.warn("container {} was left frozen by the failed dump; thawing it", info.name());
-                tools.runner().run(List.of(runc, "--root", runcRoot, "resume", info.id()), Duration.ofSeconds(30));
+                LOG.warn("container {} was left frozen by an interrupted dump; thawing it", info.name());
+                ProcessResult resume = tools.runner().run(List.of(runc, "--root", runcRoot, "resume", info.id()),
+                        Duration.ofSeconds(30));
+                return resume.ok();
             }
         } catch (RuntimeException e) {
             LOG.warn("could not check the freezer state of {}: {}", info.name(), e.getMessage());
         }
+        return false;
     }
 
     /** Versions of Docker, runc, CRIU and the kernel; probed once per engine. */
@@ -330,7 +343,11 @@ public final class Engine implements AutoCloseable {
             return new RestoreResult(request.newName(), id, keptLog, timings, report);
         } finally {
             if (!ok) {
+                boolean interrupted = Thread.interrupted();
                 docker.removeContainer(id);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
@@ -404,6 +421,88 @@ public final class Engine implements AutoCloseable {
         Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(tmp, Posix.FILE_PRIVATE);
         Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // ---------------------------------------------------------------- crash recovery
+
+    /** What {@link #recover} repaired. */
+    public record Recovery(List<String> thawed, List<Path> removedPartials, boolean criuConfigRestored) {
+    }
+
+    /**
+     * Repairs what an interrupted dump (helper or CRIU killed) can leave behind: containers left
+     * frozen by CRIU (runc says paused while Docker does not), temporary checkpoint directories in
+     * {@code baseDirs}, and a runc.conf still holding a restore's options.
+     */
+    public Recovery recover(List<Path> baseDirs) {
+        boolean conf = criuConfig.repair();
+        List<String> thawed = new ArrayList<>();
+        for (ContainerSummary c : listContainers(false)) {
+            JsonNode json = docker.inspectContainer(c.id());
+            if (json == null) {
+                continue;
+            }
+            ContainerInfo info = ContainerInfo.of(json);
+            if (!info.running() || info.paused()) {
+                continue; // a container the user paused stays paused
+            }
+            try {
+                if (ensureNotFrozen(info, tools.runcRoot(info.id()))) {
+                    thawed.add(info.name());
+                }
+            } catch (DcpException e) {
+                LOG.debug("cannot check {}: {}", info.name(), e.getMessage());
+            }
+        }
+        List<Path> removed = new ArrayList<>();
+        for (Path base : baseDirs) {
+            try {
+                removed.addAll(new CheckpointStore(base).removeIncomplete());
+            } catch (DcpException e) {
+                LOG.warn("cannot clean {}: {}", base, e.getMessage());
+            }
+        }
+        return new Recovery(thawed, removed, conf);
+    }
+
+    // ---------------------------------------------------------------- containers
+
+    /** Containers known to Docker (all of them, or only running ones), sorted by name. */
+    public List<ContainerSummary> listContainers(boolean all) {
+        List<ContainerSummary> result = new ArrayList<>();
+        for (Container c : docker.client().listContainersCmd().withShowAll(all).exec()) {
+            String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0];
+            result.add(new ContainerSummary(c.getId(), name.startsWith("/") ? name.substring(1) : name, c.getImage(),
+                    c.getState(), c.getStatus(), c.getCreated() == null ? null : Instant.ofEpochSecond(c.getCreated())));
+        }
+        result.sort(Comparator.comparing(ContainerSummary::name));
+        return result;
+    }
+
+    /** A change of a container, from Docker's event stream. */
+    public record ContainerEvent(String action, String containerId, String name, String image) {
+    }
+
+    /**
+     * Follows Docker's container events until the returned handle is closed; {@code sink} is
+     * called on Docker's event thread.
+     */
+    public AutoCloseable subscribe(java.util.function.Consumer<ContainerEvent> sink) {
+        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event e) {
+                if (e.getType() != EventType.CONTAINER) {
+                    return;
+                }
+                Map<String, String> attrs = e.getActor() == null || e.getActor().getAttributes() == null ? Map.of()
+                        : e.getActor().getAttributes();
+                String action = e.getAction() == null ? e.getStatus() : e.getAction();
+                sink.accept(new ContainerEvent(action, e.getId(), attrs.getOrDefault("name", ""),
+                        attrs.getOrDefault("image", e.getFrom())));
+            }
+        };
+        docker.client().eventsCmd().withEventTypeFilter(EventType.CONTAINER).exec(callback);
+        return callback;
     }
 
     // ---------------------------------------------------------------- doctor

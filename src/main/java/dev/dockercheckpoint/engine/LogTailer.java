@@ -23,17 +23,17 @@ final class LogTailer implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            while (!stopping) {
-                poll();
-                Thread.sleep(50);
-            }
+        while (!stopping) {
             poll();
-            if (!partial.isEmpty()) {
-                sink.accept(partial.toString());
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                break; // close(): read what is left, then stop
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        poll();
+        if (!partial.isEmpty()) {
+            sink.accept(partial.toString());
         }
     }
 
@@ -68,6 +68,7 @@ final class LogTailer implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        thread.interrupt();
         try {
             thread.join(2000);
         } catch (InterruptedException e) {

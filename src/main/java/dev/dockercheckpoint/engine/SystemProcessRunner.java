@@ -35,7 +35,7 @@ public final class SystemProcessRunner implements ProcessRunner {
         CompletableFuture<String> err = drain(process.getErrorStream());
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+                killTree(process);
                 process.waitFor(5, TimeUnit.SECONDS);
                 throw new DcpException(ErrorCode.INTERNAL,
                         command.get(0) + " did not finish within " + timeout.toSeconds() + " s", "try again; if it"
@@ -44,12 +44,18 @@ public final class SystemProcessRunner implements ProcessRunner {
             return new ProcessResult(List.copyOf(command), process.exitValue(), out.get(), err.get(),
                     Duration.ofNanos(System.nanoTime() - start));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            killTree(process);
             Thread.currentThread().interrupt();
             throw new DcpException(ErrorCode.CANCELLED, command.get(0) + " was interrupted", "run it again", e);
         } catch (ExecutionException e) {
             throw new UncheckedIOException(new IOException(e.getCause()));
         }
+    }
+
+    /** Kills the process and its descendants (runc's CRIU child must not outlive a cancelled dump). */
+    private static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private static CompletableFuture<String> drain(InputStream in) {

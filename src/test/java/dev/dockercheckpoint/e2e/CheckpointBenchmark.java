@@ -77,6 +77,8 @@ public final class CheckpointBenchmark {
                 List<String> order = rotate(List.of("engine", "runc", "cli", "launcher", "docker"), i);
                 for (String kind : order) {
                     String name = kind.charAt(0) + "" + i;
+                    // start each run with no dirty pages from the previous one (writeback skews big dumps)
+                    E2E.run(List.of("sync"));
                     long t = System.nanoTime();
                     Path dir;
                     switch (kind) {
@@ -114,8 +116,8 @@ public final class CheckpointBenchmark {
                     } else {
                         E2E.run(List.of("docker", "checkpoint", "rm", app, name));
                     }
-                    if ("runc".equals(kind)) {
-                        Posix.deleteTree(dir);
+                    if (dir != null && !"engine".equals(kind)) {
+                        Posix.deleteTree(dir); // the engine's checkpoints are restored below
                     }
                 }
             }
@@ -141,6 +143,7 @@ public final class CheckpointBenchmark {
             String checkpoint = "e" + i;
             for (String kind : rotate(List.of("ours", "raw"), i)) {
                 String newName = E2E.name("r" + kind);
+                E2E.run(List.of("sync"));
                 if (kind.equals("ours")) {
                     long t = System.nanoTime();
                     RestoreResult r = engine.restore(new RestoreRequest(app, checkpoint, base, newName),

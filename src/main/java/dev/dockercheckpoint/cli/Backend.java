@@ -1,0 +1,79 @@
+package dev.dockercheckpoint.cli;
+
+import dev.dockercheckpoint.client.HelperClient;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.engine.Engine;
+import dev.dockercheckpoint.protocol.Protocol;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where the command line's work runs: in-process on the engine when root (as the original tool
+ * did), through the privileged helper otherwise.
+ */
+interface Backend extends AutoCloseable {
+    CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener);
+
+    RestoreResult restore(RestoreRequest request, ProgressListener listener);
+
+    @Override
+    void close();
+
+    /** The engine when root; otherwise the helper at DOCKER_CHECKPOINT_SOCKET or the default socket. */
+    static Backend open() {
+        if (Posix.isRoot()) {
+            Engine engine = Engine.local();
+            return new Backend() {
+                @Override
+                public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
+                    return engine.checkpoint(request, listener);
+                }
+
+                @Override
+                public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
+                    return engine.restore(request, listener);
+                }
+
+                @Override
+                public void close() {
+                    engine.close();
+                }
+            };
+        }
+        String env = System.getenv("DOCKER_CHECKPOINT_SOCKET");
+        Path socket = env == null || env.isEmpty() ? Protocol.DEFAULT_SOCKET : Path.of(env);
+        HelperClient client;
+        try {
+            client = HelperClient.connectAndHello(socket, Duration.ofSeconds(2));
+        } catch (DcpException e) {
+            if (e.code() == ErrorCode.HELPER_UNAVAILABLE) {
+                throw new DcpException(ErrorCode.PERMISSION_DENIED, "not root, and " + e.getMessage(),
+                        "run with sudo, or " + e.hint());
+            }
+            throw e;
+        }
+        return new Backend() {
+            @Override
+            public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
+                return client.checkpoint(request, listener);
+            }
+
+            @Override
+            public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
+                return client.restore(request, listener);
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package dev.dockercheckpoint.cli;
+
+import dev.dockercheckpoint.helper.HelperServer;
+import dev.dockercheckpoint.protocol.Protocol;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the privileged helper that the GUI and non-root users talk to. */
+@Command(name = "helper", mixinStandardHelpOptions = true,
+        description = {"Run the privileged helper (as root): serves root and members of --group on a Unix socket.",
+            "Normally started by systemd (packaging/docker-checkpoint.socket)."})
+final class HelperCommand implements Callable<Integer> {
+    @Option(names = "--socket", paramLabel = "PATH", defaultValue = "/run/docker-checkpoint/helper.sock",
+            description = "Socket path (default: ${DEFAULT-VALUE}).")
+    Path socket;
+
+    @Option(names = "--group", paramLabel = "NAME", defaultValue = Protocol.DEFAULT_GROUP,
+            description = "Group whose members may use the helper (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/docker-checkpoint",
+            description = "Where the helper keeps its own state (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log details.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        HelperServer server = HelperServer.start(socket, group, stateDir);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "helper-shutdown"));
+        server.serve();
+        return ExitCodes.OK;
+    }
+}

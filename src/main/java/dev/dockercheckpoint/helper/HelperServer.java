@@ -1,0 +1,230 @@
+package dev.dockercheckpoint.helper;
+
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.engine.Engine;
+import dev.dockercheckpoint.protocol.Message;
+import dev.dockercheckpoint.protocol.Protocol;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The privileged helper: a Unix domain socket server (mode 0660, owner root, the configured
+ * group) that serves root and members of that group, checked per connection with the peer's
+ * kernel credentials, and runs engine operations for them.
+ */
+public final class HelperServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HelperServer.class);
+
+    private final Engine engine;
+    private final ServerSocketChannel server;
+    private final Path socket;
+    private final boolean ownsSocketFile;
+    private final PeerAuthorizer authorizer;
+    private final Operations operations = new Operations();
+    private final KnownBaseDirs baseDirs;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private HelperServer(Engine engine, ServerSocketChannel server, Path socket, boolean ownsSocketFile,
+            PeerAuthorizer authorizer, KnownBaseDirs baseDirs) {
+        this.engine = engine;
+        this.server = server;
+        this.socket = socket;
+        this.ownsSocketFile = ownsSocketFile;
+        this.authorizer = authorizer;
+        this.baseDirs = baseDirs;
+    }
+
+    /**
+     * Checks that the helper can start (root, the group exists, no live helper on the socket),
+     * binds the socket and repairs what an interrupted run left behind. Use {@link #serve()} next.
+     */
+    public static HelperServer start(Path socket, String group, Path stateDir) {
+        if (!Posix.isRoot()) {
+            throw new DcpException(ErrorCode.PERMISSION_DENIED, "the helper must run as root",
+                    "start it with: sudo docker-checkpoint helper (or systemctl start docker-checkpoint.socket)");
+        }
+        GroupPrincipal groupPrincipal;
+        try {
+            groupPrincipal = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "group " + group + " does not exist",
+                    "create it (groupadd " + group + ") or pass --group with an existing group");
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot look up group " + group + ": " + e.getMessage(),
+                    "check the system's group database");
+        }
+        Engine engine = Engine.local();
+        ServerSocketChannel server;
+        boolean owns;
+        try {
+            var inherited = System.inheritedChannel();
+            if (inherited instanceof ServerSocketChannel activated) {
+                LOG.info("serving the socket passed by the service manager");
+                server = activated;
+                owns = false;
+            } else {
+                server = bind(socket, groupPrincipal);
+                owns = true;
+            }
+        } catch (IOException e) {
+            engine.close();
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot listen on " + socket + ": " + e.getMessage(),
+                    "check that " + socket.getParent() + " exists and is writable by root");
+        } catch (DcpException e) {
+            engine.close();
+            throw e;
+        }
+        KnownBaseDirs dirs = new KnownBaseDirs(stateDir.resolve("base-dirs.json"));
+        HelperServer helper = new HelperServer(engine, server, socket, owns,
+                new PeerAuthorizer(group, engine.tools().runner()), dirs);
+        helper.recover();
+        return helper;
+    }
+
+    private static ServerSocketChannel bind(Path socket, GroupPrincipal group) throws IOException {
+        Files.createDirectories(socket.getParent());
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (isLive(socket)) {
+                throw new DcpException(ErrorCode.BUSY, "a helper is already running on " + socket,
+                        "use that one, or stop it first (systemctl stop docker-checkpoint)");
+            }
+            LOG.info("replacing stale socket {}", socket);
+            Files.delete(socket);
+        }
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        // bound with the process umask (no write for others, so no one else can connect), then narrowed
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.getFileAttributeView(socket, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(group);
+        // chmod by path: a socket cannot be opened, so the no-follow (open + fchmod) variant fails
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        return server;
+    }
+
+    private static boolean isLive(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void recover() {
+        try {
+            Engine.Recovery r = engine.recover(baseDirs.all());
+            for (String c : r.thawed()) {
+                LOG.warn("repaired: container {} was left frozen by an interrupted dump and has been thawed", c);
+            }
+            for (Path p : r.removedPartials()) {
+                LOG.warn("repaired: removed incomplete checkpoint directory {}", p);
+            }
+            if (r.criuConfigRestored()) {
+                LOG.warn("repaired: put back /etc/criu/runc.conf left modified by an interrupted restore");
+            }
+        } catch (RuntimeException e) {
+            LOG.error("recovery after an interrupted run failed: {}", e.getMessage());
+        }
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** Accepts connections until {@link #close()}; each connection gets its own virtual thread. */
+    public void serve() {
+        LOG.info("docker-checkpoint helper {} listening on {} (group {})", Engine.toolVersion(), socket,
+                authorizer.group());
+        while (!closed) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (ClosedChannelException e) {
+                break;
+            } catch (IOException e) {
+                if (closed) {
+                    break;
+                }
+                LOG.warn("accept failed: {}", e.getMessage());
+                continue;
+            }
+            Thread.ofVirtual().name("helper-conn").start(() -> handle(channel));
+        }
+    }
+
+    private void handle(SocketChannel channel) {
+        UnixDomainPrincipal peer;
+        try {
+            peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("refused a connection whose credentials cannot be read: {}", e.getMessage());
+            closeQuietly(channel);
+            return;
+        }
+        String refusal = authorizer.refusal(peer);
+        if (refusal != null) {
+            LOG.warn("refused connection from user {} (group {}): {}", peer.user().getName(), peer.group().getName(),
+                    refusal);
+            Connection.sendOnce(channel, new Message.Error(null, ErrorCode.PERMISSION_DENIED.name(),
+                    "not allowed: " + refusal, "add the user to group " + authorizer.group()
+                            + " (usermod -aG " + authorizer.group() + " " + peer.user().getName()
+                            + ") and log in again", null, null));
+            closeQuietly(channel);
+            return;
+        }
+        LOG.debug("connection from {}", peer.user().getName());
+        Connection connection = new Connection(channel, peer, engine, operations, baseDirs);
+        connections.add(connection);
+        try {
+            connection.run();
+        } finally {
+            connections.remove(connection);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing
+        }
+        connections.forEach(Connection::close);
+        if (ownsSocketFile) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                // stale sockets are replaced at the next start
+            }
+        }
+        engine.close();
+    }
+}
