@@ -62,6 +62,29 @@ class ArchitectureTest {
     }
 
     @Test
+    void protocolDependsOnlyOnCore() {
+        ArchRule rule = noClasses().that().resideInAPackage(ROOT + ".protocol..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".engine..", ROOT + ".helper..",
+                        ROOT + ".client..", ROOT + ".cli..", ROOT + ".ui..", "com.github.dockerjava..");
+        rule.check(classes);
+    }
+
+    @Test
+    void clientTalksToTheHelperOnlyThroughTheProtocol() {
+        ArchRule rule = noClasses().that().resideInAPackage(ROOT + ".client..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".engine..", ROOT + ".helper..",
+                        ROOT + ".cli..", ROOT + ".ui..", "com.github.dockerjava..");
+        rule.check(classes);
+    }
+
+    @Test
+    void helperDoesNotDependOnFrontEnds() {
+        ArchRule rule = noClasses().that().resideInAPackage(ROOT + ".helper..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".cli..", ROOT + ".ui..", ROOT + ".client..");
+        rule.check(classes);
+    }
+
+    @Test
     void onlyTheCommandLineUsesStandardStreams() {
         ArchRule rule = noClasses().that().resideOutsideOfPackage(ROOT + ".cli..")
                 .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)

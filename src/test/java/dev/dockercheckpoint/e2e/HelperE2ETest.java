@@ -1,0 +1,507 @@
+package dev.dockercheckpoint.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockercheckpoint.client.HelperClient;
+import dev.dockercheckpoint.core.CheckResult;
+import dev.dockercheckpoint.core.CheckpointDetails;
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.ContainerSummary;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.LogPage;
+import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.protocol.HelloInfo;
+import dev.dockercheckpoint.protocol.Message;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The helper as a real process on a real Unix socket, driving the real engine. */
+@Tag("e2e")
+class HelperE2ETest {
+    private static HelperProcess helper;
+    private static Path base;
+
+    @BeforeAll
+    static void startHelper() throws Exception {
+        E2E.engine();
+        HelperProcess.ensureUsers();
+        helper = new HelperProcess().start();
+        base = E2E.newBaseDir();
+    }
+
+    @AfterAll
+    static void stopHelper() throws Exception {
+        if (helper != null) {
+            System.out.println("--- helper log\n" + helper.log());
+            helper.close();
+        }
+        E2E.deleteTree(base);
+    }
+
+    /** Records every event in arrival order. */
+    static final class Recorder implements ProgressListener {
+        final List<Object> events = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void phase(String phase, double fraction) {
+            events.add(fraction);
+        }
+
+        @Override
+        public void logLine(String line) {
+            events.add("log:" + line);
+        }
+
+        @Override
+        public void check(CheckResult result) {
+            events.add(result);
+        }
+
+        List<Double> fractions() {
+            synchronized (events) {
+                return events.stream().filter(Double.class::isInstance).map(Double.class::cast).toList();
+            }
+        }
+
+        List<CheckResult> checks() {
+            synchronized (events) {
+                return events.stream().filter(CheckResult.class::isInstance).map(CheckResult.class::cast).toList();
+            }
+        }
+
+        long logLines() {
+            synchronized (events) {
+                return events.stream().filter(e -> e instanceof String s && s.startsWith("log:")).count();
+            }
+        }
+    }
+
+    @Test
+    void socketIsRootGroupDocker0660() throws IOException {
+        assertEquals(0660, Posix.mode(helper.socket) & 0777);
+        assertEquals(0, Posix.ownerUid(helper.socket));
+        GroupPrincipal group = (GroupPrincipal) Files.getAttribute(helper.socket, "posix:group",
+                LinkOption.NOFOLLOW_LINKS);
+        assertEquals("docker", group.getName());
+    }
+
+    @Test
+    void seedWorkflowAndEveryRequestThroughTheHelper() throws Exception {
+        String app = E2E.name("helper-seed");
+        BlockingQueue<Message.ContainerChanged> changes = new LinkedBlockingQueue<>();
+        try (HelperClient client = helper.client()) {
+            HelloInfo hello = client.hello();
+            assertEquals(1, hello.protocolVersion());
+            assertEquals("root", hello.user());
+            assertTrue(hello.capabilities().isOk("docker"), hello.toString());
+
+            try (AutoCloseable sub = client.subscribe(changes::add)) {
+                E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c",
+                        "i=0; while true; do echo h-$i; i=$((i+1)); sleep 1; done");
+                Message.ContainerChanged started = poll(changes, app, "start");
+                assertEquals(app, started.name());
+            }
+            List<ContainerSummary> running = client.listContainers(false);
+            assertTrue(running.stream().anyMatch(c -> c.name().equals(app) && "running".equals(c.state())));
+            E2E.waitForNumber(app, "h-", 2, Duration.ofSeconds(20));
+
+            Recorder dumpEvents = new Recorder();
+            CheckpointResult cp = client.checkpoint(new CheckpointRequest(app, "checkpoint1", base,
+                    CheckpointOptions.defaults()), dumpEvents);
+            assertTrue(Files.isDirectory(cp.dir()));
+            assertIncreasing(dumpEvents.fractions());
+            assertEquals(1.0, dumpEvents.fractions().getLast());
+            assertTrue(dumpEvents.logLines() > 10, "CRIU's log lines streamed: " + dumpEvents.logLines());
+            long checkpointed = E2E.numbers(app, "h-").getLast();
+
+            List<CheckpointSummary> listed = client.listCheckpoints(base);
+            assertTrue(listed.stream().anyMatch(s -> s.container().equals(app) && s.name().equals("checkpoint1")
+                    && s.sizeBytes() > 0), listed.toString());
+            CheckpointDetails details = client.details(base, app, "checkpoint1");
+            List<String> files = details.files().stream().map(CheckpointDetails.FileEntry::name).toList();
+            assertTrue(files.containsAll(List.of("container.json", "dump.log", "inventory.img", "pstree.img")), files
+                    .toString());
+            assertEquals(app, details.manifest().containerName());
+
+            // the whole dump.log, in pages
+            StringBuilder paged = new StringBuilder();
+            long offset = 0;
+            int pages = 0;
+            LogPage page;
+            do {
+                page = client.readLog(base, app, "checkpoint1", "dump.log", offset, 200);
+                page.lines().forEach(l -> paged.append(l).append('\n'));
+                offset = page.nextOffset();
+                pages++;
+            } while (!page.eof());
+            assertTrue(pages > 1);
+            assertEquals(Files.readString(cp.dir().resolve("dump.log")), paged.toString());
+            DcpException badLog = assertThrows(DcpException.class,
+                    () -> client.readLog(base, app, "checkpoint1", "../../etc/shadow", 0, 10));
+            assertEquals(ErrorCode.INVALID_INPUT, badLog.code());
+
+            E2E.remove(app);
+            String restored = E2E.name("helper-restored");
+            Recorder restoreEvents = new Recorder();
+            RestoreResult rr = client.restore(new RestoreRequest(app, "checkpoint1", base, restored), restoreEvents);
+            assertTrue(rr.verification().passed(), rr.verification().toString());
+            List<String> checkOrder = restoreEvents.checks().stream().map(CheckResult::name).toList();
+            assertEquals(List.of("Container status", "Process running", "Docker API responds", "Logs available",
+                    "Stats produced"), checkOrder, "the five checks arrive one by one, in order");
+            assertIncreasing(restoreEvents.fractions());
+            E2E.waitForNumber(restored, "h-", checkpointed + 1, Duration.ofSeconds(20));
+            assertTrue(E2E.numbers(restored, "h-").getFirst() >= checkpointed);
+
+            VerificationReport again = client.verify(restored, ProgressListener.NONE);
+            assertTrue(again.passed(), again.toString());
+            DoctorReport doctor = client.doctor();
+            assertTrue(doctor.isOk("criu"), doctor.toString());
+            assertFalse(client.cancel("no-such-request"));
+
+            client.delete(base, app, "checkpoint1");
+            assertFalse(Files.exists(cp.dir()));
+            assertTrue(client.listCheckpoints(base).stream().noneMatch(s -> s.container().equals(app)));
+        }
+    }
+
+    private static Message.ContainerChanged poll(BlockingQueue<Message.ContainerChanged> q, String name,
+            String action) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Message.ContainerChanged c = q.poll(1, TimeUnit.SECONDS);
+            if (c != null && c.name().equals(name) && c.action().equals(action)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no '" + action + "' event for " + name);
+    }
+
+    private static void assertIncreasing(List<Double> fractions) {
+        assertFalse(fractions.isEmpty());
+        for (int i = 1; i < fractions.size(); i++) {
+            assertTrue(fractions.get(i) >= fractions.get(i - 1), "progress goes forward: " + fractions);
+        }
+    }
+
+    /** A raw protocol client: lines out, lines in. */
+    static final class Raw implements AutoCloseable {
+        final SocketChannel ch;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+        Raw(Path socket) throws IOException {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socket));
+        }
+
+        void send(String text) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+
+        String readLine() throws IOException {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (true) {
+                one.clear();
+                if (ch.read(one) < 0) {
+                    return null;
+                }
+                byte b = one.get(0);
+                if (b == '\n') {
+                    String s = pending.toString(StandardCharsets.UTF_8);
+                    pending.reset();
+                    return s;
+                }
+                pending.write(b);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    @Test
+    void malformedInputIsAnsweredAndTheHelperKeepsServing() throws Exception {
+        try (Raw raw = new Raw(helper.socket)) {
+            String[][] cases = {
+                {"{not json\n", "malformed request"},
+                {"{\"type\":\"launch-missiles\",\"id\":\"a\"}\n", "unknown request type \"launch-missiles\""},
+                {"{\"id\":\"b\"}\n", "missing \"type\""},
+                {"{\"type\":\"checkpoint\",\"id\":\"c\"}\n", "missing field \"container\""},
+                {"{\"type\":\"doctor\",\"id\":\"d\",\"evil\":true}\n", "unknown field \"evil\""},
+                {"{\"type\":\"checkpoint\",\"id\":\"e\",\"container\":\"../etc\"}\n", "invalid container name"},
+                {"{\"type\":\"list-checkpoints\",\"id\":\"f\",\"dir\":\"relative/dir\"}\n", "absolute path"},
+                {"{\"type\":\"read-log\",\"id\":\"g\",\"container\":\"a\",\"name\":\"b\",\"log\":\"x\"}\n", "unknown log"},
+                {"{\"type\":\"hello\",\"id\":\"h\",\"protocolVersion\":99}\n", "protocol version 99"},
+                {"[1,2,3]\n", "malformed request"},
+                {"{\"type\":\"doctor\"}\n", "missing field \"id\""},
+                {"{\"type\":\"doctor\",\"id\":\"\"}\n", "valid \"id\""},
+            };
+            for (String[] c : cases) {
+                raw.send(c[0]);
+                String reply = raw.readLine();
+                com.fasterxml.jackson.databind.JsonNode m = dev.dockercheckpoint.protocol.Protocol.lenient()
+                        .readTree(reply);
+                assertEquals("error", m.path("type").asText(), c[0].strip() + " -> " + reply);
+                assertEquals(c[1].startsWith("protocol version") ? "UNSUPPORTED" : "INVALID_INPUT",
+                        m.path("code").asText(), reply);
+                assertTrue(m.path("message").asText().contains(c[1]), c[0].strip() + " -> " + reply);
+                assertFalse(m.path("hint").asText().isEmpty(), reply);
+            }
+            raw.send("x".repeat(70_000) + "\n");
+            assertTrue(raw.readLine().contains("longer than 65536 bytes"));
+            // the same connection still works
+            raw.send("{\"type\":\"list-containers\",\"id\":\"ok\"}\n");
+            String ok = raw.readLine();
+            assertTrue(ok.contains("\"type\":\"result\"") && ok.contains("\"id\":\"ok\""), ok);
+        }
+        // and so does a second client
+        try (HelperClient second = helper.client()) {
+            assertEquals(1, second.hello().protocolVersion());
+        }
+    }
+
+    @Test
+    void accessIsCheckedWithPeerCredentials() throws Exception {
+        String app = E2E.name("helper-acl");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
+        Path memberBase = base.resolve("member");
+
+        // a member of group docker (supplementary group) is served, without root
+        E2E.Cli member = helper.runAs(HelperProcess.MEMBER, "-container", app, "-name", "m1", "-dir",
+                memberBase.toString());
+        assertEquals(0, member.exit(), member.toString());
+        assertTrue(Files.isDirectory(memberBase.resolve(app).resolve("m1")));
+        assertEquals(0, Posix.ownerUid(memberBase.resolve(app).resolve("m1")), "written by root, not the user");
+
+        // an outsider cannot even open the 0660 socket
+        E2E.Cli denied = helper.runAs(HelperProcess.OUTSIDER, "-container", app, "-name", "o1", "-dir",
+                memberBase.toString());
+        assertEquals(1, denied.exit(), denied.toString());
+        assertTrue(denied.err().contains("not allowed"), denied.toString());
+        assertTrue(denied.err().contains("group docker"), denied.toString());
+
+        // with the socket opened up by mistake, the helper's own peer-credential check refuses
+        Files.setPosixFilePermissions(helper.socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try {
+            E2E.Cli refused = helper.runAs(HelperProcess.OUTSIDER, "-container", app, "-name", "o2", "-dir",
+                    memberBase.toString());
+            assertEquals(1, refused.exit(), refused.toString());
+            assertTrue(refused.err().contains("is not a member of group docker"), refused.toString());
+            assertFalse(Files.exists(memberBase.resolve(app).resolve("o2")));
+            assertTrue(helper.log().contains("refused connection from user " + HelperProcess.OUTSIDER),
+                    helper.log());
+        } finally {
+            Files.setPosixFilePermissions(helper.socket, PosixFilePermissions.fromString("rw-rw----"));
+        }
+        // root is served
+        try (HelperClient root = helper.client()) {
+            assertEquals("root", root.hello().user());
+        }
+    }
+
+    @Test
+    void helperRefusesToStartWithoutRootOrGroupOrOverALiveHelper() throws Exception {
+        E2E.Cli notRoot = helper.runAs(HelperProcess.MEMBER, "helper", "--socket",
+                helper.dir.resolve("other.sock").toString());
+        assertEquals(1, notRoot.exit(), notRoot.toString());
+        assertTrue(notRoot.err().contains("must run as root"), notRoot.toString());
+
+        E2E.Cli noGroup = E2E.cli("helper", "--socket", helper.dir.resolve("g.sock").toString(), "--group",
+                "dcp-no-such-group");
+        assertEquals(1, noGroup.exit(), noGroup.toString());
+        assertTrue(noGroup.err().contains("group dcp-no-such-group does not exist"), noGroup.toString());
+
+        E2E.Cli twice = E2E.cli("helper", "--socket", helper.socket.toString());
+        assertEquals(1, twice.exit(), twice.toString());
+        assertTrue(twice.err().contains("already running"), twice.toString());
+        try (HelperClient still = helper.client()) {
+            assertEquals(1, still.hello().protocolVersion(), "the running helper is untouched");
+        }
+    }
+
+    @Test
+    void twentyConcurrentRequestsOverFiveContainersEndInSuccessOrBusy() throws Exception {
+        List<String> apps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String app = E2E.name("conc" + i);
+            E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "i=0; while true; do echo c-$i; i=$((i+1)); sleep 1; done");
+            apps.add(app);
+        }
+        for (String app : apps) {
+            E2E.waitForNumber(app, "c-", 0, Duration.ofSeconds(20));
+        }
+        Path concBase = base.resolve("concurrent");
+        List<HelperClient> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(helper.client());
+        }
+        try {
+            List<HelperClient.Operation> ops = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String app = apps.get(i % 5);
+                HelperClient client = clients.get(i % 4);
+                String name = "cp" + i;
+                names.add(app + "/" + name);
+                ops.add(client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(client.nextId(), app, name,
+                        concBase.toString(), CheckpointOptions.defaults()), ProgressListener.NONE));
+            }
+            int ok = 0;
+            int busy = 0;
+            List<String> succeeded = new ArrayList<>();
+            for (int i = 0; i < ops.size(); i++) {
+                try {
+                    ops.get(i).await(CheckpointResult.class);
+                    ok++;
+                    succeeded.add(names.get(i));
+                } catch (DcpException e) {
+                    assertEquals(ErrorCode.BUSY, e.code(), names.get(i) + ": " + e.getMessage());
+                    busy++;
+                }
+            }
+            System.out.println("concurrency: " + ok + " succeeded, " + busy + " busy");
+            assertEquals(20, ok + busy);
+            assertTrue(ok >= 5, "at least one checkpoint per container: " + ok);
+            List<CheckpointSummary> listed = clients.get(0).listCheckpoints(concBase);
+            assertEquals(ok, listed.size(), "exactly the successful checkpoints are stored");
+            for (CheckpointSummary s : listed) {
+                assertTrue(succeeded.contains(s.container() + "/" + s.name()), s.toString());
+                assertTrue(Files.readString(s.dir().resolve("dump.log")).contains("Dumping finished successfully"));
+                assertEquals(s.container(), clients.get(0).details(concBase, s.container(), s.name()).manifest()
+                        .containerName());
+            }
+            for (String app : apps) {
+                try (var entries = Files.list(concBase.resolve(app))) {
+                    assertTrue(entries.noneMatch(p -> p.getFileName().toString().contains(".partial-")));
+                }
+                assertTrue(E2E.running(app));
+            }
+        } finally {
+            for (HelperClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void killedDuringACheckpointTheHelperRecoversAtRestart() throws Exception {
+        String app = E2E.name("crash");
+        E2E.runContainer(app, E2E.TOOLS, "memhog", "768");
+        E2E.waitForNumber(app, "mem-", 1, Duration.ofSeconds(60));
+        Path crashBase = base.resolve("crash");
+        try (HelperProcess victim = new HelperProcess().start()) {
+            BlockingQueue<String> logLines = new LinkedBlockingQueue<>();
+            HelperClient client = victim.client();
+            client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(client.nextId(), app, "cp",
+                    crashBase.toString(), CheckpointOptions.defaults()), new ProgressListener() {
+                        @Override
+                        public void logLine(String line) {
+                            logLines.add(line);
+                        }
+                    });
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            boolean frozen = false;
+            while (!frozen && System.nanoTime() < deadline) {
+                String line = logLines.poll(1, TimeUnit.SECONDS);
+                frozen = line != null && line.contains("freezer.state=FROZEN");
+            }
+            assertTrue(frozen, "CRIU froze the container");
+            // kill -9 the helper in the middle of the dump; runc and CRIU, now orphans, run to their end
+            List<ProcessHandle> orphans = victim.killHelperOnly();
+            client.close();
+            for (ProcessHandle h : orphans) {
+                h.onExit().get(120, TimeUnit.SECONDS);
+            }
+            Path containerDir = crashBase.resolve(app);
+            try (var entries = Files.list(containerDir)) {
+                assertTrue(entries.anyMatch(p -> p.getFileName().toString().contains(".partial-")),
+                        "the interrupted checkpoint left its temporary directory");
+            }
+            // and, as CRIU killed before it seizes the tasks would leave it: the container frozen
+            String id = E2E.docker().inspectContainerCmd(app).exec().getId();
+            E2E.run(List.of("runc", "--root", E2E.engine().tools().runcRoot(id), "pause", id));
+            assertEquals("paused", runcState(app));
+
+            victim.start();
+            String log = victim.log();
+            assertTrue(log.contains("repaired: removed incomplete checkpoint directory"), log);
+            assertTrue(log.contains("repaired: container " + app + " was left frozen"), log);
+            assertEquals("running", runcState(app), "not frozen after the restart");
+            assertTrue(E2E.running(app));
+            long before = E2E.numbers(app, "mem-").getLast();
+            E2E.waitForNumber(app, "mem-", before + 2, Duration.ofSeconds(20));
+            try (HelperClient c = victim.client()) {
+                assertTrue(c.listCheckpoints(crashBase).isEmpty(), "no partial checkpoint is listed");
+            }
+            try (var entries = Files.list(containerDir)) {
+                assertTrue(entries.noneMatch(p -> p.getFileName().toString().contains(".partial-")));
+            }
+        }
+    }
+
+    private static String runcState(String container) {
+        String id = E2E.docker().inspectContainerCmd(container).exec().getId();
+        String root = E2E.engine().tools().runcRoot(id);
+        String json = E2E.run(List.of("runc", "--root", root, "state", id));
+        int i = json.indexOf("\"status\"");
+        String rest = json.substring(json.indexOf(':', i) + 1).strip();
+        return rest.substring(1, rest.indexOf('"', 1));
+    }
+
+    @Test
+    void busyIsAnsweredAtOnceForTheSameContainer() throws Exception {
+        String app = E2E.name("busy");
+        E2E.runContainer(app, E2E.TOOLS, "memhog", "256");
+        E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(30));
+        try (HelperClient a = helper.client(); HelperClient b = helper.client()) {
+            HelperClient.Operation first = a.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(a.nextId(), app,
+                    "first", base.resolve("busy").toString(), CheckpointOptions.defaults()), ProgressListener.NONE);
+            Thread.sleep(300);
+            long t = System.nanoTime();
+            DcpException busy = assertThrows(DcpException.class, () -> b.checkpoint(new CheckpointRequest(app,
+                    "second", base.resolve("busy"), CheckpointOptions.defaults()), ProgressListener.NONE));
+            long ms = (System.nanoTime() - t) / 1_000_000;
+            assertEquals(ErrorCode.BUSY, busy.code());
+            assertTrue(ms < 1000, "answered at once (" + ms + " ms)");
+            assertNotEquals(null, first.await(CheckpointResult.class));
+        }
+    }
+}

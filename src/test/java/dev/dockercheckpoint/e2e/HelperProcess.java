@@ -1,0 +1,146 @@
+package dev.dockercheckpoint.e2e;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.dockercheckpoint.client.HelperClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real helper process (the built jar) on its own socket, for the end-to-end tests. */
+final class HelperProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target/docker-checkpoint.jar").toAbsolutePath();
+    static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    final Path dir;
+    final Path socket;
+    final Path stateDir;
+    final Path log;
+    private Process process;
+
+    HelperProcess() throws IOException {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "dcp-helper-");
+        // other users must reach the socket inside; the socket itself is 0660 root:docker
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        socket = dir.resolve("helper.sock");
+        stateDir = dir.resolve("state");
+        log = dir.resolve("helper.log");
+    }
+
+    /** Starts the helper and waits until it answers hello. */
+    HelperProcess start(String... extraArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "helper", "--socket",
+                socket.toString(), "--state-dir", stateDir.toString()));
+        cmd.addAll(List.of(extraArgs));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        try (HelperClient c = HelperClient.connectAndHello(socket, Duration.ofSeconds(30))) {
+            return this;
+        } catch (RuntimeException e) {
+            fail("helper did not start: " + e.getMessage() + "\n" + log());
+            return this;
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    HelperClient client() {
+        return HelperClient.connect(socket);
+    }
+
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** kill -9 of the helper and everything it started (runc, CRIU). */
+    void killHard() throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor(10, TimeUnit.SECONDS);
+        for (ProcessHandle h : tree) {
+            h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join();
+        }
+    }
+
+    /** kill -9 of the helper alone; returns the processes it had started, which keep running. */
+    List<ProcessHandle> killHelperOnly() throws InterruptedException {
+        List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        return children;
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        E2E.deleteTree(dir);
+    }
+
+    /** Runs the built jar as another user (with the helper's socket in DOCKER_CHECKPOINT_SOCKET). */
+    E2E.Cli runAs(String user, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("runuser", "-u", user, "--", "env", "HOME=/tmp",
+                "DOCKER_CHECKPOINT_SOCKET=" + socket, JAVA, "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail("timed out: " + cmd);
+        }
+        E2E.Cli r = new E2E.Cli(p.exitValue(), new String(out), new String(err));
+        System.out.println("$ (as " + user + ") docker-checkpoint " + String.join(" ", args) + "\n" + r);
+        return r;
+    }
+
+    /** Test users: one in group docker (as a supplementary group), one outside it. */
+    static final String MEMBER = "dcp-member";
+    static final String OUTSIDER = "dcp-outsider";
+
+    static void ensureUsers() {
+        for (String user : List.of(MEMBER, OUTSIDER)) {
+            boolean exists;
+            try {
+                exists = new ProcessBuilder("id", "-u", user).start().waitFor() == 0;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (!exists) {
+                List<String> cmd = new ArrayList<>(List.of("useradd", "-M", "-s", "/usr/sbin/nologin"));
+                if (user.equals(MEMBER)) {
+                    cmd.addAll(List.of("-G", "docker"));
+                }
+                cmd.add(user);
+                E2E.run(cmd);
+            }
+        }
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+}

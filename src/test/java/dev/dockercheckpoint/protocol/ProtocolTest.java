@@ -1,0 +1,120 @@
+package dev.dockercheckpoint.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.dockercheckpoint.core.CheckResult;
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ProtocolTest {
+    static Stream<Request> requests() {
+        return Stream.of(
+                new Request.Hello("1", 1, "test"),
+                new Request.ListContainers("2", true),
+                new Request.Subscribe("3"),
+                new Request.Checkpoint("4", "app", "cp1", "/tmp/x", new CheckpointOptions(false, true, false, true)),
+                new Request.Restore("5", "app", "cp1", null, "app2"),
+                new Request.Verify("6", "app2"),
+                new Request.ListCheckpoints("7", "/srv/ckpt"),
+                new Request.Details("8", null, "app", "cp1"),
+                new Request.ReadLog("9", null, "app", "cp1", "dump.log", 4096, 50),
+                new Request.Delete("10", "/tmp/x", "app", "cp1"),
+                new Request.Doctor("11"),
+                new Request.Cancel("12", "4"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("requests")
+    void everyRequestRoundTripsAsOneLine(Request request) throws Exception {
+        String line = Protocol.line(request);
+        assertFalse(line.contains("\n"));
+        assertTrue(line.contains("\"type\":"), line);
+        assertEquals(request, Protocol.strict().readValue(line, Request.class));
+    }
+
+    @Test
+    void typeNamesAreTheDocumentedOnes() {
+        assertTrue(Protocol.line(new Request.Details("8", null, "a", "b")).contains("\"type\":\"checkpoint-details\""));
+        assertTrue(Protocol.line(new Request.Delete("8", null, "a", "b")).contains("\"type\":\"delete-checkpoint\""));
+        assertTrue(Protocol.line(new Request.ReadLog("8", null, "a", "b", "dump.log", 0, 0))
+                .contains("\"type\":\"read-log\""));
+    }
+
+    @Test
+    void messagesRoundTripAndOnlyResultAndErrorAreFinal() throws Exception {
+        List<Message> messages = List.of(
+                new Message.Progress("1", "dumping", 0.5),
+                new Message.Log("1", "(00.1) Error (x.c:1): y"),
+                new Message.Check("1", new CheckResult("Container status", true, "running", Duration.ofMillis(3))),
+                new Message.ContainerChanged("s", "start", "abc", "app", "busybox"),
+                new Message.Result("1", Protocol.strict().valueToTree(List.of(1, 2))),
+                Message.Error.of("1", new DcpException(ErrorCode.BUSY, "busy", "wait")));
+        for (Message m : messages) {
+            String line = Protocol.line(m);
+            assertFalse(line.contains("\"final\""), line);
+            Message back = Protocol.lenient().readValue(line, Message.class);
+            assertEquals(m, back);
+            assertEquals(m instanceof Message.Result || m instanceof Message.Error, back.isFinal());
+        }
+    }
+
+    @Test
+    void pathsTravelAsPlainStrings() throws Exception {
+        CheckpointSummary s = new CheckpointSummary("a", "b", Path.of("/tmp/x/a/b"), Instant.parse(
+                "2026-01-01T00:00:00Z"), 10, CheckpointOptions.defaults());
+        JsonNode json = Protocol.strict().valueToTree(s);
+        assertEquals("/tmp/x/a/b", json.path("dir").asText());
+        assertEquals(s, Protocol.lenient().treeToValue(json, CheckpointSummary.class));
+    }
+
+    @Test
+    void strictParsingRejectsUnknownTypesFieldsAndMissingRequiredFields() {
+        assertThrows(InvalidTypeIdException.class,
+                () -> Protocol.strict().readValue("{\"type\":\"rm-rf\",\"id\":\"1\"}", Request.class));
+        assertThrows(UnrecognizedPropertyException.class,
+                () -> Protocol.strict().readValue("{\"type\":\"doctor\",\"id\":\"1\",\"x\":1}", Request.class));
+        assertThrows(MismatchedInputException.class,
+                () -> Protocol.strict().readValue("{\"type\":\"verify\",\"id\":\"1\"}", Request.class));
+        assertThrows(MismatchedInputException.class,
+                () -> Protocol.strict().readValue("{\"type\":\"doctor\",\"id\":\"1\"} {}", Request.class));
+    }
+
+    @Test
+    void optionalFieldsMayBeLeftOut() throws Exception {
+        Request r = Protocol.strict().readValue("{\"type\":\"checkpoint\",\"id\":\"1\",\"container\":\"app\"}",
+                Request.class);
+        Request.Checkpoint c = assertInstanceOf(Request.Checkpoint.class, r);
+        assertEquals("app", c.container());
+        assertEquals(null, c.name());
+        assertEquals(null, c.options());
+    }
+
+    @Test
+    void errorCarriesCodeHintDetailsAndLog() {
+        DcpException e = new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not checkpoint", "use -tcp",
+                List.of("(00.1) Error (sk-inet.c:1): inet: Connected TCP socket"), Path.of("/tmp/l/dump.log"), null);
+        Message.Error m = Message.Error.of("7", e);
+        assertEquals("CRIU_FAILED", m.code());
+        assertEquals("use -tcp", m.hint());
+        assertEquals(1, m.details().size());
+        assertEquals("/tmp/l/dump.log", m.logFile());
+    }
+}
