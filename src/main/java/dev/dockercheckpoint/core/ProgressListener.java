@@ -1,7 +1,7 @@
 package dev.dockercheckpoint.core;
 
 /**
- * Receives progress of a long operation. Implementations must be quick and thread-safe;
+ * Receives progress of a long operation, and tells it whether to stop. Implementations must be quick and thread-safe;
  * the engine calls them from its worker thread.
  */
 public interface ProgressListener {
@@ -18,5 +18,13 @@ public interface ProgressListener {
 
     /** A verification check finished. */
     default void check(CheckResult result) {
+    }
+
+    /**
+     * Polled by the engine between steps: true asks it to stop and keep nothing. A CRIU run in
+     * progress is never interrupted (it cannot be stopped safely once it has seized the processes).
+     */
+    default boolean isCancelled() {
+        return false;
     }
 }

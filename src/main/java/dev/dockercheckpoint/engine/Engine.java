@@ -135,6 +135,7 @@ public final class Engine implements AutoCloseable {
                             dir.resolve(RuncCommands.PREDUMP_DIR).resolve(DUMP_LOG), listener, info, false);
                     timings.put("preDump", millisSince(t));
                 }
+                checkCancelled(listener);
                 listener.phase("dumping with CRIU", options.preDump() ? 0.4 : 0.1);
                 long t = System.nanoTime();
                 runCriu(RuncCommands.checkpoint(runc, runcRoot, info.id(), dir, options), dir.resolve(DUMP_LOG),
@@ -142,11 +143,19 @@ public final class Engine implements AutoCloseable {
                 timings.put("dump", millisSince(t));
                 return null;
             });
+            if (options.leaveRunning()) {
+                // without leave-running CRIU has stopped the container: the checkpoint is all that is
+                // left of it, so a late cancel is ignored and the checkpoint is kept
+                checkCancelled(listener);
+            }
             listener.phase("saving filesystem changes", 0.75);
             long t = System.nanoTime();
             Manifest.FilesystemChanges fs = FilesystemChanges.capture(docker, info.id(),
                     info.spec().mounts().stream().map(m -> m.destination()).toList(), dir);
             timings.put("filesystem", millisSince(t));
+            if (options.leaveRunning()) {
+                checkCancelled(listener);
+            }
             listener.phase("writing container.json", 0.9);
             timings.put("total", millisSince(start));
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), info.name(), info.id(),
@@ -172,6 +181,16 @@ public final class Engine implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /**
+     * A cancel takes effect here, between steps, never in the middle of a CRIU run (which cannot be
+     * stopped safely once it has seized the processes).
+     */
+    private static void checkCancelled(ProgressListener listener) {
+        if (listener.isCancelled()) {
+            throw new DcpException(ErrorCode.CANCELLED, "cancelled", "nothing was kept; run it again when ready");
         }
     }
 
@@ -292,6 +311,7 @@ public final class Engine implements AutoCloseable {
         tools.criu();
         Manifest manifest = stored.manifest();
 
+        checkCancelled(listener);
         listener.phase("creating container " + request.newName(), 0.1);
         long t = System.nanoTime();
         String id = ContainerFactory.create(docker, manifest.spec(), request.newName());
@@ -316,6 +336,7 @@ public final class Engine implements AutoCloseable {
             }
             timings.put("images", millisSince(t));
 
+            checkCancelled(listener);
             listener.phase("restoring with CRIU", 0.5);
             t = System.nanoTime();
             try {
@@ -435,6 +456,7 @@ public final class Engine implements AutoCloseable {
      * {@code baseDirs}, and a runc.conf still holding a restore's options.
      */
     public Recovery recover(List<Path> baseDirs) {
+        waitForOrphanedCriu(Duration.ofMinutes(2));
         boolean conf = criuConfig.repair();
         List<String> thawed = new ArrayList<>();
         for (ContainerSummary c : listContainers(false)) {
@@ -463,6 +485,30 @@ public final class Engine implements AutoCloseable {
             }
         }
         return new Recovery(thawed, removed, conf);
+    }
+
+    /**
+     * A helper killed during a dump leaves runc and CRIU running on their own; they finish (and
+     * thaw the container) by themselves. Repairs wait for them, so as not to thaw a container
+     * under a working CRIU or delete the directory it writes to.
+     */
+    private static void waitForOrphanedCriu(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> criu = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/criu")).orElse(false))
+                    .toList();
+            if (criu.isEmpty()) {
+                return;
+            }
+            LOG.warn("waiting for {} CRIU process(es) still running from before the restart", criu.size());
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- containers

@@ -33,22 +33,51 @@ public final class SystemProcessRunner implements ProcessRunner {
         }
         CompletableFuture<String> out = drain(process.getInputStream());
         CompletableFuture<String> err = drain(process.getErrorStream());
+        // Not interruptible: killing runc would leave CRIU half-way (tasks seized, parasite code
+        // inside them). An interrupt (a cancel) is kept and honoured by the caller once it returns.
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(process);
-                process.waitFor(5, TimeUnit.SECONDS);
-                throw new DcpException(ErrorCode.INTERNAL,
-                        command.get(0) + " did not finish within " + timeout.toSeconds() + " s", "try again; if it"
-                                + " keeps happening, run docker-checkpoint doctor");
+            while (true) {
+                try {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                        killTree(process);
+                        process.waitFor(5, TimeUnit.SECONDS);
+                        throw new DcpException(ErrorCode.INTERNAL, command.get(0) + " did not finish within "
+                                + timeout.toSeconds() + " s", "try again; if it keeps happening, run"
+                                        + " docker-checkpoint doctor");
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            return new ProcessResult(List.copyOf(command), process.exitValue(), out.get(), err.get(),
+            return new ProcessResult(List.copyOf(command), process.exitValue(), join(out), join(err),
                     Duration.ofNanos(System.nanoTime() - start));
-        } catch (InterruptedException e) {
-            killTree(process);
-            Thread.currentThread().interrupt();
-            throw new DcpException(ErrorCode.CANCELLED, command.get(0) + " was interrupted", "run it again", e);
-        } catch (ExecutionException e) {
-            throw new UncheckedIOException(new IOException(e.getCause()));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String join(CompletableFuture<String> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new UncheckedIOException(new IOException(e.getCause()));
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

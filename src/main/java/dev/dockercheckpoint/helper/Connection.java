@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,10 +167,10 @@ final class Connection {
                 Path dir = dir(c.dir());
                 Names.requireValid("container name", c.container());
                 Names.requireValid("checkpoint name", c.name() == null ? CheckpointRequest.DEFAULT_NAME : c.name());
-                runLong(id, containerKey(c.container()), () -> {
+                runLong(id, containerKey(c.container()), cancelled -> {
                     baseDirs.add(dir);
                     return engine.checkpoint(new CheckpointRequest(c.container(), c.name(), dir, c.options()),
-                            listener(id));
+                            listener(id, cancelled));
                 });
             }
             case Request.Restore r -> {
@@ -177,11 +178,13 @@ final class Connection {
                 RestoreRequest restore = new RestoreRequest(r.container(), r.name(), dir, r.newName());
                 Names.requireValid("container name", restore.container());
                 Names.requireValid("new container name", restore.newName());
-                runLong(id, "name:" + restore.newName(), () -> engine.restore(restore, listener(id)));
+                runLong(id, "name:" + restore.newName(),
+                        cancelled -> engine.restore(restore, listener(id, cancelled)));
             }
             case Request.Verify v -> {
                 Names.requireValid("container name", v.container());
-                runLong(id, containerKey(v.container()), () -> engine.verify(v.container(), listener(id)));
+                runLong(id, containerKey(v.container()),
+                        cancelled -> engine.verify(v.container(), listener(id, cancelled)));
             }
             case Request.ListCheckpoints l -> {
                 CheckpointStore store = new CheckpointStore(dir(l.dir()));
@@ -204,7 +207,7 @@ final class Connection {
     }
 
     private interface Body {
-        Object run();
+        Object run(AtomicBoolean cancelled);
     }
 
     /** Runs a long operation if {@code key} is free; answers "busy" at once otherwise. */
@@ -214,28 +217,23 @@ final class Connection {
                     + ") is running on " + key.substring(key.indexOf(':') + 1),
                     "wait for it to finish, or cancel it");
         }
-        operations.running(id, Thread.currentThread());
+        AtomicBoolean cancelled = operations.running(id);
         try {
-            Object value = body.run();
-            if (Thread.interrupted()) {
-                throw new DcpException(ErrorCode.CANCELLED, "cancelled", "run it again when ready");
-            }
-            result(id, value);
+            result(id, body.run(cancelled));
         } catch (DcpException e) {
-            if (Thread.interrupted() && e.code() != ErrorCode.CANCELLED) {
-                send(new Message.Error(id, ErrorCode.CANCELLED.name(), "cancelled: " + e.getMessage(), e.hint(),
-                        e.details(), e.logFile() == null ? null : e.logFile().toString()));
-            } else {
-                send(Message.Error.of(id, e));
-            }
+            send(Message.Error.of(id, e));
         } finally {
-            Thread.interrupted();
             operations.finish(key, id);
         }
     }
 
-    private ProgressListener listener(String id) {
+    private ProgressListener listener(String id, AtomicBoolean cancelled) {
         return new ProgressListener() {
+            @Override
+            public boolean isCancelled() {
+                return cancelled.get();
+            }
+
             @Override
             public void phase(String phase, double fraction) {
                 send(new Message.Progress(id, phase, fraction));

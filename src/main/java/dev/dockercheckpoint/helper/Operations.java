@@ -2,6 +2,7 @@ package dev.dockercheckpoint.helper;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Running long operations: at most one per container, each cancellable by the id of the request
@@ -9,15 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Operations {
     private final Map<String, String> byContainer = new ConcurrentHashMap<>();
-    private final Map<String, Thread> byRequest = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> byRequest = new ConcurrentHashMap<>();
 
     /** Claims {@code containerKey} for request {@code requestId}; false when another operation holds it. */
     boolean tryStart(String containerKey, String requestId) {
         return byContainer.putIfAbsent(containerKey, requestId) == null;
     }
 
-    void running(String requestId, Thread thread) {
-        byRequest.put(requestId, thread);
+    /** Registers a running operation; the returned flag turns true when it is cancelled. */
+    AtomicBoolean running(String requestId) {
+        AtomicBoolean flag = new AtomicBoolean();
+        byRequest.put(requestId, flag);
+        return flag;
     }
 
     void finish(String containerKey, String requestId) {
@@ -25,13 +29,16 @@ final class Operations {
         byRequest.remove(requestId);
     }
 
-    /** Interrupts the operation of request {@code requestId}; false when none runs. */
+    /**
+     * Asks the operation of request {@code requestId} to stop (a flag, not a thread interrupt: an
+     * interrupt would close the connection's channel); false when none runs.
+     */
     boolean cancel(String requestId) {
-        Thread t = byRequest.get(requestId);
-        if (t == null) {
+        AtomicBoolean flag = byRequest.get(requestId);
+        if (flag == null) {
             return false;
         }
-        t.interrupt();
+        flag.set(true);
         return true;
     }
 

@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -475,6 +476,70 @@ class HelperE2ETest {
                 assertTrue(entries.noneMatch(p -> p.getFileName().toString().contains(".partial-")));
             }
         }
+    }
+
+    @Test
+    void aClientThatGoesAwayDoesNotStopItsOperation() throws Exception {
+        String app = E2E.name("gone");
+        E2E.runContainer(app, E2E.TOOLS, "memhog", "256");
+        E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(30));
+        Path goneBase = base.resolve("gone");
+        HelperClient client = helper.client();
+        CountDownLatch dumping = new CountDownLatch(1);
+        client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(client.nextId(), app, "cp",
+                goneBase.toString(), CheckpointOptions.defaults()), new ProgressListener() {
+                    @Override
+                    public void phase(String phase, double fraction) {
+                        if (phase.startsWith("dumping")) {
+                            dumping.countDown();
+                        }
+                    }
+                });
+        assertTrue(dumping.await(30, TimeUnit.SECONDS));
+        client.close();
+        try (HelperClient other = helper.client()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (other.listCheckpoints(goneBase).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            List<CheckpointSummary> listed = other.listCheckpoints(goneBase);
+            assertEquals(1, listed.size(), "the checkpoint was finished without its client");
+            assertTrue(Files.readString(listed.getFirst().dir().resolve("dump.log"))
+                    .contains("Dumping finished successfully"));
+        }
+        assertTrue(E2E.running(app));
+    }
+
+    @Test
+    void cancelDiscardsTheCheckpointAndLeavesTheContainerRunning() throws Exception {
+        String app = E2E.name("cancel");
+        E2E.runContainer(app, E2E.TOOLS, "memhog", "512");
+        E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(30));
+        Path cancelBase = base.resolve("cancel");
+        try (HelperClient client = helper.client()) {
+            CountDownLatch dumping = new CountDownLatch(1);
+            HelperClient.Operation op = client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(
+                    client.nextId(), app, "cp", cancelBase.toString(), CheckpointOptions.defaults()),
+                    new ProgressListener() {
+                        @Override
+                        public void phase(String phase, double fraction) {
+                            if (phase.startsWith("dumping")) {
+                                dumping.countDown();
+                            }
+                        }
+                    });
+            assertTrue(dumping.await(30, TimeUnit.SECONDS));
+            assertTrue(op.cancel(), "the operation was running");
+            DcpException cancelled = assertThrows(DcpException.class, () -> op.await(CheckpointResult.class));
+            assertEquals(ErrorCode.CANCELLED, cancelled.code(), cancelled.getMessage());
+            assertTrue(client.listCheckpoints(cancelBase).isEmpty(), "nothing kept");
+            try (var entries = Files.list(cancelBase.resolve(app))) {
+                assertTrue(entries.noneMatch(p -> p.getFileName().toString().contains(".partial-")));
+            }
+        }
+        assertEquals("running", runcState(app));
+        long before = E2E.numbers(app, "mem-").getLast();
+        E2E.waitForNumber(app, "mem-", before + 2, Duration.ofSeconds(20));
     }
 
     private static String runcState(String container) {
