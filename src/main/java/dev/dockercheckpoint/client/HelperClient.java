@@ -17,16 +17,14 @@ import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
 import dev.dockercheckpoint.protocol.HelloInfo;
+import dev.dockercheckpoint.protocol.LineReader;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
 import dev.dockercheckpoint.protocol.Request;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -260,13 +258,9 @@ public final class HelperClient implements AutoCloseable {
             pending.remove(request.id());
             throw closed;
         }
-        byte[] bytes = (Protocol.line(request) + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
             try {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
+                Protocol.writeLine(channel, request);
             } catch (IOException e) {
                 pending.remove(request.id());
                 throw new DcpException(ErrorCode.HELPER_UNAVAILABLE, "lost the connection to the helper: "
@@ -276,36 +270,21 @@ public final class HelperClient implements AutoCloseable {
     }
 
     private void readLoop() {
-        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        DcpException reason = new DcpException(ErrorCode.HELPER_UNAVAILABLE, "the helper closed the connection",
-                "check that the helper is running, then connect again");
+        DcpException[] reason = {new DcpException(ErrorCode.HELPER_UNAVAILABLE, "the helper closed the connection",
+                "check that the helper is running, then connect again")};
         try {
-            while (true) {
-                buf.clear();
-                if (channel.read(buf) < 0) {
-                    break;
+            new LineReader(channel, Integer.MAX_VALUE - 16).run(text -> {
+                DcpException refused = dispatch(text);
+                if (refused != null) {
+                    reason[0] = refused;
                 }
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    byte b = buf.get();
-                    if (b == '\n') {
-                        DcpException refused = dispatch(line.toString(StandardCharsets.UTF_8));
-                        if (refused != null) {
-                            reason = refused;
-                        }
-                        line.reset();
-                    } else {
-                        line.write(b);
-                    }
-                }
-            }
+            }, () -> true);
         } catch (IOException e) {
             // connection closed
         }
-        closedBecause = reason;
+        closedBecause = reason[0];
         for (Pending p : pending.values()) {
-            p.result.completeExceptionally(reason);
+            p.result.completeExceptionally(reason[0]);
         }
         pending.clear();
     }

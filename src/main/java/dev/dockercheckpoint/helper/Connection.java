@@ -14,14 +14,12 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.protocol.HelloInfo;
+import dev.dockercheckpoint.protocol.LineReader;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
 import dev.dockercheckpoint.protocol.Request;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,39 +58,20 @@ final class Connection {
 
     /** Reads lines until the client closes; over-long lines are answered with an error and skipped. */
     void run() {
-        ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        boolean skipping = false;
         try {
-            while (open) {
-                buf.clear();
-                if (channel.read(buf) < 0) {
-                    break;
+            new LineReader(channel, Protocol.MAX_LINE_BYTES).run(new LineReader.Sink() {
+                @Override
+                public void line(String text) {
+                    Thread.ofVirtual().name("helper-req").start(() -> handleLine(text));
                 }
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    byte b = buf.get();
-                    if (b == '\n') {
-                        if (skipping) {
-                            skipping = false;
-                            send(new Message.Error(null, ErrorCode.INVALID_INPUT.name(), "request line longer than "
-                                    + Protocol.MAX_LINE_BYTES + " bytes", "send one JSON object per line, at most "
-                                    + Protocol.MAX_LINE_BYTES + " bytes", null, null));
-                        } else {
-                            String text = line.toString(StandardCharsets.UTF_8);
-                            Thread.ofVirtual().name("helper-req").start(() -> handleLine(text));
-                        }
-                        line.reset();
-                    } else if (!skipping) {
-                        if (line.size() >= Protocol.MAX_LINE_BYTES) {
-                            skipping = true;
-                            line.reset();
-                        } else {
-                            line.write(b);
-                        }
-                    }
+
+                @Override
+                public void tooLong() {
+                    send(new Message.Error(null, ErrorCode.INVALID_INPUT.name(), "request line longer than "
+                            + Protocol.MAX_LINE_BYTES + " bytes", "send one JSON object per line, at most "
+                            + Protocol.MAX_LINE_BYTES + " bytes", null, null));
                 }
-            }
+            }, () -> open);
         } catch (IOException e) {
             LOG.debug("connection closed: {}", e.getMessage());
         } finally {
@@ -270,13 +249,9 @@ final class Connection {
         if (!open) {
             return;
         }
-        byte[] bytes = (Protocol.line(message) + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
             try {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
+                Protocol.writeLine(channel, message);
             } catch (IOException e) {
                 open = false; // the client went away; operations go on
             }
@@ -286,7 +261,7 @@ final class Connection {
     /** Sends one message on a connection that is about to be closed. */
     static void sendOnce(SocketChannel channel, Message message) {
         try {
-            channel.write(ByteBuffer.wrap((Protocol.line(message) + "\n").getBytes(StandardCharsets.UTF_8)));
+            Protocol.writeLine(channel, message);
         } catch (IOException e) {
             // the peer is gone already
         }

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -54,6 +58,14 @@ public final class Protocol {
     /** Mapper for messages read by the client: newer helpers may add fields. */
     public static ObjectMapper lenient() {
         return LENIENT;
+    }
+
+    /** Writes {@code value} as one line (JSON and a newline) to the channel. */
+    public static void writeLine(WritableByteChannel channel, Object value) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap((line(value) + "\n").getBytes(StandardCharsets.UTF_8));
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
     }
 
     /** One line of JSON (no newline). */

@@ -5,28 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** -file-locks: a lock on a file created at run time fails without it, and is held again after a restore. */
 @Tag("e2e")
-class FileLocksE2ETest {
-    private Path base;
+class FileLocksE2ETest extends BaseDirE2E {
 
-    @BeforeEach
-    void setUp() throws Exception {
-        E2E.engine();
-        base = E2E.newBaseDir();
-    }
-
-    @AfterEach
-    void tearDown() {
-        E2E.deleteTree(base);
-    }
 
     @Test
     void lockIsRefusedWithoutFileLocksAndHeldAgainAfterRestore() throws Exception {

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.Manifest;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Files added, changed and deleted before the checkpoint look the same after a restore into a new container. */
 @Tag("e2e")
-class FilesystemChangesE2ETest {
+class FilesystemChangesE2ETest extends BaseDirE2E {
     private static final String SCRIPT = String.join("; ",
             "echo hello-added > /data/added.txt",
             "chmod 0604 /data/added.txt",
@@ -27,18 +24,7 @@ class FilesystemChangesE2ETest {
             "rm /etc/group",
             "exec 3</data/added.txt",
             "i=0; while true; do echo fs-$i; i=$((i+1)); sleep 1; done");
-    private Path base;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        E2E.engine();
-        base = E2E.newBaseDir();
-    }
-
-    @AfterEach
-    void tearDown() {
-        E2E.deleteTree(base);
-    }
 
     @Test
     void addedChangedAndDeletedFilesTravelWithTheCheckpoint() throws Exception {

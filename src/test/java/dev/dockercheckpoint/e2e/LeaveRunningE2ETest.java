@@ -5,28 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** -leave-running: true keeps the container running, false stops it after the dump. */
 @Tag("e2e")
-class LeaveRunningE2ETest {
-    private Path base;
+class LeaveRunningE2ETest extends BaseDirE2E {
 
-    @BeforeEach
-    void setUp() throws Exception {
-        E2E.engine();
-        base = E2E.newBaseDir();
-    }
-
-    @AfterEach
-    void tearDown() {
-        E2E.deleteTree(base);
-    }
 
     @Test
     void leaveRunningTrueKeepsItRunning() throws Exception {

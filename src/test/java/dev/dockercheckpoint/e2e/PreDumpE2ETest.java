@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,19 +20,8 @@ import org.junit.jupiter.api.Test;
  * The test takes the branch this kernel supports and says which.
  */
 @Tag("e2e")
-class PreDumpE2ETest {
-    private Path base;
+class PreDumpE2ETest extends BaseDirE2E {
 
-    @BeforeEach
-    void setUp() throws Exception {
-        E2E.engine();
-        base = E2E.newBaseDir();
-    }
-
-    @AfterEach
-    void tearDown() {
-        E2E.deleteTree(base);
-    }
 
     @Test
     void preDumpIsRefusedWithoutDirtyTrackingAndIncrementalWithIt() throws Exception {

@@ -13,26 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The seed's Example Workflow, through the command line, on the real engine. */
 @Tag("e2e")
-class SeedWorkflowE2ETest {
-    private Path base;
+class SeedWorkflowE2ETest extends BaseDirE2E {
 
-    @BeforeEach
-    void setUp() throws Exception {
-        E2E.engine();
-        base = E2E.newBaseDir();
-    }
-
-    @AfterEach
-    void tearDown() {
-        E2E.deleteTree(base);
-    }
 
     @Test
     void counterContinuesFromTheCheckpointedValueInANewContainer() throws Exception {

@@ -5,31 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** -tcp: a connection over the container's own loopback fails without it and survives a restore with it. */
 @Tag("e2e")
-class TcpE2ETest {
+class TcpE2ETest extends BaseDirE2E {
     /** A server and a client in one container; the server prints what the client sends over TCP. */
     static final String TCP_PAIR = "sleep 1000000 | nc -l -p 5000 & sleep 1; "
             + "i=0; while true; do echo tcp-$i; i=$((i+1)); sleep 1; done | nc 127.0.0.1 5000";
-    private Path base;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        E2E.engine();
-        base = E2E.newBaseDir();
-    }
-
-    @AfterEach
-    void tearDown() {
-        E2E.deleteTree(base);
-    }
 
     @Test
     void establishedConnectionNeedsTcpAndCarriesDataAfterRestore() throws Exception {
