@@ -215,46 +215,8 @@ public final class CheckpointStore {
             throw new DcpException(ErrorCode.CHECKPOINT_NOT_FOUND, container + "/" + name + " has no " + log,
                     log.equals("restore.log") ? "restore.log appears after the first restore" : "the dump left no log");
         }
-        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            long size = ch.size();
-            List<String> lines = new ArrayList<>();
-            long pos = Math.min(offset, size);
-            ch.position(pos);
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64 * 1024);
-            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-            long next = pos;
-            boolean eof = false;
-            outer:
-            while (lines.size() < maxLines) {
-                buf.clear();
-                int n = ch.read(buf);
-                if (n <= 0) {
-                    eof = true;
-                    break;
-                }
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    byte b = buf.get();
-                    next++;
-                    if (b == '\n') {
-                        lines.add(line.toString(java.nio.charset.StandardCharsets.UTF_8));
-                        line.reset();
-                        if (lines.size() >= maxLines) {
-                            break outer;
-                        }
-                    } else {
-                        line.write(b);
-                    }
-                }
-            }
-            if (line.size() > 0) {
-                // a last line without newline at the end of the file
-                lines.add(line.toString(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            if (next >= size) {
-                eof = true;
-            }
-            return new LogPage(log, pos, lines, next, eof, size);
+        try {
+            return LogPages.read(file, log, offset, maxLines);
         } catch (IOException e) {
             throw io("cannot read " + file, e);
         }
