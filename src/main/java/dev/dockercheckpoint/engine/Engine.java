@@ -339,23 +339,25 @@ public final class Engine implements AutoCloseable {
             checkCancelled(listener);
             listener.phase("restoring with CRIU", 0.5);
             t = System.nanoTime();
+            Path restoreLog = stored.dir().resolve(RESTORE_LOG);
             try {
-                criuConfig.forRestore(manifest.options(), () -> {
+                criuConfig.forRestore(manifest.options(), restoreLog, () -> {
                     docker.startFromCheckpoint(id, request.name());
                     return null;
                 });
             } catch (Docker.DockerApiException e) {
-                keptLog = copyRestoreLog(id, stored.dir());
+                keptLog = Files.isRegularFile(restoreLog) ? restoreLog : null;
                 List<String> errors = CriuLogs.decisiveErrors(keptLog, 8);
                 if (errors.isEmpty()) {
-                    errors = List.of(e.daemonMessage());
+                    errors = List.of(e.daemonMessage().replaceAll("\\s+", " "));
                 }
                 throw new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not restore " + request.container() + "/"
                         + request.name() + " into " + request.newName(), CriuHints.hintFor(errors, true), errors,
                         keptLog, e);
             }
             timings.put("restore", millisSince(t));
-            keptLog = copyRestoreLog(id, stored.dir());
+            keptLog = restoreLog;
+            copyRestoreStats(id, stored.dir());
             timings.put("total", millisSince(start));
             ok = true;
             listener.phase("verifying", 0.8);
@@ -407,33 +409,19 @@ public final class Engine implements AutoCloseable {
         });
     }
 
-    /** Copies CRIU's restore.log (and stats-restore) of container {@code id} into the checkpoint. */
-    private Path copyRestoreLog(String id, Path checkpointDir) {
-        List<Path> candidates = new ArrayList<>();
+    /** Copies CRIU's stats-restore of container {@code id} (left in containerd's directory) into the checkpoint. */
+    private static void copyRestoreStats(String id, Path checkpointDir) {
         for (String root : List.of("/var/lib/docker/containerd/daemon/io.containerd.runtime.v2.task/moby",
-                "/var/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby",
-                "/var/lib/containerd/io.containerd.runtime.v2.task/moby",
-                "/run/containerd/io.containerd.runtime.v2.task/moby")) {
-            candidates.add(Path.of(root, id, RESTORE_LOG));
-            candidates.add(Path.of(root, id, "work", RESTORE_LOG));
-        }
-        Path newest = candidates.stream().filter(Files::isRegularFile)
-                .max(Comparator.comparing(p -> p.toFile().lastModified())).orElse(null);
-        if (newest == null) {
-            LOG.warn("restore.log of {} not found", id);
-            return null;
-        }
-        Path target = checkpointDir.resolve(RESTORE_LOG);
-        try {
-            copyPrivate(newest, target);
-            Path stats = newest.resolveSibling("stats-restore");
+                "/var/lib/containerd/io.containerd.runtime.v2.task/moby")) {
+            Path stats = Path.of(root, id, "stats-restore");
             if (Files.isRegularFile(stats)) {
-                copyPrivate(stats, checkpointDir.resolve("stats-restore"));
+                try {
+                    copyPrivate(stats, checkpointDir.resolve("stats-restore"));
+                } catch (IOException e) {
+                    LOG.warn("cannot copy {}: {}", stats, e.getMessage());
+                }
+                return;
             }
-            return target;
-        } catch (IOException e) {
-            LOG.warn("cannot copy {}: {}", newest, e.getMessage());
-            return newest;
         }
     }
 

@@ -81,9 +81,15 @@ public final class RuncCriuConfig {
         });
     }
 
-    /** Runs a restore with the options the dump used written into runc.conf. */
-    public <T> T forRestore(CheckpointOptions options, Callable<T> restore) {
-        List<String> lines = restoreLines(options);
+    /**
+     * Runs a restore with the options the dump used written into runc.conf, and CRIU's log sent
+     * to {@code logFile} (when not null): Docker deletes its own copy when a restore fails.
+     */
+    public <T> T forRestore(CheckpointOptions options, Path logFile, Callable<T> restore) {
+        List<String> lines = new ArrayList<>(restoreLines(options));
+        if (logFile != null) {
+            lines.add("log-file " + logFile);
+        }
         return locked(() -> {
             repairLocked();
             if (lines.isEmpty()) {

@@ -69,7 +69,7 @@ class RuncCriuConfigTest {
     @Test
     void forRestoreWritesOptionsDuringTheCallAndRemovesAFileThatDidNotExist() throws IOException {
         assertFalse(Files.exists(file));
-        List<String> during = config.forRestore(TCP_AND_LOCKS, () -> settingLines(file));
+        List<String> during = config.forRestore(TCP_AND_LOCKS, null, () -> settingLines(file));
 
         assertEquals(List.of("tcp-established", "file-locks"), during);
         assertFalse(Files.exists(file), "runc.conf must be removed again");
@@ -79,7 +79,7 @@ class RuncCriuConfigTest {
 
     @Test
     void forRestoreWritesOnlyTheChosenOption() {
-        List<String> during = config.forRestore(TCP_AND_LOCKS.withFileLocks(false), () -> settingLines(file));
+        List<String> during = config.forRestore(TCP_AND_LOCKS.withFileLocks(false), null, () -> settingLines(file));
         assertEquals(List.of("tcp-established"), during);
         assertFalse(Files.exists(file));
     }
@@ -89,7 +89,7 @@ class RuncCriuConfigTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, ORIGINAL, StandardCharsets.UTF_8);
 
-        String during = config.forRestore(TCP_AND_LOCKS, () -> Files.readString(file, StandardCharsets.UTF_8));
+        String during = config.forRestore(TCP_AND_LOCKS, null, () -> Files.readString(file, StandardCharsets.UTF_8));
 
         assertTrue(during.startsWith(ORIGINAL + "\n"), during);
         List<String> lines = during.lines().toList();
@@ -106,7 +106,7 @@ class RuncCriuConfigTest {
         Files.writeString(file, ORIGINAL, StandardCharsets.UTF_8);
         AtomicBoolean sawOptions = new AtomicBoolean();
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> config.forRestore(TCP_AND_LOCKS,
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> config.forRestore(TCP_AND_LOCKS, null,
                 () -> {
                     sawOptions.set(settingLines(file).contains("tcp-established"));
                     throw new IllegalStateException("restore failed");
@@ -121,7 +121,7 @@ class RuncCriuConfigTest {
     @Test
     void forRestoreRemovesTheFileWhenTheCallThrowsAndNoneExisted() {
         DcpException boom = new DcpException(ErrorCode.CRIU_FAILED, "criu failed", "read the log");
-        DcpException e = assertThrows(DcpException.class, () -> config.forRestore(TCP_AND_LOCKS, () -> {
+        DcpException e = assertThrows(DcpException.class, () -> config.forRestore(TCP_AND_LOCKS, null, () -> {
             assertTrue(Files.isRegularFile(file));
             throw boom;
         }));
@@ -132,7 +132,7 @@ class RuncCriuConfigTest {
 
     @Test
     void forRestoreWithoutOptionsDoesNotCreateTheFile() {
-        String result = config.forRestore(NEITHER, () -> Files.exists(file) ? "exists" : "absent");
+        String result = config.forRestore(NEITHER, null, () -> Files.exists(file) ? "exists" : "absent");
         assertEquals("absent", result);
         assertFalse(Files.exists(file));
         assertFalse(Files.exists(saved()));
@@ -142,7 +142,7 @@ class RuncCriuConfigTest {
     void forRestoreWithoutOptionsLeavesAnExistingFileAlone() throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, ORIGINAL, StandardCharsets.UTF_8);
-        String during = config.forRestore(NEITHER, () -> Files.readString(file, StandardCharsets.UTF_8));
+        String during = config.forRestore(NEITHER, null, () -> Files.readString(file, StandardCharsets.UTF_8));
         assertEquals(ORIGINAL, during);
         assertEquals(ORIGINAL, Files.readString(file, StandardCharsets.UTF_8));
     }
@@ -204,7 +204,7 @@ class RuncCriuConfigTest {
         Files.writeString(file, ORIGINAL + "\n" + RuncCriuConfig.MARKER + "\ntcp-established\n",
                 StandardCharsets.UTF_8);
 
-        List<String> during = config.forRestore(TCP_AND_LOCKS.withTcpEstablished(false), () -> settingLines(file));
+        List<String> during = config.forRestore(TCP_AND_LOCKS.withTcpEstablished(false), null, () -> settingLines(file));
 
         // the crashed restore's tcp-established must not survive into this one
         assertEquals(List.of("log-level", "manage-cgroups-mode", "file-locks"),
@@ -263,5 +263,14 @@ class RuncCriuConfigTest {
         Files.writeString(file, "# comment\n\n  Tcp-Established  \n--file-locks\nlog-file=/tmp/x.log\nlog-level 4\n",
                 StandardCharsets.UTF_8);
         assertEquals(List.of("tcp-established", "file-locks", "log-file", "log-level"), config.settings());
+    }
+
+    @Test
+    void forRestoreSendsCriusLogWhereItIsAsked() throws Exception {
+        java.nio.file.Path log = file.resolveSibling("restore.log");
+        List<String> during = config.forRestore(new dev.dockercheckpoint.core.CheckpointOptions(true, false, false,
+                false), log, () -> java.nio.file.Files.readAllLines(file));
+        assertTrue(during.contains("log-file " + log), during.toString());
+        assertFalse(java.nio.file.Files.exists(file), "put back (absent) afterwards");
     }
 }
