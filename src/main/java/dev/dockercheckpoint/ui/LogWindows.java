@@ -1,0 +1,40 @@
+package dev.dockercheckpoint.ui;
+
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.ui.logviewer.LogSource;
+import dev.dockercheckpoint.ui.logviewer.LogViewer;
+import dev.dockercheckpoint.ui.main.MainWindow;
+import dev.dockercheckpoint.ui.services.Backend;
+import java.nio.file.Path;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/** Opens CRIU logs of stored checkpoints in log viewer windows, read in pages through the helper. */
+public final class LogWindows implements MainWindow.LogOpener {
+    private final Backend backend;
+
+    public LogWindows(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** The log as a source of pages: the GUI cannot read root's files, the helper can. */
+    public static LogSource source(Backend backend, Path dir, CheckpointSummary checkpoint, String log) {
+        return (offset, maxLines) -> backend.readLog(dir, checkpoint.container(), checkpoint.name(), log, offset,
+                maxLines);
+    }
+
+    @Override
+    public void open(Stage owner, Path dir, CheckpointSummary checkpoint, String log) {
+        String title = checkpoint.container() + "/" + checkpoint.name() + " - " + log;
+        LogViewer viewer = LogViewer.open(source(backend, dir, checkpoint, log), title);
+        Stage stage = new Stage();
+        stage.initOwner(owner);
+        stage.setTitle(title + " - docker-checkpoint");
+        stage.getIcons().setAll(Resources.icons());
+        Scene scene = new Scene(viewer, 1000, 700);
+        scene.getStylesheets().add(Resources.stylesheet());
+        stage.setScene(scene);
+        stage.setOnHidden(e -> viewer.close());
+        stage.show();
+    }
+}

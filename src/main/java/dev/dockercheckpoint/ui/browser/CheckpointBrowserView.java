@@ -1,0 +1,162 @@
+package dev.dockercheckpoint.ui.browser;
+
+import dev.dockercheckpoint.core.CheckpointDetails;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.ui.Resources;
+import dev.dockercheckpoint.ui.services.DialogService;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.fxml.FXML;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import javafx.scene.layout.GridPane;
+
+/** Base directory, containers and checkpoints as a tree; details and actions for the selected one. */
+public final class CheckpointBrowserView {
+    @FXML
+    private TextField dirField;
+    @FXML
+    private Button browseButton;
+    @FXML
+    private Button refreshButton;
+    @FXML
+    private TreeView<Object> tree;
+    @FXML
+    private Button restoreButton;
+    @FXML
+    private Button dumpLogButton;
+    @FXML
+    private Button restoreLogButton;
+    @FXML
+    private Button copyPathButton;
+    @FXML
+    private Button deleteButton;
+    @FXML
+    private GridPane detailsGrid;
+    @FXML
+    private TableView<CheckpointDetails.FileEntry> filesTable;
+    @FXML
+    private TableColumn<CheckpointDetails.FileEntry, String> fileNameColumn;
+    @FXML
+    private TableColumn<CheckpointDetails.FileEntry, String> fileSizeColumn;
+    @FXML
+    private Label statusLabel;
+
+    private final CheckpointBrowserViewModel model;
+    private final DialogService dialogs;
+    private final Consumer<CheckpointSummary> onRestore;
+    private final BiConsumer<CheckpointSummary, String> onOpenLog;
+    private final Parent root;
+
+    public CheckpointBrowserView(CheckpointBrowserViewModel model, DialogService dialogs,
+            Consumer<CheckpointSummary> onRestore, BiConsumer<CheckpointSummary, String> onOpenLog) {
+        this.model = model;
+        this.dialogs = dialogs;
+        this.onRestore = onRestore;
+        this.onOpenLog = onOpenLog;
+        this.root = Resources.load("browser/CheckpointBrowserView.fxml", this);
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        tree.setId("checkpointTree");
+        detailsGrid.setId("checkpointDetails");
+        filesTable.setId("checkpointFiles");
+        deleteButton.setId("deleteCheckpoint");
+        dumpLogButton.setId("openDumpLog");
+        restoreLogButton.setId("openRestoreLog");
+        restoreButton.setId("browserRestore");
+        dirField.setText(model.dirProperty().get().toString());
+        model.dirProperty().addListener((o, a, d) -> dirField.setText(d.toString()));
+        dirField.setOnAction(e -> model.dirProperty().set(Path.of(dirField.getText().strip())));
+        browseButton.setOnAction(e -> dialogs.chooseDirectory("Checkpoint directory", model.dirProperty().get())
+                .ifPresent(p -> model.dirProperty().set(p)));
+        refreshButton.setOnAction(e -> model.refresh());
+        statusLabel.textProperty().bind(model.statusProperty());
+        tree.setCellFactory(t -> new javafx.scene.control.TreeCell<>() {
+            @Override
+            protected void updateItem(Object item, boolean empty) {
+                super.updateItem(item, empty);
+                if (empty || item == null) {
+                    setText(null);
+                } else if (item instanceof CheckpointSummary s) {
+                    setText(s.name() + "   " + CheckpointBrowserViewModel.size(s.sizeBytes()));
+                } else {
+                    setText(item.toString());
+                }
+            }
+        });
+        model.groups().addListener((javafx.collections.ListChangeListener<Map.Entry<String, List<CheckpointSummary>>>)
+                c -> rebuildTree());
+        rebuildTree();
+        tree.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> model.selectedProperty().set(
+                item != null && item.getValue() instanceof CheckpointSummary s ? s : null));
+        model.detailsProperty().addListener((o, a, d) -> showDetails(d));
+        var none = model.selectedProperty().isNull();
+        for (Button b : new Button[] {restoreButton, dumpLogButton, restoreLogButton, copyPathButton, deleteButton}) {
+            b.disableProperty().bind(none);
+        }
+        restoreButton.setOnAction(e -> onRestore.accept(model.selectedProperty().get()));
+        dumpLogButton.setOnAction(e -> onOpenLog.accept(model.selectedProperty().get(), "dump.log"));
+        restoreLogButton.setOnAction(e -> onOpenLog.accept(model.selectedProperty().get(), "restore.log"));
+        copyPathButton.setOnAction(e -> model.copySelectedPath());
+        deleteButton.setOnAction(e -> model.deleteSelected());
+        fileNameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
+        fileSizeColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(CheckpointBrowserViewModel.size(
+                c.getValue().sizeBytes())));
+    }
+
+    private void rebuildTree() {
+        TreeItem<Object> rootItem = new TreeItem<>(model.dirProperty().get().toString());
+        rootItem.setExpanded(true);
+        CheckpointSummary keep = model.selectedProperty().get();
+        TreeItem<Object> select = null;
+        for (Map.Entry<String, List<CheckpointSummary>> group : model.groups()) {
+            TreeItem<Object> containerItem = new TreeItem<>(group.getKey());
+            containerItem.setExpanded(true);
+            for (CheckpointSummary s : group.getValue()) {
+                TreeItem<Object> leaf = new TreeItem<>(s);
+                containerItem.getChildren().add(leaf);
+                if (s.equals(keep)) {
+                    select = leaf;
+                }
+            }
+            rootItem.getChildren().add(containerItem);
+        }
+        tree.setRoot(rootItem);
+        if (select != null) {
+            tree.getSelectionModel().select(select);
+        }
+    }
+
+    private void showDetails(CheckpointDetails d) {
+        detailsGrid.getChildren().clear();
+        if (d == null) {
+            filesTable.getItems().clear();
+            return;
+        }
+        int row = 0;
+        for (Map.Entry<String, String> e : CheckpointBrowserViewModel.describe(d)) {
+            Label key = new Label(e.getKey());
+            key.getStyleClass().add("details-label");
+            Label value = new Label(e.getValue());
+            value.setWrapText(true);
+            detailsGrid.addRow(row++, key, value);
+        }
+        filesTable.getItems().setAll(d.files());
+    }
+}

@@ -1,0 +1,194 @@
+package dev.dockercheckpoint.ui.browser;
+
+import dev.dockercheckpoint.core.CheckpointDetails;
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.Manifest;
+import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.DialogService;
+import dev.dockercheckpoint.ui.services.TaskExecutor;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The checkpoint browser: base directory, containers and their checkpoints; the selected
+ * checkpoint's details (options, created, versions, size, files); delete with confirmation.
+ */
+public final class CheckpointBrowserViewModel {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
+            .withZone(ZoneId.systemDefault());
+
+    private final Backend backend;
+    private final TaskExecutor executor;
+    private final DialogService dialogs;
+    private final ObjectProperty<Path> dir = new SimpleObjectProperty<>();
+    /** Container name to its checkpoints, in order. */
+    private final ObservableList<Map.Entry<String, List<CheckpointSummary>>> groups =
+            FXCollections.observableArrayList();
+    private final ObjectProperty<CheckpointSummary> selected = new SimpleObjectProperty<>();
+    private final ReadOnlyObjectWrapper<CheckpointDetails> details = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+
+    public CheckpointBrowserViewModel(Backend backend, TaskExecutor executor, DialogService dialogs, Path dir) {
+        this.backend = backend;
+        this.executor = executor;
+        this.dialogs = dialogs;
+        this.dir.set(dir);
+        selected.addListener((o, a, s) -> loadDetails(s));
+        this.dir.addListener((o, a, b) -> refresh());
+    }
+
+    public void refresh() {
+        Path d = dir.get();
+        String keep = selected.get() == null ? null : selected.get().container() + "/" + selected.get().name();
+        executor.execute(() -> backend.listCheckpoints(d), list -> {
+            Map<String, List<CheckpointSummary>> byContainer = new LinkedHashMap<>();
+            for (CheckpointSummary s : list) {
+                byContainer.computeIfAbsent(s.container(), k -> new ArrayList<>()).add(s);
+            }
+            groups.setAll(byContainer.entrySet().stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue())))
+                    .toList());
+            status.set(list.size() + " checkpoint" + (list.size() == 1 ? "" : "s") + " in " + d);
+            selected.set(list.stream().filter(s -> (s.container() + "/" + s.name()).equals(keep)).findFirst()
+                    .orElse(null));
+        }, e -> {
+            groups.clear();
+            status.set("Cannot list " + d + ": " + e.getMessage());
+        });
+    }
+
+    private void loadDetails(CheckpointSummary s) {
+        details.set(null);
+        if (s == null) {
+            return;
+        }
+        Path d = dir.get();
+        executor.execute(() -> backend.details(d, s.container(), s.name()), details::set,
+                e -> status.set("Cannot read " + s.container() + "/" + s.name() + ": " + e.getMessage()));
+    }
+
+    /** Deletes the selected checkpoint after the user confirms. */
+    public void deleteSelected() {
+        CheckpointSummary s = selected.get();
+        if (s == null) {
+            return;
+        }
+        if (!dialogs.confirm("Delete checkpoint", "Delete checkpoint " + s.container() + "/" + s.name() + " ("
+                + size(s.sizeBytes()) + ")? This cannot be undone.")) {
+            return;
+        }
+        Path d = dir.get();
+        executor.execute(() -> {
+            backend.delete(d, s.container(), s.name());
+            return null;
+        }, v -> {
+            dialogs.notify("Deleted checkpoint " + s.container() + "/" + s.name());
+            refresh();
+        }, e -> dialogs.showError("Cannot delete checkpoint", e));
+    }
+
+    public void copySelectedPath() {
+        CheckpointSummary s = selected.get();
+        if (s != null) {
+            dialogs.copyToClipboard(s.dir().toString());
+            status.set("Copied " + s.dir());
+        }
+    }
+
+    /** Lines describing a checkpoint, for the details pane: label and value. */
+    public static List<Map.Entry<String, String>> describe(CheckpointDetails d) {
+        List<Map.Entry<String, String>> rows = new ArrayList<>();
+        Manifest m = d.manifest();
+        rows.add(Map.entry("Checkpoint", d.summary().container() + "/" + d.summary().name()));
+        rows.add(Map.entry("Created", m.createdAt() == null ? "?" : TIME.format(m.createdAt())));
+        rows.add(Map.entry("Size", size(d.summary().sizeBytes()) + " in " + d.files().size() + " files"));
+        rows.add(Map.entry("Options", options(m.options())));
+        if (m.spec() != null) {
+            rows.add(Map.entry("Image", m.spec().image()));
+            rows.add(Map.entry("Command", String.join(" ", m.spec().cmd())));
+        }
+        if (m.versions() != null) {
+            rows.add(Map.entry("Versions", "Docker " + m.versions().docker() + ", runc " + m.versions().runc()
+                    + ", CRIU " + m.versions().criu() + ", kernel " + m.versions().kernel()));
+        }
+        if (m.timingsMillis().containsKey("total")) {
+            rows.add(Map.entry("Took", m.timingsMillis().get("total") + " ms (dump " + m.timingsMillis()
+                    .getOrDefault("dump", 0L) + " ms)"));
+        }
+        if (m.filesystem() != null) {
+            rows.add(Map.entry("Filesystem changes", m.filesystem().added() + " added, " + m.filesystem().changed()
+                    + " changed, " + m.filesystem().deleted() + " deleted"));
+        }
+        rows.add(Map.entry("Directory", d.summary().dir().toString()));
+        return rows;
+    }
+
+    static String options(CheckpointOptions o) {
+        if (o == null) {
+            return "?";
+        }
+        List<String> on = new ArrayList<>();
+        on.add(o.leaveRunning() ? "leave running" : "stopped after dump");
+        if (o.tcpEstablished()) {
+            on.add("TCP connections");
+        }
+        if (o.fileLocks()) {
+            on.add("file locks");
+        }
+        if (o.preDump()) {
+            on.add("pre-dump");
+        }
+        return String.join(", ", on);
+    }
+
+    public static String size(long bytes) {
+        if (bytes < 0) {
+            return "?";
+        }
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double v = bytes / 1024.0;
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int i = 0;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+
+    public ObjectProperty<Path> dirProperty() {
+        return dir;
+    }
+
+    public ObservableList<Map.Entry<String, List<CheckpointSummary>>> groups() {
+        return groups;
+    }
+
+    public ObjectProperty<CheckpointSummary> selectedProperty() {
+        return selected;
+    }
+
+    public ReadOnlyObjectProperty<CheckpointDetails> detailsProperty() {
+        return details.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+}

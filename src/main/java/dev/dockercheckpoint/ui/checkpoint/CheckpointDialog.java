@@ -1,0 +1,183 @@
+package dev.dockercheckpoint.ui.checkpoint;
+
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.ui.Resources;
+import dev.dockercheckpoint.ui.services.DialogService;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.fxml.FXML;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.stage.Modality;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/** The checkpoint dialog: a thin view over {@link CheckpointDialogViewModel}. */
+public final class CheckpointDialog {
+    @FXML
+    private Label containerLabel;
+    @FXML
+    private TextField nameField;
+    @FXML
+    private Label nameError;
+    @FXML
+    private TextField dirField;
+    @FXML
+    private Button browseButton;
+    @FXML
+    private Label dirError;
+    @FXML
+    private CheckBox leaveRunningBox;
+    @FXML
+    private CheckBox tcpBox;
+    @FXML
+    private CheckBox fileLocksBox;
+    @FXML
+    private CheckBox preDumpBox;
+    @FXML
+    private HBox preDumpHolder;
+    @FXML
+    private Label preDumpReason;
+    @FXML
+    private ProgressBar progressBar;
+    @FXML
+    private Label phaseLabel;
+    @FXML
+    private ListView<String> logList;
+    @FXML
+    private Button cancelButton;
+    @FXML
+    private Button startButton;
+
+    private final CheckpointDialogViewModel model;
+    private final DialogService dialogs;
+    private final Consumer<CheckpointResult> onDone;
+    private final Parent root;
+    private Stage stage;
+
+    public CheckpointDialog(CheckpointDialogViewModel model, DialogService dialogs, Consumer<CheckpointResult> onDone) {
+        this.model = model;
+        this.dialogs = dialogs;
+        this.onDone = onDone;
+        this.root = Resources.load("checkpoint/CheckpointDialog.fxml", this);
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        nameField.setId("checkpointName");
+        dirField.setId("checkpointDir");
+        nameError.setId("checkpointNameError");
+        leaveRunningBox.setId("leaveRunning");
+        tcpBox.setId("tcp");
+        fileLocksBox.setId("fileLocks");
+        preDumpBox.setId("preDump");
+        startButton.setId("startCheckpoint");
+        cancelButton.setId("cancelCheckpoint");
+        phaseLabel.setId("checkpointPhase");
+        progressBar.setId("checkpointProgress");
+        logList.setId("criuLogTail");
+
+        containerLabel.textProperty().bind(model.containerProperty());
+        nameField.textProperty().bindBidirectional(model.nameProperty());
+        dirField.textProperty().bindBidirectional(model.dirProperty());
+        nameError.textProperty().bind(model.nameErrorProperty());
+        dirError.textProperty().bind(model.dirErrorProperty());
+        model.nameErrorProperty().addListener((o, a, err) -> markInvalid(nameField, !err.isEmpty()));
+        markInvalid(nameField, !model.nameErrorProperty().get().isEmpty());
+        leaveRunningBox.selectedProperty().bindBidirectional(model.leaveRunningProperty());
+        tcpBox.selectedProperty().bindBidirectional(model.tcpProperty());
+        fileLocksBox.selectedProperty().bindBidirectional(model.fileLocksProperty());
+        preDumpBox.selectedProperty().bindBidirectional(model.preDumpProperty());
+        preDumpBox.disableProperty().bind(model.preDumpAvailableProperty().not().or(model.runningProperty()));
+        if (!model.preDumpAvailableProperty().get()) {
+            // a disabled control shows no tooltip: its holder carries the reason
+            Tooltip.install(preDumpHolder, new Tooltip(model.preDumpReasonProperty().get()));
+            preDumpBox.setTooltip(new Tooltip(model.preDumpReasonProperty().get()));
+            preDumpReason.setText("Pre-dump is unavailable: the kernel lacks memory dirty tracking"
+                    + " (CONFIG_MEM_SOFT_DIRTY).");
+        }
+        for (var box : new CheckBox[] {leaveRunningBox, tcpBox, fileLocksBox}) {
+            box.disableProperty().bind(model.runningProperty());
+        }
+        nameField.disableProperty().bind(model.runningProperty());
+        dirField.disableProperty().bind(model.runningProperty());
+        browseButton.disableProperty().bind(model.runningProperty());
+        leaveRunningBox.setTooltip(new Tooltip("Keep the container running after the dump (CRIU --leave-running)"));
+        tcpBox.setTooltip(new Tooltip("Dump and restore established TCP connections (CRIU --tcp-established)"));
+        fileLocksBox.setTooltip(new Tooltip("Dump and restore file locks (CRIU --file-locks)"));
+        browseButton.setOnAction(e -> dialogs.chooseDirectory("Checkpoint directory", Path.of(model.dirProperty()
+                .get())).ifPresent(p -> model.dirProperty().set(p.toString())));
+        progressBar.progressProperty().bind(model.progressProperty());
+        phaseLabel.textProperty().bind(model.phaseProperty());
+        logList.setItems(model.logTail());
+        model.logTail().addListener((javafx.collections.ListChangeListener<String>) c -> {
+            if (!model.logTail().isEmpty()) {
+                logList.scrollTo(model.logTail().size() - 1);
+            }
+        });
+        startButton.disableProperty().bind(model.validProperty().not());
+        startButton.setOnAction(e -> model.start(result -> {
+            dialogs.notify("Checkpoint " + result.manifest().containerName() + "/" + result.manifest()
+                    .checkpointName() + " created");
+            onDone.accept(result);
+            close();
+        }, error -> dialogs.showError("Checkpoint failed", error)));
+        cancelButton.textProperty().bind(Bindings.when(model.runningProperty()).then("Stop").otherwise("Close"));
+        cancelButton.setOnAction(e -> {
+            if (model.runningProperty().get()) {
+                model.cancel();
+            } else {
+                close();
+            }
+        });
+    }
+
+    private static void markInvalid(TextField field, boolean invalid) {
+        if (invalid) {
+            if (!field.getStyleClass().contains("invalid")) {
+                field.getStyleClass().add("invalid");
+            }
+        } else {
+            field.getStyleClass().remove("invalid");
+        }
+    }
+
+    /** Shows the dialog as a window of its own, modal to {@code owner}. */
+    public void show(Window owner) {
+        stage = new Stage();
+        stage.initOwner(owner);
+        stage.initModality(Modality.WINDOW_MODAL);
+        stage.setTitle("Checkpoint " + model.containerProperty().get() + " - docker-checkpoint");
+        Scene scene = new Scene(root);
+        scene.getStylesheets().add(Resources.stylesheet());
+        stage.setScene(scene);
+        stage.setOnCloseRequest(e -> {
+            if (model.runningProperty().get()) {
+                e.consume(); // stays open while CRIU works; Stop asks to cancel
+                model.cancel();
+            }
+        });
+        stage.show();
+        nameField.requestFocus();
+        nameField.selectAll();
+    }
+
+    private void close() {
+        if (stage != null) {
+            stage.close();
+        }
+    }
+}

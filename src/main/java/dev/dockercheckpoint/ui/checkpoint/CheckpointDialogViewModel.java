@@ -1,0 +1,224 @@
+package dev.dockercheckpoint.ui.checkpoint;
+
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.TaskExecutor;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State of the checkpoint dialog: the container, a name validated as it is typed, the directory,
+ * the four CRIU options (pre-dump disabled with the reason when the kernel cannot do it), and
+ * while it runs: phase, progress, the tail of CRIU's log, and cancel.
+ */
+public final class CheckpointDialogViewModel {
+    /** Lines of CRIU's log kept for the live tail. */
+    static final int LOG_TAIL = 400;
+
+    private final Backend backend;
+    private final TaskExecutor executor;
+    private final ReadOnlyStringWrapper container = new ReadOnlyStringWrapper();
+    private final StringProperty name = new SimpleStringProperty(CheckpointRequest.DEFAULT_NAME);
+    private final StringProperty dir = new SimpleStringProperty();
+    private final BooleanProperty leaveRunning = new SimpleBooleanProperty(true);
+    private final BooleanProperty tcp = new SimpleBooleanProperty(true);
+    private final BooleanProperty fileLocks = new SimpleBooleanProperty(true);
+    private final BooleanProperty preDump = new SimpleBooleanProperty(false);
+    private final ReadOnlyBooleanWrapper preDumpAvailable = new ReadOnlyBooleanWrapper(true);
+    private final ReadOnlyStringWrapper preDumpReason = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper dirError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
+    private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper("");
+    private final ObservableList<String> logTail = FXCollections.observableArrayList();
+    private final BooleanBinding valid;
+    private volatile boolean cancelRequested;
+
+    public CheckpointDialogViewModel(Backend backend, TaskExecutor executor, String container, Path dir,
+            DoctorReport capabilities) {
+        this.backend = backend;
+        this.executor = executor;
+        this.container.set(container);
+        this.dir.set(dir.toString());
+        if (capabilities != null && !capabilities.isOk("mem-dirty-track")) {
+            preDumpAvailable.set(false);
+            String detail = capabilities.items().stream().filter(i -> i.id().equals("mem-dirty-track"))
+                    .map(DoctorReport.Item::detail).findFirst().orElse("missing");
+            preDumpReason.set("Pre-dump needs memory dirty tracking, which this kernel lacks (" + detail
+                    + "). Checkpoint without pre-dump, or use a kernel with CONFIG_MEM_SOFT_DIRTY=y.");
+            preDump.set(false);
+        }
+        name.addListener((o, a, b) -> validateName());
+        this.dir.addListener((o, a, b) -> validateDir());
+        validateName();
+        validateDir();
+        valid = Bindings.createBooleanBinding(() -> nameError.get().isEmpty() && dirError.get().isEmpty()
+                && !running.get(), nameError, dirError, running);
+    }
+
+    private void validateName() {
+        String problem = Names.problem(name.get());
+        nameError.set(problem == null ? "" : "Checkpoint name " + problem + ".");
+    }
+
+    private void validateDir() {
+        String d = dir.get();
+        if (d == null || d.isBlank()) {
+            dirError.set("Choose a directory.");
+        } else if (!d.startsWith("/")) {
+            dirError.set("The directory must be an absolute path.");
+        } else if (d.chars().anyMatch(Character::isISOControl)) {
+            dirError.set("The directory contains a control character.");
+        } else {
+            dirError.set("");
+        }
+    }
+
+    /** The request the dialog would send now. */
+    public CheckpointRequest toRequest() {
+        return new CheckpointRequest(container.get(), name.get(), Path.of(dir.get()),
+                new CheckpointOptions(leaveRunning.get(), tcp.get(), fileLocks.get(),
+                        preDump.get() && preDumpAvailable.get()));
+    }
+
+    /** Starts the checkpoint; exactly one of the callbacks runs on the UI thread at the end. */
+    public void start(Consumer<CheckpointResult> onDone, Consumer<Throwable> onFailure) {
+        if (!valid.get()) {
+            return;
+        }
+        CheckpointRequest request = toRequest();
+        cancelRequested = false;
+        running.set(true);
+        progress.set(0);
+        phase.set("starting");
+        logTail.clear();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void phase(String p, double fraction) {
+                executor.onUiThread(() -> {
+                    phase.set(p);
+                    progress.set(fraction);
+                });
+            }
+
+            @Override
+            public void logLine(String line) {
+                executor.onUiThread(() -> {
+                    logTail.add(line);
+                    if (logTail.size() > LOG_TAIL) {
+                        logTail.remove(0, logTail.size() - LOG_TAIL);
+                    }
+                });
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return cancelRequested;
+            }
+        };
+        executor.execute(() -> backend.checkpoint(request, listener), result -> {
+            running.set(false);
+            progress.set(1);
+            phase.set("done");
+            onDone.accept(result);
+        }, error -> {
+            running.set(false);
+            phase.set("failed");
+            onFailure.accept(error);
+        });
+    }
+
+    /** Asks the helper to stop at the next safe point (a CRIU run in progress completes first). */
+    public void cancel() {
+        cancelRequested = true;
+        phase.set("cancelling after the current step...");
+    }
+
+    public boolean isCancelRequested() {
+        return cancelRequested;
+    }
+
+    public ReadOnlyStringProperty containerProperty() {
+        return container.getReadOnlyProperty();
+    }
+
+    public StringProperty nameProperty() {
+        return name;
+    }
+
+    public StringProperty dirProperty() {
+        return dir;
+    }
+
+    public BooleanProperty leaveRunningProperty() {
+        return leaveRunning;
+    }
+
+    public BooleanProperty tcpProperty() {
+        return tcp;
+    }
+
+    public BooleanProperty fileLocksProperty() {
+        return fileLocks;
+    }
+
+    public BooleanProperty preDumpProperty() {
+        return preDump;
+    }
+
+    public ReadOnlyBooleanProperty preDumpAvailableProperty() {
+        return preDumpAvailable.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty preDumpReasonProperty() {
+        return preDumpReason.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty nameErrorProperty() {
+        return nameError.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty dirErrorProperty() {
+        return dirError.getReadOnlyProperty();
+    }
+
+    public BooleanBinding validProperty() {
+        return valid;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty phaseProperty() {
+        return phase.getReadOnlyProperty();
+    }
+
+    public ObservableList<String> logTail() {
+        return logTail;
+    }
+}

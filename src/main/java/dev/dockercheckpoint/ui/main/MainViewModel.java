@@ -1,0 +1,99 @@
+package dev.dockercheckpoint.ui.main;
+
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.protocol.HelloInfo;
+import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.TaskExecutor;
+import java.nio.file.Path;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * The main window's state: whether the helper answers (and if not, exactly what to do), and the
+ * status bar's versions.
+ */
+public final class MainViewModel {
+    private final Backend backend;
+    private final TaskExecutor executor;
+    private final Path socket;
+    private final ReadOnlyBooleanWrapper connected = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyStringWrapper connection = new ReadOnlyStringWrapper("Connecting to the helper...");
+    private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper problemHint = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper versions = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<HelloInfo> hello = new ReadOnlyObjectWrapper<>();
+
+    public MainViewModel(Backend backend, TaskExecutor executor, Path socket) {
+        this.backend = backend;
+        this.executor = executor;
+        this.socket = socket;
+    }
+
+    /** Says hello to the helper; {@code onConnected} runs once it answers. */
+    public void connect(Runnable onConnected) {
+        connection.set("Connecting to the helper at " + socket + "...");
+        executor.execute(backend::hello, info -> {
+            hello.set(info);
+            connected.set(true);
+            problem.set("");
+            problemHint.set("");
+            connection.set("Helper " + info.helperVersion() + " (as " + info.user() + ")");
+            versions.set(describe(info.capabilities()));
+            onConnected.run();
+        }, error -> {
+            connected.set(false);
+            connection.set("Helper not connected");
+            if (error instanceof DcpException e) {
+                problem.set(e.code() == ErrorCode.PERMISSION_DENIED ? "Not allowed to use the helper: "
+                        + e.getMessage() : "The helper is not running (" + socket + ").");
+                problemHint.set(e.hint());
+            } else {
+                problem.set("Cannot reach the helper: " + error.getMessage());
+                problemHint.set("start it with: sudo systemctl start docker-checkpoint.socket");
+            }
+        });
+    }
+
+    static String describe(DoctorReport report) {
+        String docker = detail(report, "docker");
+        String criu = detail(report, "criu");
+        return (docker.startsWith("Docker ") ? docker.substring(0, docker.indexOf(" at ") > 0 ? docker.indexOf(" at ")
+                : docker.length()) : "Docker ?") + "  |  CRIU " + (criu.contains(" ") ? criu.substring(criu
+                .lastIndexOf(' ') + 1) : criu);
+    }
+
+    private static String detail(DoctorReport report, String id) {
+        return report.items().stream().filter(i -> i.id().equals(id)).map(DoctorReport.Item::detail).findFirst()
+                .orElse("?");
+    }
+
+    public ReadOnlyBooleanProperty connectedProperty() {
+        return connected.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty connectionProperty() {
+        return connection.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty problemProperty() {
+        return problem.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty problemHintProperty() {
+        return problemHint.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty versionsProperty() {
+        return versions.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<HelloInfo> helloProperty() {
+        return hello.getReadOnlyProperty();
+    }
+}

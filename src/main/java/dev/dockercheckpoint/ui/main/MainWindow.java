@@ -1,0 +1,253 @@
+package dev.dockercheckpoint.ui.main;
+
+import dev.dockercheckpoint.core.CheckpointStore;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.protocol.HelloInfo;
+import dev.dockercheckpoint.ui.Resources;
+import dev.dockercheckpoint.ui.browser.CheckpointBrowserView;
+import dev.dockercheckpoint.ui.browser.CheckpointBrowserViewModel;
+import dev.dockercheckpoint.ui.checkpoint.CheckpointDialog;
+import dev.dockercheckpoint.ui.checkpoint.CheckpointDialogViewModel;
+import dev.dockercheckpoint.ui.containers.ContainersView;
+import dev.dockercheckpoint.ui.containers.ContainersViewModel;
+import dev.dockercheckpoint.ui.restore.RestoreDialog;
+import dev.dockercheckpoint.ui.restore.RestoreDialogViewModel;
+import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.DialogService;
+import dev.dockercheckpoint.ui.services.Settings;
+import dev.dockercheckpoint.ui.services.TaskExecutor;
+import dev.dockercheckpoint.ui.system.SystemView;
+import dev.dockercheckpoint.ui.system.SystemViewModel;
+import java.nio.file.Path;
+import java.util.function.Function;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+
+/**
+ * The main window: sidebar (Containers, Checkpoints, System), the three views, the status bar,
+ * and a pane that says exactly what to do when the helper cannot be reached. Opens the dialogs.
+ */
+public final class MainWindow {
+    /** Opens a CRIU log of a stored checkpoint in a viewer window. */
+    public interface LogOpener {
+        void open(Stage owner, Path dir, CheckpointSummary checkpoint, String log);
+    }
+
+    @FXML
+    private BorderPane root;
+    @FXML
+    private ToggleGroup nav;
+    @FXML
+    private ToggleButton containersButton;
+    @FXML
+    private ToggleButton checkpointsButton;
+    @FXML
+    private ToggleButton systemButton;
+    @FXML
+    private StackPane content;
+    @FXML
+    private VBox problemPane;
+    @FXML
+    private Label problemTitle;
+    @FXML
+    private Label problemHint;
+    @FXML
+    private Button retryButton;
+    @FXML
+    private Label connectionLabel;
+    @FXML
+    private Label versionsLabel;
+
+    private final Stage stage;
+    private final Backend backend;
+    private final TaskExecutor executor;
+    private final DialogService dialogs;
+    private final Settings settings;
+    private final LogOpener logOpener;
+    private final MainViewModel model;
+    private final ContainersViewModel containers;
+    private final CheckpointBrowserViewModel browser;
+    private final SystemViewModel system;
+    private Settings.Values values;
+    private Node containersNode;
+    private Node browserNode;
+    private Node systemNode;
+
+    public MainWindow(Stage stage, Backend backend, TaskExecutor executor, Function<Stage, DialogService> dialogs,
+            Settings settings, Path socket, LogOpener logOpener) {
+        this.stage = stage;
+        this.backend = backend;
+        this.executor = executor;
+        this.dialogs = dialogs.apply(stage);
+        this.settings = settings;
+        this.logOpener = logOpener;
+        this.values = settings.load();
+        this.model = new MainViewModel(backend, executor, socket);
+        this.containers = new ContainersViewModel(backend, executor);
+        this.browser = new CheckpointBrowserViewModel(backend, executor, this.dialogs, Path.of(values.lastDir()));
+        this.system = new SystemViewModel(backend, executor);
+    }
+
+    /** Builds the scene on {@code stage} and connects to the helper. */
+    public Scene show() {
+        Parent view = Resources.load("main/MainView.fxml", this);
+        Scene scene = new Scene(view, values.width(), values.height());
+        scene.getStylesheets().add(Resources.stylesheet());
+        installShortcuts(scene);
+        stage.setScene(scene);
+        stage.setTitle("docker-checkpoint");
+        stage.getIcons().setAll(Resources.icons());
+        stage.setOnHidden(e -> {
+            settings.save(new Settings.Values(stage.getWidth(), stage.getHeight(), values.lastDir()));
+            containers.stop();
+        });
+        stage.show();
+        connect();
+        return scene;
+    }
+
+    @FXML
+    private void initialize() {
+        containersButton.setId("navContainers");
+        checkpointsButton.setId("navCheckpoints");
+        systemButton.setId("navSystem");
+        problemPane.setId("problemPane");
+        problemTitle.setId("problemTitle");
+        problemHint.setId("problemHint");
+        retryButton.setId("retryButton");
+        connectionLabel.setId("connectionStatus");
+        versionsLabel.setId("versionsStatus");
+        containersNode = new ContainersView(containers, row -> openCheckpointDialog(row.name()),
+                row -> openRestoreDialog(row == null ? null : row.name(), null)).root();
+        browserNode = new CheckpointBrowserView(browser, dialogs, s -> openRestoreDialog(s.container(), s.name()),
+                (s, log) -> logOpener.open(stage, browser.dirProperty().get(), s, log)).root();
+        systemNode = new SystemView(system).root();
+        content.getChildren().addAll(0, java.util.List.of(containersNode, browserNode, systemNode));
+        nav.selectedToggleProperty().addListener((o, a, t) -> {
+            if (t == null) {
+                a.setSelected(true); // one view is always shown
+                return;
+            }
+            showView(t);
+        });
+        showView(containersButton);
+        connectionLabel.textProperty().bind(model.connectionProperty());
+        model.connectedProperty().addListener((o, a, c) -> {
+            if (c) {
+                connectionLabel.getStyleClass().add("status-connected");
+            } else {
+                connectionLabel.getStyleClass().remove("status-connected");
+            }
+        });
+        versionsLabel.textProperty().bind(model.versionsProperty());
+        problemTitle.textProperty().bind(model.problemProperty());
+        problemHint.textProperty().bind(model.problemHintProperty());
+        problemPane.visibleProperty().bind(model.problemProperty().isNotEmpty());
+        problemPane.managedProperty().bind(problemPane.visibleProperty());
+        retryButton.setOnAction(e -> connect());
+    }
+
+    private void showView(Object toggle) {
+        containersNode.setVisible(toggle == containersButton);
+        browserNode.setVisible(toggle == checkpointsButton);
+        systemNode.setVisible(toggle == systemButton);
+        if (toggle == checkpointsButton && model.connectedProperty().get()) {
+            browser.refresh();
+        }
+    }
+
+    private void connect() {
+        model.connect(() -> {
+            containers.start();
+            browser.refresh();
+            HelloInfo hello = model.helloProperty().get();
+            system.apply(hello.capabilities());
+        });
+    }
+
+    private void installShortcuts(Scene scene) {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN), () -> {
+            var row = containers.selectedProperty().get();
+            if (row != null) {
+                openCheckpointDialog(row.name());
+            }
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN),
+                () -> openRestoreDialog(containers.selectedProperty().get() == null ? null
+                        : containers.selectedProperty().get().name(), null));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), () -> {
+            containers.refresh();
+            browser.refresh();
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN),
+                () -> containersButton.setSelected(true));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN),
+                () -> checkpointsButton.setSelected(true));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN),
+                () -> systemButton.setSelected(true));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), () -> {
+            CheckpointSummary s = browser.selectedProperty().get();
+            if (s != null) {
+                logOpener.open(stage, browser.dirProperty().get(), s, "dump.log");
+            }
+        });
+    }
+
+    /** Opens the checkpoint dialog for {@code container}. */
+    public CheckpointDialog openCheckpointDialog(String container) {
+        HelloInfo hello = model.helloProperty().get();
+        CheckpointDialogViewModel vm = new CheckpointDialogViewModel(backend, executor, container,
+                Path.of(values.lastDir()), hello == null ? null : hello.capabilities());
+        CheckpointDialog dialog = new CheckpointDialog(vm, dialogs, result -> {
+            Path dir = result.dir().getParent().getParent();
+            values = new Settings.Values(stage.getWidth(), stage.getHeight(), dir.toString());
+            settings.save(values);
+            if (!dir.equals(browser.dirProperty().get())) {
+                browser.dirProperty().set(dir);
+            } else {
+                browser.refresh();
+            }
+            containers.refresh();
+        });
+        dialog.show(stage);
+        return dialog;
+    }
+
+    /** Opens the restore dialog, preselecting {@code container}/{@code name} when given. */
+    public RestoreDialog openRestoreDialog(String container, String name) {
+        Path dir = browser.dirProperty().get() == null ? CheckpointStore.DEFAULT_BASE : browser.dirProperty().get();
+        RestoreDialogViewModel vm = new RestoreDialogViewModel(backend, executor, dir, containers::names);
+        RestoreDialog dialog = new RestoreDialog(vm, dialogs, result -> {
+            containers.refresh();
+            browser.refresh();
+        });
+        vm.load(container, name);
+        dialog.show(stage);
+        return dialog;
+    }
+
+    public ContainersViewModel containers() {
+        return containers;
+    }
+
+    public CheckpointBrowserViewModel browser() {
+        return browser;
+    }
+
+    public MainViewModel model() {
+        return model;
+    }
+}

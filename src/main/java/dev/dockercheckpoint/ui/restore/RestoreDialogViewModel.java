@@ -1,0 +1,191 @@
+package dev.dockercheckpoint.ui.restore;
+
+import dev.dockercheckpoint.core.CheckResult;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.TaskExecutor;
+import dev.dockercheckpoint.ui.verify.VerificationViewModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State of the restore dialog: which stored checkpoint, the new container name (default
+ * {@code <container>-restored}, validated, and flagged when a container already has it), then
+ * progress and the live verification.
+ */
+public final class RestoreDialogViewModel {
+    private final Backend backend;
+    private final TaskExecutor executor;
+    private final Supplier<List<String>> containerNames;
+    private final Path dir;
+    private final ObservableList<CheckpointSummary> checkpoints = FXCollections.observableArrayList();
+    private final ObjectProperty<CheckpointSummary> selected = new SimpleObjectProperty<>();
+    private final StringProperty newName = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
+    private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper("");
+    private final VerificationViewModel verification;
+    private final BooleanBinding valid;
+    private boolean nameEdited;
+
+    public RestoreDialogViewModel(Backend backend, TaskExecutor executor, Path dir,
+            Supplier<List<String>> containerNames) {
+        this.backend = backend;
+        this.executor = executor;
+        this.dir = dir;
+        this.containerNames = containerNames;
+        this.verification = new VerificationViewModel(backend, executor);
+        selected.addListener((o, a, s) -> {
+            if (s != null && !nameEdited) {
+                setDefaultName(RestoreRequest.defaultNewName(s.container()));
+            }
+            validate();
+        });
+        newName.addListener((o, a, b) -> validate());
+        valid = Bindings.createBooleanBinding(() -> selected.get() != null && nameError.get().isEmpty()
+                && !running.get(), selected, nameError, running);
+        validate();
+    }
+
+    private void setDefaultName(String value) {
+        newName.set(value);
+        nameEdited = false;
+    }
+
+    /** The user typed a name: keep it when another checkpoint is chosen. */
+    public void nameEditedByUser() {
+        nameEdited = true;
+    }
+
+    /** Loads the stored checkpoints and preselects {@code container}/{@code name} when given. */
+    public void load(String container, String name) {
+        executor.execute(() -> backend.listCheckpoints(dir), list -> {
+            checkpoints.setAll(list);
+            CheckpointSummary pick = list.stream()
+                    .filter(s -> s.container().equals(container) && (name == null || s.name().equals(name)))
+                    .findFirst().orElse(list.isEmpty() ? null : list.getFirst());
+            selected.set(pick);
+        }, e -> nameError.set("Cannot list checkpoints: " + e.getMessage()));
+    }
+
+    void validate() {
+        String n = newName.get();
+        String problem = Names.problem(n);
+        if (problem != null) {
+            nameError.set("Container name " + problem + ".");
+        } else if (containerNames.get().contains(n)) {
+            nameError.set("A container named " + n + " already exists: choose another name.");
+        } else if (selected.get() == null) {
+            nameError.set("Choose a checkpoint.");
+        } else {
+            nameError.set("");
+        }
+    }
+
+    public RestoreRequest toRequest() {
+        CheckpointSummary s = selected.get();
+        return new RestoreRequest(s.container(), s.name(), dir, newName.get());
+    }
+
+    public void start(Consumer<RestoreResult> onDone, Consumer<Throwable> onFailure) {
+        validate();
+        if (!valid.get()) {
+            return;
+        }
+        RestoreRequest request = toRequest();
+        running.set(true);
+        progress.set(0);
+        phase.set("starting");
+        verification.reset(request.newName());
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void phase(String p, double fraction) {
+                executor.onUiThread(() -> {
+                    phase.set(p);
+                    progress.set(fraction);
+                    if (p.equals("verifying")) {
+                        verification.begin(request.newName());
+                    }
+                });
+            }
+
+            @Override
+            public void check(CheckResult result) {
+                executor.onUiThread(() -> verification.accept(result));
+            }
+        };
+        executor.execute(() -> backend.restore(request, listener), result -> {
+            running.set(false);
+            progress.set(1);
+            phase.set("done");
+            verification.finish(result.verification());
+            onDone.accept(result);
+        }, error -> {
+            running.set(false);
+            phase.set("failed");
+            verification.abort("Restore failed: " + error.getMessage());
+            onFailure.accept(error);
+        });
+    }
+
+    public ObservableList<CheckpointSummary> checkpoints() {
+        return checkpoints;
+    }
+
+    public ObjectProperty<CheckpointSummary> selectedProperty() {
+        return selected;
+    }
+
+    public StringProperty newNameProperty() {
+        return newName;
+    }
+
+    public ReadOnlyStringProperty nameErrorProperty() {
+        return nameError.getReadOnlyProperty();
+    }
+
+    public BooleanBinding validProperty() {
+        return valid;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty phaseProperty() {
+        return phase.getReadOnlyProperty();
+    }
+
+    public VerificationViewModel verification() {
+        return verification;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+}

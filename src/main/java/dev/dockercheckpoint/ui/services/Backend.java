@@ -1,0 +1,46 @@
+package dev.dockercheckpoint.ui.services;
+
+import dev.dockercheckpoint.core.CheckpointDetails;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.ContainerSummary;
+import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.LogPage;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.protocol.HelloInfo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the view-models may ask of the privileged helper. The application's implementation is
+ * {@link HelperBackend}; unit tests of view-model logic use a recording fake.
+ */
+public interface Backend {
+    HelloInfo hello();
+
+    List<ContainerSummary> listContainers(boolean all);
+
+    /** Calls {@code onChange} (any thread) with the name of each container that changed; close to stop. */
+    AutoCloseable subscribe(Consumer<String> onChange);
+
+    CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener);
+
+    RestoreResult restore(RestoreRequest request, ProgressListener listener);
+
+    VerificationReport verify(String container, ProgressListener listener);
+
+    List<CheckpointSummary> listCheckpoints(Path dir);
+
+    CheckpointDetails details(Path dir, String container, String name);
+
+    LogPage readLog(Path dir, String container, String name, String log, long offset, int maxLines);
+
+    void delete(Path dir, String container, String name);
+
+    DoctorReport doctor();
+}

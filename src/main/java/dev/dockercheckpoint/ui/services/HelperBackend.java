@@ -1,0 +1,167 @@
+package dev.dockercheckpoint.ui.services;
+
+import dev.dockercheckpoint.client.HelperClient;
+import dev.dockercheckpoint.core.CheckpointDetails;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.ContainerSummary;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.LogPage;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.protocol.HelloInfo;
+import dev.dockercheckpoint.protocol.Request;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * {@link Backend} through the helper's socket. Connects lazily and reconnects when the helper
+ * went away (restarted, or started after the application); a long operation in progress
+ * cancels through the helper when its listener says so.
+ */
+public final class HelperBackend implements Backend, AutoCloseable {
+    private final Path socket;
+    private HelperClient client;
+
+    public HelperBackend(Path socket) {
+        this.socket = socket;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    private synchronized HelperClient client() {
+        if (client == null) {
+            client = HelperClient.connectAndHello(socket, Duration.ofSeconds(1));
+        }
+        return client;
+    }
+
+    private synchronized void drop(HelperClient broken) {
+        if (client == broken) {
+            client.close();
+            client = null;
+        }
+    }
+
+    private interface Call<T> {
+        T on(HelperClient c);
+    }
+
+    /** One retry on a fresh connection when the old one was lost. */
+    private <T> T call(Call<T> call) {
+        HelperClient c = client();
+        try {
+            return call.on(c);
+        } catch (DcpException e) {
+            if (e.code() != ErrorCode.HELPER_UNAVAILABLE) {
+                throw e;
+            }
+            drop(c);
+            return call.on(client());
+        }
+    }
+
+    @Override
+    public HelloInfo hello() {
+        return call(HelperClient::hello);
+    }
+
+    @Override
+    public List<ContainerSummary> listContainers(boolean all) {
+        return call(c -> c.listContainers(all));
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<String> onChange) {
+        return call(c -> c.subscribe(m -> onChange.accept(m.name())));
+    }
+
+    @Override
+    public CheckpointResult checkpoint(CheckpointRequest r, ProgressListener listener) {
+        HelperClient c = client();
+        return watchCancel(c, c.start(new Request.Checkpoint(c.nextId(), r.container(), r.name(),
+                r.baseDir().toAbsolutePath().toString(), r.options()), listener), listener)
+                .await(CheckpointResult.class);
+    }
+
+    @Override
+    public RestoreResult restore(RestoreRequest r, ProgressListener listener) {
+        HelperClient c = client();
+        return watchCancel(c, c.start(new Request.Restore(c.nextId(), r.container(), r.name(),
+                r.baseDir().toAbsolutePath().toString(), r.newName()), listener), listener)
+                .await(RestoreResult.class);
+    }
+
+    @Override
+    public VerificationReport verify(String container, ProgressListener listener) {
+        return call(c -> c.verify(container, listener));
+    }
+
+    /** Forwards a cancel the user asked for (the listener's flag) to the helper. */
+    private static HelperClient.Operation watchCancel(HelperClient c, HelperClient.Operation op,
+            ProgressListener listener) {
+        Thread.ofVirtual().name("cancel-watch").start(() -> {
+            while (!op.future().isDone()) {
+                if (listener.isCancelled()) {
+                    try {
+                        c.cancel(op.id());
+                    } catch (DcpException e) {
+                        // the operation ends anyway
+                    }
+                    return;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return op;
+    }
+
+    @Override
+    public List<CheckpointSummary> listCheckpoints(Path dir) {
+        return call(c -> c.listCheckpoints(dir));
+    }
+
+    @Override
+    public CheckpointDetails details(Path dir, String container, String name) {
+        return call(c -> c.details(dir, container, name));
+    }
+
+    @Override
+    public LogPage readLog(Path dir, String container, String name, String log, long offset, int maxLines) {
+        return call(c -> c.readLog(dir, container, name, log, offset, maxLines));
+    }
+
+    @Override
+    public void delete(Path dir, String container, String name) {
+        call(c -> {
+            c.delete(dir, container, name);
+            return null;
+        });
+    }
+
+    @Override
+    public DoctorReport doctor() {
+        return call(HelperClient::doctor);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}

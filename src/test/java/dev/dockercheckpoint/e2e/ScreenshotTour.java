@@ -1,0 +1,163 @@
+package dev.dockercheckpoint.e2e;
+
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.ui.LogWindows;
+import dev.dockercheckpoint.ui.checkpoint.CheckpointDialog;
+import dev.dockercheckpoint.ui.main.MainWindow;
+import dev.dockercheckpoint.ui.restore.RestoreDialog;
+import dev.dockercheckpoint.ui.services.FxDialogService;
+import dev.dockercheckpoint.ui.services.FxTaskExecutor;
+import dev.dockercheckpoint.ui.services.HelperBackend;
+import dev.dockercheckpoint.ui.services.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import javafx.application.Platform;
+import javafx.scene.control.Button;
+import javafx.scene.control.ToggleButton;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/**
+ * Drives the real application (real helper, Docker, CRIU) through its main screens on an X display
+ * and saves a screenshot of each: run by scripts/screenshots under Xvfb. Not a test.
+ * Arguments: helper socket, checkpoint base directory, output directory, container to use.
+ */
+public final class ScreenshotTour {
+    private final Path out;
+    private final String display = System.getenv().getOrDefault("DISPLAY", ":0");
+
+    private ScreenshotTour(Path out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path socket = Path.of(args[0]);
+        Path base = Path.of(args[1]);
+        Path out = Path.of(args[2]);
+        String container = args[3];
+        Files.createDirectories(out);
+        new ScreenshotTour(out).run(socket, base, container);
+        System.exit(0);
+    }
+
+    private <T> T fx(Callable<T> action) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(action.call());
+            } catch (Exception e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get();
+    }
+
+    private void shot(String name) throws Exception {
+        Thread.sleep(1200);
+        E2E.run(List.of("import", "-display", display, "-window", "root", "-crop", "1200x780+0+0", "+repage",
+                out.resolve(name).toString()));
+        System.out.println("saved " + out.resolve(name));
+    }
+
+    private static Stage topWindow() {
+        List<Window> windows = Window.getWindows();
+        return (Stage) windows.get(windows.size() - 1);
+    }
+
+    private static void fire(Stage stage, String id) {
+        ((Button) stage.getScene().lookup("#" + id)).fire();
+    }
+
+    private void run(Path socket, Path base, String container) throws Exception {
+        Platform.startup(() -> { });
+        HelperBackend backend = new HelperBackend(socket);
+        Path settingsFile = Files.createTempDirectory("dcp-tour").resolve("settings.json");
+        Settings settings = new Settings(settingsFile);
+        settings.save(new Settings.Values(1200, 780, base.toString()));
+        MainWindow window = fx(() -> {
+            Stage stage = new Stage();
+            stage.setX(0);
+            stage.setY(0);
+            MainWindow w = new MainWindow(stage, backend, new FxTaskExecutor(), FxDialogService::new, settings,
+                    socket, new LogWindows(backend));
+            w.show();
+            return w;
+        });
+        Thread.sleep(3000);
+        fx(() -> {
+            window.containers().rows().stream().filter(r -> r.name().equals(container)).findFirst()
+                    .ifPresent(r -> window.containers().selectedProperty().set(r));
+            return null;
+        });
+        shot("main-window.png");
+
+        CheckpointDialog dialog = fx(() -> window.openCheckpointDialog(container));
+        shot("checkpoint-dialog.png");
+        fx(() -> {
+            fire(topWindow(), "startCheckpoint");
+            return null;
+        });
+        Thread.sleep(4000);
+
+        RestoreDialog restore = fx(() -> window.openRestoreDialog(container, "checkpoint1"));
+        Thread.sleep(1500);
+        fx(() -> {
+            fire(topWindow(), "startRestore");
+            return null;
+        });
+        Thread.sleep(6000);
+        shot("restore-verification.png");
+        fx(() -> {
+            topWindow().close();
+            return null;
+        });
+
+        fx(() -> {
+            Stage main = (Stage) Window.getWindows().getFirst();
+            ((ToggleButton) main.getScene().lookup("#navCheckpoints")).setSelected(true);
+            return null;
+        });
+        Thread.sleep(1500);
+        CheckpointSummary summary = fx(() -> {
+            var groups = window.browser().groups();
+            CheckpointSummary s = groups.stream().filter(g -> g.getKey().equals(container)).findFirst()
+                    .map(g -> g.getValue().getFirst()).orElseThrow();
+            window.browser().selectedProperty().set(s);
+            return s;
+        });
+        shot("checkpoint-browser.png");
+
+        fx(() -> {
+            new LogWindows(backend).open((Stage) Window.getWindows().getFirst(), base, summary, "dump.log");
+            Stage log = topWindow();
+            log.setX(0);
+            log.setY(0);
+            log.setWidth(1200);
+            log.setHeight(780);
+            return null;
+        });
+        Thread.sleep(2500);
+        fx(() -> {
+            Stage log = topWindow();
+            if (log.getScene().getRoot() instanceof dev.dockercheckpoint.ui.logviewer.LogViewer viewer) {
+                viewer.goToFirstError();
+            }
+            return null;
+        });
+        shot("log-viewer.png");
+        fx(() -> {
+            topWindow().close();
+            Stage main = (Stage) Window.getWindows().getFirst();
+            ((ToggleButton) main.getScene().lookup("#navSystem")).setSelected(true);
+            return null;
+        });
+        shot("system.png");
+        backend.close();
+        if (dialog == null || restore == null) {
+            throw new IllegalStateException("dialogs did not open");
+        }
+    }
+}

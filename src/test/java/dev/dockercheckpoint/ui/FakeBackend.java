@@ -1,0 +1,166 @@
+package dev.dockercheckpoint.ui;
+
+import dev.dockercheckpoint.core.CheckResult;
+import dev.dockercheckpoint.core.CheckpointDetails;
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.ContainerSummary;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.LogPage;
+import dev.dockercheckpoint.core.Manifest;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.core.ManifestFixtures;
+import dev.dockercheckpoint.protocol.HelloInfo;
+import dev.dockercheckpoint.ui.services.Backend;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A recording stand-in for the helper, for tests of view-model logic and of the views' behaviour.
+ * (The real helper, Docker and CRIU are exercised by the end-to-end GUI test.)
+ */
+public final class FakeBackend implements Backend {
+    public final List<CheckpointRequest> checkpoints = new CopyOnWriteArrayList<>();
+    public final List<RestoreRequest> restores = new CopyOnWriteArrayList<>();
+    public final List<String> deleted = new CopyOnWriteArrayList<>();
+    public final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
+    public volatile List<ContainerSummary> containers = new ArrayList<>();
+    public volatile List<CheckpointSummary> stored = new ArrayList<>();
+    public volatile boolean dirtyTracking = false;
+    public volatile DcpException helloFailure;
+    public volatile DcpException checkpointFailure;
+    public volatile boolean verificationPasses = true;
+
+    public static ContainerSummary container(String name, String state) {
+        return new ContainerSummary(Integer.toHexString(name.hashCode()) + "0123456789abcdef", name, "dcp-busybox",
+                state, "running".equals(state) ? "Up 5 minutes" : "Exited (0)", Instant.now().minusSeconds(300));
+    }
+
+    public static CheckpointSummary stored(String container, String name) {
+        return new CheckpointSummary(container, name, Path.of("/tmp/docker-checkpoints", container, name),
+                Instant.parse("2026-11-28T10:00:00Z"), 250_000, CheckpointOptions.defaults());
+    }
+
+    public DoctorReport report() {
+        return new DoctorReport(List.of(
+                new DoctorReport.Item("docker", "Docker engine reachable", true,
+                        "Docker 20.10.24 (API 1.41) at unix:///var/run/docker.sock", ""),
+                new DoctorReport.Item("criu", "CRIU 4.2 or newer", true, "/usr/sbin/criu 4.2.1", ""),
+                new DoctorReport.Item("mem-dirty-track", "Memory dirty tracking (pre-dump)", dirtyTracking,
+                        dirtyTracking ? "available" : "missing: the kernel lacks CONFIG_MEM_SOFT_DIRTY",
+                        "use a kernel with CONFIG_MEM_SOFT_DIRTY=y")));
+    }
+
+    @Override
+    public HelloInfo hello() {
+        if (helloFailure != null) {
+            throw helloFailure;
+        }
+        return new HelloInfo(1, "test", "alice", report());
+    }
+
+    @Override
+    public List<ContainerSummary> listContainers(boolean all) {
+        return all ? containers : containers.stream().filter(c -> "running".equals(c.state())).toList();
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<String> onChange) {
+        subscribers.add(onChange);
+        return () -> subscribers.remove(onChange);
+    }
+
+    /** Simulates a Docker event. */
+    public void fire(String name) {
+        subscribers.forEach(s -> s.accept(name));
+    }
+
+    @Override
+    public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
+        checkpoints.add(request);
+        listener.phase("inspecting container", 0.02);
+        listener.phase("dumping with CRIU", 0.1);
+        listener.logLine("(00.000000) Version: 4.2.1");
+        listener.logLine("(00.200000) Dumping finished successfully");
+        if (checkpointFailure != null) {
+            throw checkpointFailure;
+        }
+        listener.phase("done", 1.0);
+        Manifest m = ManifestFixtures.fullManifest();
+        Manifest renamed = new Manifest(m.formatVersion(), request.name(), request.container(), m.containerId(),
+                Instant.now(), m.spec(), request.options(), m.timingsMillis(), m.versions(), m.filesystem(), null);
+        stored.add(new CheckpointSummary(request.container(), request.name(), request.baseDir().resolve(
+                request.container()).resolve(request.name()), Instant.now(), 1000, request.options()));
+        return new CheckpointResult(request.baseDir().resolve(request.container()).resolve(request.name()), renamed);
+    }
+
+    @Override
+    public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
+        restores.add(request);
+        listener.phase("restoring with CRIU", 0.5);
+        listener.phase("verifying", 0.8);
+        VerificationReport report = verify(request.newName(), listener);
+        return new RestoreResult(request.newName(), "f".repeat(64), null, Map.of("total", 300L), report);
+    }
+
+    @Override
+    public VerificationReport verify(String container, ProgressListener listener) {
+        List<CheckResult> checks = new ArrayList<>();
+        String[] names = {"Container status", "Process running", "Docker API responds", "Logs available",
+            "Stats produced"};
+        for (int i = 0; i < names.length; i++) {
+            boolean pass = verificationPasses || i != 1;
+            CheckResult r = new CheckResult(names[i], pass, pass ? "ok " + i : "PID 0 does not exist",
+                    Duration.ofMillis(3 + i));
+            listener.check(r);
+            checks.add(r);
+        }
+        return new VerificationReport(container, checks);
+    }
+
+    @Override
+    public List<CheckpointSummary> listCheckpoints(Path dir) {
+        return Collections.unmodifiableList(new ArrayList<>(stored));
+    }
+
+    @Override
+    public CheckpointDetails details(Path dir, String container, String name) {
+        CheckpointSummary s = stored.stream().filter(c -> c.container().equals(container) && c.name().equals(name))
+                .findFirst().orElseThrow(() -> new DcpException(ErrorCode.CHECKPOINT_NOT_FOUND, "not found", "list"));
+        return new CheckpointDetails(s, ManifestFixtures.fullManifest(), List.of(
+                new CheckpointDetails.FileEntry("container.json", 1500),
+                new CheckpointDetails.FileEntry("dump.log", 70_000),
+                new CheckpointDetails.FileEntry("pages-1.img", 73_728)));
+    }
+
+    @Override
+    public LogPage readLog(Path dir, String container, String name, String log, long offset, int maxLines) {
+        List<String> lines = List.of("(00.000001) Version: 4.2.1", "(00.100000) Error (criu/x.c:1): bad thing");
+        return new LogPage(log, offset, offset == 0 ? lines : List.of(), offset == 0 ? 60 : offset, true, 60);
+    }
+
+    @Override
+    public void delete(Path dir, String container, String name) {
+        deleted.add(container + "/" + name);
+        stored.removeIf(s -> s.container().equals(container) && s.name().equals(name));
+    }
+
+    @Override
+    public DoctorReport doctor() {
+        return report();
+    }
+}

@@ -1,0 +1,298 @@
+package dev.dockercheckpoint.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.ui.browser.CheckpointBrowserViewModel;
+import dev.dockercheckpoint.ui.checkpoint.CheckpointDialogViewModel;
+import dev.dockercheckpoint.ui.containers.ContainersViewModel;
+import dev.dockercheckpoint.ui.main.MainViewModel;
+import dev.dockercheckpoint.ui.restore.RestoreDialogViewModel;
+import dev.dockercheckpoint.ui.services.DialogService;
+import dev.dockercheckpoint.ui.services.TaskExecutor;
+import dev.dockercheckpoint.ui.system.SystemViewModel;
+import dev.dockercheckpoint.ui.verify.VerificationViewModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** View-model logic with a recording backend, on the calling thread. */
+class ViewModelTest {
+    private final FakeBackend backend = new FakeBackend();
+    private final TaskExecutor now = TaskExecutor.currentThread();
+
+    static final class RecordingDialogs implements DialogService {
+        final List<String> errors = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        final List<String> clipboard = new ArrayList<>();
+        boolean answer = true;
+        int questions;
+
+        @Override
+        public void showError(String title, Throwable error) {
+            errors.add(title + ": " + error.getMessage());
+        }
+
+        @Override
+        public boolean confirm(String title, String question) {
+            questions++;
+            return answer;
+        }
+
+        @Override
+        public void notify(String text) {
+            notes.add(text);
+        }
+
+        @Override
+        public Optional<Path> chooseDirectory(String title, Path initial) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void copyToClipboard(String text) {
+            clipboard.add(text);
+        }
+    }
+
+    private CheckpointDialogViewModel checkpointVm() {
+        return new CheckpointDialogViewModel(backend, now, "web", Path.of("/tmp/docker-checkpoints"),
+                backend.report());
+    }
+
+    @Test
+    void checkpointDialogDefaultsAreTheSeeds() {
+        CheckpointDialogViewModel vm = checkpointVm();
+        assertEquals("checkpoint1", vm.nameProperty().get());
+        assertEquals("/tmp/docker-checkpoints", vm.dirProperty().get());
+        assertEquals(new CheckpointRequest("web", "checkpoint1", Path.of("/tmp/docker-checkpoints"),
+                new CheckpointOptions(true, true, true, false)), vm.toRequest());
+        assertTrue(vm.validProperty().get());
+    }
+
+    @Test
+    void nameIsValidatedAsTypedWithTheReason() {
+        CheckpointDialogViewModel vm = checkpointVm();
+        vm.nameProperty().set("a/b");
+        assertEquals("Checkpoint name it contains '/'.", vm.nameErrorProperty().get());
+        assertFalse(vm.validProperty().get());
+        vm.nameProperty().set("");
+        assertEquals("Checkpoint name it is empty.", vm.nameErrorProperty().get());
+        vm.nameProperty().set("-x");
+        assertTrue(vm.nameErrorProperty().get().contains("starts with '-'"));
+        vm.nameProperty().set("x".repeat(129));
+        assertTrue(vm.nameErrorProperty().get().contains("longer than 128"));
+        vm.nameProperty().set("nightly.v2");
+        assertEquals("", vm.nameErrorProperty().get());
+        assertTrue(vm.validProperty().get());
+        vm.dirProperty().set("relative");
+        assertFalse(vm.validProperty().get());
+        assertTrue(vm.dirErrorProperty().get().contains("absolute"));
+    }
+
+    @Test
+    void everyOptionMapsToTheRequest() {
+        CheckpointDialogViewModel vm = checkpointVm();
+        vm.leaveRunningProperty().set(false);
+        assertEquals(new CheckpointOptions(false, true, true, false), vm.toRequest().options());
+        vm.tcpProperty().set(false);
+        assertEquals(new CheckpointOptions(false, false, true, false), vm.toRequest().options());
+        vm.fileLocksProperty().set(false);
+        assertEquals(new CheckpointOptions(false, false, false, false), vm.toRequest().options());
+    }
+
+    @Test
+    void preDumpIsDisabledWithTheReasonWhenTheKernelCannot() {
+        CheckpointDialogViewModel vm = checkpointVm();
+        assertFalse(vm.preDumpAvailableProperty().get());
+        assertTrue(vm.preDumpReasonProperty().get().contains("CONFIG_MEM_SOFT_DIRTY"));
+        vm.preDumpProperty().set(true);
+        assertFalse(vm.toRequest().options().preDump(), "never requested when unsupported");
+
+        backend.dirtyTracking = true;
+        CheckpointDialogViewModel capable = checkpointVm();
+        assertTrue(capable.preDumpAvailableProperty().get());
+        capable.preDumpProperty().set(true);
+        assertTrue(capable.toRequest().options().preDump());
+    }
+
+    @Test
+    void checkpointRunsWithProgressAndLogTailThenReportsDone() {
+        CheckpointDialogViewModel vm = checkpointVm();
+        vm.nameProperty().set("cp7");
+        AtomicReference<Object> done = new AtomicReference<>();
+        vm.start(done::set, e -> done.set(e));
+        assertNotNull(done.get());
+        assertEquals(1, backend.checkpoints.size());
+        assertEquals("cp7", backend.checkpoints.getFirst().name());
+        assertEquals(1.0, vm.progressProperty().get());
+        assertEquals(List.of("(00.000000) Version: 4.2.1", "(00.200000) Dumping finished successfully"), vm.logTail());
+        assertFalse(vm.runningProperty().get());
+    }
+
+    @Test
+    void checkpointFailureIsReported() {
+        backend.checkpointFailure = new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not checkpoint", "use -tcp");
+        CheckpointDialogViewModel vm = checkpointVm();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        vm.start(r -> { }, failed::set);
+        assertEquals("CRIU could not checkpoint", failed.get().getMessage());
+        assertEquals("failed", vm.phaseProperty().get());
+        assertTrue(vm.validProperty().get(), "can be retried");
+    }
+
+    @Test
+    void restoreDialogDefaultsAndFlagsANameInUse() {
+        backend.stored.add(FakeBackend.stored("web", "cp1"));
+        backend.stored.add(FakeBackend.stored("db", "nightly"));
+        RestoreDialogViewModel vm = new RestoreDialogViewModel(backend, now, Path.of("/tmp/docker-checkpoints"),
+                () -> List.of("web", "web-restored", "db"));
+        vm.load("db", "nightly");
+        assertEquals("db", vm.selectedProperty().get().container());
+        assertEquals("db-restored", vm.newNameProperty().get());
+        assertTrue(vm.validProperty().get());
+        vm.selectedProperty().set(backend.stored.getFirst());
+        assertEquals("web-restored", vm.newNameProperty().get(), "default follows the chosen checkpoint");
+        assertTrue(vm.nameErrorProperty().get().contains("already exists"));
+        assertFalse(vm.validProperty().get());
+        vm.newNameProperty().set("web 2");
+        assertTrue(vm.nameErrorProperty().get().contains("a space"));
+        vm.newNameProperty().set("web2");
+        vm.nameEditedByUser();
+        assertTrue(vm.validProperty().get());
+        vm.selectedProperty().set(backend.stored.get(1));
+        assertEquals("web2", vm.newNameProperty().get(), "a typed name is kept");
+    }
+
+    @Test
+    void restoreFeedsTheVerificationPanelStepByStep() {
+        backend.stored.add(FakeBackend.stored("web", "cp1"));
+        RestoreDialogViewModel vm = new RestoreDialogViewModel(backend, now, Path.of("/tmp/docker-checkpoints"),
+                List::of);
+        vm.load("web", "cp1");
+        List<String> seen = new ArrayList<>();
+        vm.verification().steps().addListener((javafx.collections.ListChangeListener<VerificationViewModel.Step>)
+                c -> {
+                    while (c.next()) {
+                        c.getAddedSubList().stream().filter(s -> s.state() == VerificationViewModel.State.PASSED)
+                                .forEach(s -> seen.add(s.name()));
+                    }
+                });
+        vm.start(r -> { }, e -> { });
+        assertEquals(VerificationViewModel.CHECKS, seen, "each check turns green in order");
+        assertEquals(VerificationViewModel.Verdict.PASSED, vm.verification().verdictProperty().get());
+        assertEquals("web-restored", backend.restores.getFirst().newName());
+    }
+
+    @Test
+    void failedCheckShowsWhyAndRunAgainReverifies() {
+        backend.verificationPasses = false;
+        VerificationViewModel vm = new VerificationViewModel(backend, now);
+        vm.reset("web-restored");
+        vm.runAgain();
+        assertEquals(VerificationViewModel.Verdict.FAILED, vm.verdictProperty().get());
+        assertEquals(VerificationViewModel.State.FAILED, vm.steps().get(1).state());
+        assertEquals("PID 0 does not exist", vm.steps().get(1).detail());
+        assertTrue(vm.summaryProperty().get().startsWith("1 of 5 checks failed"));
+        backend.verificationPasses = true;
+        vm.runAgain();
+        assertEquals(VerificationViewModel.Verdict.PASSED, vm.verdictProperty().get());
+    }
+
+    @Test
+    void containerListFiltersAndFollowsEvents() {
+        backend.containers = new ArrayList<>(List.of(FakeBackend.container("web", "running"),
+                FakeBackend.container("db", "exited")));
+        ContainersViewModel vm = new ContainersViewModel(backend, now);
+        vm.start();
+        assertEquals(2, vm.rows().size());
+        assertEquals("2 containers, 1 running", vm.statusProperty().get());
+        vm.filterProperty().set("WE");
+        assertEquals(List.of("web"), vm.rows().stream().map(ContainersViewModel.Row::name).toList());
+        vm.filterProperty().set("exited");
+        assertEquals(List.of("db"), vm.rows().stream().map(ContainersViewModel.Row::name).toList());
+        vm.filterProperty().set("");
+        vm.selectedProperty().set(vm.rows().getFirst());
+        backend.containers = new ArrayList<>(List.of(FakeBackend.container("web", "exited"),
+                FakeBackend.container("db", "exited"), FakeBackend.container("cache", "running")));
+        backend.fire("cache");
+        assertEquals(3, vm.rows().size());
+        assertEquals("web", vm.selectedProperty().get().name(), "selection survives a refresh");
+        assertEquals("exited", vm.selectedProperty().get().state());
+    }
+
+    @Test
+    void browserGroupsDescribesAndDeletesOnlyAfterConfirmation() {
+        backend.stored.add(FakeBackend.stored("web", "cp1"));
+        backend.stored.add(FakeBackend.stored("web", "cp2"));
+        backend.stored.add(FakeBackend.stored("db", "nightly"));
+        RecordingDialogs dialogs = new RecordingDialogs();
+        CheckpointBrowserViewModel vm = new CheckpointBrowserViewModel(backend, now, dialogs,
+                Path.of("/tmp/docker-checkpoints"));
+        vm.refresh();
+        assertEquals(List.of("web", "db"), vm.groups().stream().map(java.util.Map.Entry::getKey).toList());
+        assertEquals(2, vm.groups().getFirst().getValue().size());
+        vm.selectedProperty().set(backend.stored.getFirst());
+        assertNotNull(vm.detailsProperty().get());
+        var rows = CheckpointBrowserViewModel.describe(vm.detailsProperty().get());
+        assertTrue(rows.stream().anyMatch(r -> r.getKey().equals("Options")));
+        assertTrue(rows.stream().anyMatch(r -> r.getKey().equals("Versions") && r.getValue().contains("CRIU")));
+
+        dialogs.answer = false;
+        vm.deleteSelected();
+        assertEquals(1, dialogs.questions);
+        assertTrue(backend.deleted.isEmpty(), "not deleted without confirmation");
+        dialogs.answer = true;
+        vm.deleteSelected();
+        assertEquals(List.of("web/cp1"), backend.deleted);
+        assertEquals(2, backend.stored.size());
+        assertNull(vm.selectedProperty().get());
+        vm.selectedProperty().set(backend.stored.getFirst());
+        vm.copySelectedPath();
+        assertEquals(List.of("/tmp/docker-checkpoints/web/cp2"), dialogs.clipboard);
+    }
+
+    @Test
+    void mainSaysWhatToDoWhenTheHelperIsAbsentOrRefuses() {
+        backend.helloFailure = new DcpException(ErrorCode.HELPER_UNAVAILABLE, "helper not running",
+                "start it with: sudo systemctl start docker-checkpoint.socket");
+        MainViewModel vm = new MainViewModel(backend, now, Path.of("/run/docker-checkpoint/helper.sock"));
+        List<String> connected = new ArrayList<>();
+        vm.connect(() -> connected.add("yes"));
+        assertFalse(vm.connectedProperty().get());
+        assertTrue(vm.problemProperty().get().contains("not running"));
+        assertTrue(vm.problemHintProperty().get().contains("systemctl start docker-checkpoint.socket"));
+        backend.helloFailure = new DcpException(ErrorCode.PERMISSION_DENIED, "not allowed",
+                "add your user to group docker");
+        vm.connect(() -> connected.add("yes"));
+        assertTrue(vm.problemProperty().get().startsWith("Not allowed"));
+        assertTrue(vm.problemHintProperty().get().contains("group docker"));
+        backend.helloFailure = null;
+        vm.connect(() -> connected.add("yes"));
+        assertTrue(vm.connectedProperty().get());
+        assertEquals("", vm.problemProperty().get());
+        assertEquals(List.of("yes"), connected);
+        assertEquals("Docker 20.10.24 (API 1.41)  |  CRIU 4.2.1", vm.versionsProperty().get());
+    }
+
+    @Test
+    void systemSummarySaysWhetherTheHostCanWork() {
+        SystemViewModel vm = new SystemViewModel(backend, now);
+        vm.refresh();
+        assertEquals(3, vm.items().size());
+        assertTrue(vm.summaryProperty().get().contains("without pre-dump"));
+        backend.dirtyTracking = true;
+        vm.refresh();
+        assertTrue(vm.summaryProperty().get().startsWith("All checks passed"));
+    }
+}

@@ -1,0 +1,198 @@
+package dev.dockercheckpoint.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.ui.main.MainWindow;
+import dev.dockercheckpoint.ui.services.Settings;
+import dev.dockercheckpoint.ui.services.TaskExecutor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real views and dialogs, driven by clicks and typing in a headless window, over a recording backend. */
+@ExtendWith(ApplicationExtension.class)
+class ViewsFxTest {
+    @TempDir
+    static Path tmp;
+
+    private final FakeBackend backend = new FakeBackend();
+    private final ViewModelTest.RecordingDialogs dialogs = new ViewModelTest.RecordingDialogs();
+    private final List<String> logsOpened = new ArrayList<>();
+    private MainWindow window;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        this.stage = stage;
+        backend.containers = new ArrayList<>(List.of(FakeBackend.container("web", "running"),
+                FakeBackend.container("db", "exited")));
+        backend.stored.add(FakeBackend.stored("web", "cp1"));
+        Path settings = Files.createTempDirectory(tmp, "settings").resolve("settings.json");
+        window = new MainWindow(stage, backend, TaskExecutor.currentThread(), s -> dialogs, new Settings(settings),
+                Path.of("/run/test.sock"), (owner, dir, cp, log) -> logsOpened.add(cp.container() + "/" + cp.name()
+                        + "/" + log));
+        window.show();
+    }
+
+    private static <T extends Node> T node(FxRobot robot, String id, Class<T> type) {
+        return robot.lookup("#" + id).queryAs(type);
+    }
+
+    @Test
+    void mainWindowShowsTheContainersAndTheStatusBar(FxRobot robot) {
+        assertEquals("docker-checkpoint", stage.getTitle());
+        assertFalse(stage.getIcons().isEmpty(), "the window has the application icon");
+        TableView<?> table = node(robot, "containersTable", TableView.class);
+        assertEquals(2, table.getItems().size());
+        assertEquals("Helper test (as alice)", node(robot, "connectionStatus", Label.class).getText());
+        assertTrue(node(robot, "versionsStatus", Label.class).getText().contains("CRIU 4.2.1"));
+        assertFalse(node(robot, "problemPane", Node.class).isVisible());
+    }
+
+    @Test
+    void filterBoxAndLiveEventsUpdateTheTable(FxRobot robot) {
+        robot.clickOn("#containerFilter").write("db");
+        TableView<?> table = node(robot, "containersTable", TableView.class);
+        assertEquals(1, table.getItems().size());
+        robot.doubleClickOn("#containerFilter").eraseText(2);
+        backend.containers = new ArrayList<>(List.of(FakeBackend.container("web", "running"),
+                FakeBackend.container("db", "exited"), FakeBackend.container("cache", "running")));
+        robot.interact(() -> backend.fire("cache"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(3, table.getItems().size());
+    }
+
+    @Test
+    void checkpointDialogValidatesAsYouTypeAndSendsTheTickedOptions(FxRobot robot) {
+        robot.clickOn("web");
+        robot.clickOn("#checkpointButton");
+        TextField name = node(robot, "checkpointName", TextField.class);
+        assertEquals("checkpoint1", name.getText());
+        robot.doubleClickOn(name).eraseText(12).write("bad/name");
+        assertTrue(node(robot, "checkpointNameError", Label.class).getText().contains("contains '/'"));
+        assertTrue(node(robot, "startCheckpoint", Button.class).isDisabled());
+        robot.doubleClickOn(name).eraseText(12).write("nightly");
+        assertEquals("", node(robot, "checkpointNameError", Label.class).getText());
+        CheckBox preDump = node(robot, "preDump", CheckBox.class);
+        assertTrue(preDump.isDisabled(), "pre-dump is disabled on this kernel");
+        assertTrue(preDump.getTooltip().getText().contains("CONFIG_MEM_SOFT_DIRTY"));
+        robot.clickOn("#tcp");
+        robot.clickOn("#startCheckpoint");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1, backend.checkpoints.size());
+        assertEquals("nightly", backend.checkpoints.getFirst().name());
+        assertEquals("web", backend.checkpoints.getFirst().container());
+        assertEquals(new CheckpointOptions(true, false, true, false), backend.checkpoints.getFirst().options());
+        assertTrue(dialogs.notes.stream().anyMatch(n -> n.contains("web/nightly created")), dialogs.notes.toString());
+        assertTrue(robot.lookup("#checkpointName").tryQuery().isEmpty(), "the dialog closed");
+    }
+
+    @Test
+    void checkpointFailureShowsTheErrorAndKeepsTheDialog(FxRobot robot) {
+        backend.checkpointFailure = new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not checkpoint container web",
+                "the container holds established TCP connections: checkpoint with -tcp");
+        robot.clickOn("web");
+        robot.press(KeyCode.CONTROL, KeyCode.K).release(KeyCode.K, KeyCode.CONTROL);
+        robot.clickOn("#startCheckpoint");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("Checkpoint failed: CRIU could not checkpoint container web"), dialogs.errors);
+        assertEquals("failed", node(robot, "checkpointPhase", Label.class).getText());
+        assertTrue(robot.lookup("#checkpointName").tryQuery().isPresent());
+    }
+
+    @Test
+    void restoreDialogFlagsATakenNameAndShowsTheChecksTurningGreen(FxRobot robot) {
+        robot.clickOn("web");
+        robot.clickOn("#restoreButton");
+        TextField newName = node(robot, "newName", TextField.class);
+        assertEquals("web-restored", newName.getText());
+        robot.doubleClickOn(newName).eraseText(20).write("db");
+        assertTrue(node(robot, "newNameError", Label.class).getText().contains("already exists"));
+        assertTrue(node(robot, "startRestore", Button.class).isDisabled());
+        robot.doubleClickOn(newName).eraseText(20).write("web-copy");
+        assertEquals("", node(robot, "newNameError", Label.class).getText());
+        robot.clickOn("#startRestore");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("web-copy", backend.restores.getFirst().newName());
+        assertEquals(5, robot.lookup(".step-passed").queryAll().size(), "five green checks");
+        assertTrue(node(robot, "verificationSummary", Label.class).getText().startsWith("All 5 checks passed"));
+        backend.verificationPasses = false;
+        robot.clickOn("#runAgainButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1, robot.lookup(".step-failed").queryAll().size());
+        assertTrue(node(robot, "verificationSummary", Label.class).getText().startsWith("1 of 5 checks failed"));
+    }
+
+    @Test
+    void checkpointBrowserShowsDetailsOpensLogsAndDeletesAfterConfirmation(FxRobot robot) {
+        robot.clickOn("#navCheckpoints");
+        @SuppressWarnings("unchecked")
+        TreeView<Object> tree = node(robot, "checkpointTree", TreeView.class);
+        TreeItem<Object> web = tree.getRoot().getChildren().getFirst();
+        assertEquals("web", web.getValue());
+        robot.clickOn("cp1   244.1 KiB");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("Options").tryQuery().isPresent(), "details show the options");
+        assertEquals(3, node(robot, "checkpointFiles", TableView.class).getItems().size());
+        robot.clickOn("#openDumpLog");
+        assertEquals(List.of("web/cp1/dump.log"), logsOpened);
+        dialogs.answer = true;
+        robot.clickOn("#deleteCheckpoint");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("web/cp1"), backend.deleted);
+        assertTrue(tree.getRoot().getChildren().isEmpty());
+    }
+
+    @Test
+    void systemViewListsTheChecksWithTheirFix(FxRobot robot) {
+        robot.clickOn("#navSystem");
+        TableView<?> table = node(robot, "doctorTable", TableView.class);
+        assertEquals(3, table.getItems().size());
+        assertTrue(robot.lookup("FAIL").tryQuery().isPresent());
+        assertTrue(robot.lookup("use a kernel with CONFIG_MEM_SOFT_DIRTY=y").tryQuery().isPresent());
+        assertTrue(node(robot, "doctorSummary", Label.class).getText().contains("without pre-dump"));
+    }
+
+    @Test
+    void whenTheHelperIsAbsentTheWindowSaysWhatToDoAndRetries(FxRobot robot) {
+        backend.helloFailure = new DcpException(ErrorCode.HELPER_UNAVAILABLE, "helper not running",
+                "start it with: sudo systemctl start docker-checkpoint.socket, or sudo docker-checkpoint helper");
+        robot.interact(() -> window.model().connect(() -> { }));
+        assertTrue(node(robot, "problemPane", Node.class).isVisible());
+        assertTrue(node(robot, "problemHint", Label.class).getText().contains("systemctl start"));
+        backend.helloFailure = null;
+        robot.clickOn("#retryButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(node(robot, "problemPane", Node.class).isVisible());
+    }
+
+    static void sleep(long ms) {
+        WaitForAsyncUtils.sleep(ms, TimeUnit.MILLISECONDS);
+    }
+}
