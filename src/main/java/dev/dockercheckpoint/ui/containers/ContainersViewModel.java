@@ -56,6 +56,8 @@ public final class ContainersViewModel {
     private final TaskExecutor executor;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final FilteredList<Row> filtered = new FilteredList<>(rows, r -> true);
+    /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
+    private final ObservableList<Row> readOnlyRows = FXCollections.unmodifiableObservableList(rows);
     private final StringProperty filter = new SimpleStringProperty("");
     private final ObjectProperty<Row> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
@@ -79,7 +81,7 @@ public final class ContainersViewModel {
 
     /** All rows, unfiltered. */
     public ObservableList<Row> allRows() {
-        return FXCollections.unmodifiableObservableList(rows);
+        return readOnlyRows;
     }
 
     public StringProperty filterProperty() {
