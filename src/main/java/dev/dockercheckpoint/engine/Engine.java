@@ -10,8 +10,10 @@ import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.CheckpointStore;
-import dev.dockercheckpoint.core.CriuHints;
-import dev.dockercheckpoint.core.CriuLogs;
+import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
+import dev.dockercheckpoint.core.criulog.Diagnosis;
+import dev.dockercheckpoint.core.criulog.LogAnalysis;
+import dev.dockercheckpoint.core.criulog.LogLine;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
@@ -221,14 +223,42 @@ public final class Engine implements AutoCloseable {
             result = tools.runner().run(command, DUMP_TIMEOUT);
         }
         if (!result.ok()) {
-            List<String> errors = CriuLogs.decisiveErrors(log, 8);
-            if (errors.isEmpty()) {
-                errors = List.of(result.lastMessage());
-            }
-            throw new DcpException(ErrorCode.CRIU_FAILED,
-                    "CRIU could not " + (restore ? "restore" : "checkpoint") + " container " + info.name(),
-                    CriuHints.hintFor(errors, restore), errors, log, null);
+            throw criuFailure("CRIU could not " + (restore ? "restore" : "checkpoint") + " container " + info.name(),
+                    log, result.lastMessage());
         }
+    }
+
+    /**
+     * A CRIU failure explained from its log: the diagnosis's cause in the message, the decisive line
+     * and the other real errors as details, the fix as the hint.
+     */
+    static DcpException criuFailure(String what, Path log, String fallback) {
+        LogAnalysis analysis = null;
+        if (log != null && Files.isRegularFile(log)) {
+            try {
+                analysis = CriuLogAnalyzer.analyze(log);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("cannot analyse {}", log, e);
+            }
+        }
+        if (analysis == null || analysis.decisiveLine() == null) {
+            return new DcpException(ErrorCode.CRIU_FAILED, what, "read the CRIU log for the lines before the first"
+                    + " Error", List.of(fallback), analysis == null ? null : log, null);
+        }
+        Diagnosis d = analysis.diagnosis();
+        List<String> details = new ArrayList<>();
+        details.add(analysis.decisiveLine().text().strip());
+        for (LogLine e : analysis.errors()) {
+            if (details.size() >= 6) {
+                break;
+            }
+            if (e.number() != analysis.decisiveLine().number()) {
+                details.add(e.text().strip());
+            }
+        }
+        String hint = d.fix().isEmpty() ? "read the CRIU log for the lines before the first Error" : d.fix();
+        return new DcpException(ErrorCode.CRIU_FAILED, what + (d.known() ? ": " + d.title() : ""), hint, details,
+                log, null);
     }
 
     /** Moves a failed dump's log next to the checkpoint name so the user can read it. */
@@ -347,13 +377,8 @@ public final class Engine implements AutoCloseable {
                 });
             } catch (Docker.DockerApiException e) {
                 keptLog = Files.isRegularFile(restoreLog) ? restoreLog : null;
-                List<String> errors = CriuLogs.decisiveErrors(keptLog, 8);
-                if (errors.isEmpty()) {
-                    errors = List.of(e.daemonMessage().replaceAll("\\s+", " "));
-                }
-                throw new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not restore " + request.container() + "/"
-                        + request.name() + " into " + request.newName(), CriuHints.hintFor(errors, true), errors,
-                        keptLog, e);
+                throw criuFailure("CRIU could not restore " + request.container() + "/" + request.name() + " into "
+                        + request.newName(), keptLog, e.daemonMessage().replaceAll("\\s+", " "));
             }
             timings.put("restore", millisSince(t));
             keptLog = restoreLog;

@@ -5,6 +5,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /** Follows a log file another process writes and hands each complete line to a consumer. */
@@ -25,11 +26,10 @@ final class LogTailer implements AutoCloseable {
     private void run() {
         while (!stopping) {
             poll();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                break; // close(): read what is left, then stop
-            }
+            // parked, not sleeping: close() wakes it with unpark. An interrupt would be wrong here: the
+            // sink may be writing to an interruptible channel (the helper's socket), which an
+            // interrupt closes.
+            LockSupport.parkNanos(50_000_000L);
         }
         poll();
         if (!partial.isEmpty()) {
@@ -68,7 +68,7 @@ final class LogTailer implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        thread.interrupt();
+        LockSupport.unpark(thread);
         try {
             thread.join(2000);
         } catch (InterruptedException e) {

@@ -249,11 +249,17 @@ final class Connection {
         if (!open) {
             return;
         }
+        // an interrupted writer would close the socket for every request on it: write uninterrupted
+        boolean interrupted = Thread.interrupted();
         synchronized (writeLock) {
             try {
                 Protocol.writeLine(channel, message);
             } catch (IOException e) {
                 open = false; // the client went away; operations go on
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -81,7 +81,10 @@ class GuiE2ETest {
     void checkpointThroughTheDialogThenRestoreAndSeeAllFiveChecksPass(FxRobot robot) throws Exception {
         TableView<?> table = robot.lookup("#containersTable").queryAs(TableView.class);
         waitFor("the container in the table", 30, () -> table.getItems().toString().contains(app));
-        robot.clickOn(app);
+        robot.clickOn("#containerFilter").write(app);
+        waitFor("the filtered table", 10, () -> table.getItems().size() == 1);
+        robot.clickOn(robot.lookup("#containersTable .table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
+        assertEquals(1, table.getSelectionModel().getSelectedItems().size(), "the container is selected");
         robot.clickOn("#checkpointButton");
         TextField dir = robot.lookup("#checkpointDir").queryAs(TextField.class);
         assertEquals(base.toString(), dir.getText(), "the last used directory is remembered");
@@ -94,8 +97,7 @@ class GuiE2ETest {
         E2E.remove(app);
         E2E.track(app + "-restored");
         robot.interact(() -> { });
-        waitFor("the removed container to leave the table", 30, () -> !table.getItems().toString()
-                .contains("name=" + app + ",") || table.getItems().size() == 0);
+        waitFor("the removed container to leave the table", 30, () -> table.getItems().isEmpty());
         robot.clickOn("#restoreButton");
         waitFor("the checkpoint in the restore dialog", 30, () -> robot.lookup("#newName").queryAs(TextField.class)
                 .getText().equals(app + "-restored"));
