@@ -125,6 +125,10 @@ public final class RootCommand implements Callable<Integer> {
         }
         out.printf("Checkpoint created: %s (%s, %.2f s)%n", result.dir(), size < 0 ? "?" : human(size),
                 result.manifest().timingsMillis().getOrDefault("total", 0L) / 1000.0);
+        Double downtime = result.manifest().downtimeMillis();
+        if (downtime != null) {
+            out.printf(Locale.ROOT, "Application downtime (CRIU frozen time): %.1f ms%n", downtime);
+        }
         out.printf("Container %s is %s.%n", result.manifest().containerName(),
                 leaveRunning ? "still running" : "stopped");
         return ExitCodes.OK;

@@ -2,6 +2,8 @@ package dev.dockercheckpoint.core;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.dockercheckpoint.core.criulog.CriuStats;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,9 +25,23 @@ public record Manifest(
         Map<String, Long> timingsMillis,
         Versions versions,
         FilesystemChanges filesystem,
-        String parent) {
+        String parent,
+        CriuStats dumpStats) {
 
     public static final int FORMAT_VERSION = 1;
+
+    /** A manifest without CRIU statistics (older checkpoints, tests). */
+    public Manifest(int formatVersion, String checkpointName, String containerName, String containerId,
+            Instant createdAt, ContainerSpec spec, CheckpointOptions options, Map<String, Long> timingsMillis,
+            Versions versions, FilesystemChanges filesystem, String parent) {
+        this(formatVersion, checkpointName, containerName, containerId, createdAt, spec, options, timingsMillis,
+                versions, filesystem, parent, null);
+    }
+
+    /** Application downtime: how long CRIU kept the processes frozen, in ms (null when unknown). */
+    public Double downtimeMillis() {
+        return dumpStats == null || dumpStats.frozenTimeUs() == null ? null : dumpStats.frozenTimeUs() / 1000.0;
+    }
     public static final String FILE_NAME = "container.json";
 
     public Manifest {

@@ -11,6 +11,8 @@ import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
+import dev.dockercheckpoint.core.criulog.CriuStats;
+import dev.dockercheckpoint.core.criulog.CriuStatsReader;
 import dev.dockercheckpoint.core.criulog.Diagnosis;
 import dev.dockercheckpoint.core.criulog.LogAnalysis;
 import dev.dockercheckpoint.core.criulog.LogLine;
@@ -162,7 +164,7 @@ public final class Engine implements AutoCloseable {
             timings.put("total", millisSince(start));
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), info.name(), info.id(),
                     Instant.now(), info.spec(), options, timings, probedVersions.join(), fs,
-                    options.preDump() ? RuncCommands.PREDUMP_DIR : null);
+                    options.preDump() ? RuncCommands.PREDUMP_DIR : null, readStats(dir.resolve("stats-dump")));
             pending.writeManifest(manifest);
             Path finalDir = pending.commit();
             ok = true;
@@ -259,6 +261,19 @@ public final class Engine implements AutoCloseable {
         String hint = d.fix().isEmpty() ? "read the CRIU log for the lines before the first Error" : d.fix();
         return new DcpException(ErrorCode.CRIU_FAILED, what + (d.known() ? ": " + d.title() : ""), hint, details,
                 log, null);
+    }
+
+    /** CRIU's statistics of a dump or restore, or null when the file is absent or unreadable. */
+    static CriuStats readStats(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return CriuStatsReader.read(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read {}: {}", file, e.getMessage());
+            return null;
+        }
     }
 
     /** Moves a failed dump's log next to the checkpoint name so the user can read it. */

@@ -83,7 +83,11 @@ class GuiE2ETest {
         waitFor("the container in the table", 30, () -> table.getItems().toString().contains(app));
         robot.clickOn("#containerFilter").write(app);
         waitFor("the filtered table", 10, () -> table.getItems().size() == 1);
-        robot.clickOn(robot.lookup("#containersTable .table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
+        // live refreshes (Docker events) may replace the rows under the pointer: click until selected
+        for (int attempt = 0; attempt < 5 && table.getSelectionModel().getSelectedItems().isEmpty(); attempt++) {
+            robot.clickOn(robot.lookup("#containersTable .table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
+            WaitForAsyncUtils.waitForFxEvents();
+        }
         assertEquals(1, table.getSelectionModel().getSelectedItems().size(), "the container is selected");
         robot.clickOn("#checkpointButton");
         TextField dir = robot.lookup("#checkpointDir").queryAs(TextField.class);

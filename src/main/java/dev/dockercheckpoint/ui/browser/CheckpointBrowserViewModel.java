@@ -125,6 +125,13 @@ public final class CheckpointBrowserViewModel {
             rows.add(Map.entry("Versions", "Docker " + m.versions().docker() + ", runc " + m.versions().runc()
                     + ", CRIU " + m.versions().criu() + ", kernel " + m.versions().kernel()));
         }
+        if (m.downtimeMillis() != null) {
+            var st = m.dumpStats();
+            rows.add(Map.entry("Downtime", String.format(Locale.ROOT, "%.1f ms frozen (freezing %.1f ms, memory dump"
+                    + " %.1f ms); %d pages written of %d scanned", m.downtimeMillis(),
+                    nz(st.freezingTimeUs()) / 1000.0, nz(st.memdumpTimeUs()) / 1000.0, nz(st.pagesWritten()),
+                    nz(st.pagesScanned()))));
+        }
         if (m.timingsMillis().containsKey("total")) {
             rows.add(Map.entry("Took", m.timingsMillis().get("total") + " ms (dump " + m.timingsMillis()
                     .getOrDefault("dump", 0L) + " ms)"));
@@ -135,6 +142,10 @@ public final class CheckpointBrowserViewModel {
         }
         rows.add(Map.entry("Directory", d.summary().dir().toString()));
         return rows;
+    }
+
+    private static long nz(Long v) {
+        return v == null ? 0 : v;
     }
 
     static String options(CheckpointOptions o) {
