@@ -16,6 +16,7 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.core.criulog.LogReport;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.protocol.LineReader;
 import dev.dockercheckpoint.protocol.Message;
@@ -184,6 +185,11 @@ public final class HelperClient implements AutoCloseable {
     public LogPage readLog(Path dir, String container, String name, String log, long offset, int maxLines) {
         return call(new Request.ReadLog(nextId(), dir == null ? null : dir.toString(), container, name, log, offset,
                 maxLines), LogPage.class, QUICK, null);
+    }
+
+    public LogReport diagnose(Path dir, String container, String name, String log) {
+        return call(new Request.Diagnose(nextId(), dir == null ? null : dir.toString(), container, name, log),
+                LogReport.class, QUICK, null);
     }
 
     public void delete(Path dir, String container, String name) {

@@ -209,17 +209,27 @@ public final class CheckpointStore {
             throw new DcpException(ErrorCode.INVALID_INPUT, "bad page: offset " + offset + ", lines " + maxLines,
                     "offset >= 0 and 1..100000 lines");
         }
+        Path file = logFile(container, name, log);
+        try {
+            return LogPages.read(file, log, offset, maxLines);
+        } catch (IOException e) {
+            throw io("cannot read " + file, e);
+        }
+    }
+
+    /** The path of a checkpoint's CRIU log (dump.log or restore.log), checked like the checkpoint itself. */
+    public Path logFile(String container, String name, String log) {
+        if (!LOGS.contains(log)) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "unknown log " + Names.quote(log),
+                    "ask for one of " + String.join(", ", LOGS));
+        }
         Stored stored = open(container, name);
         Path file = stored.dir().resolve(log);
         if (!Files.isRegularFile(file, NOFOLLOW)) {
             throw new DcpException(ErrorCode.CHECKPOINT_NOT_FOUND, container + "/" + name + " has no " + log,
                     log.equals("restore.log") ? "restore.log appears after the first restore" : "the dump left no log");
         }
-        try {
-            return LogPages.read(file, log, offset, maxLines);
-        } catch (IOException e) {
-            throw io("cannot read " + file, e);
-        }
+        return file;
     }
 
     /** Deletes a stored checkpoint: it disappears at once (rename), then its files are removed. */

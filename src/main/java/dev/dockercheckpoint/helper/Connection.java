@@ -12,6 +12,8 @@ import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
+import dev.dockercheckpoint.core.criulog.LogReport;
 import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.protocol.LineReader;
@@ -174,6 +176,15 @@ final class Connection {
                     r.log(), r.offset(), r.maxLines() == 0 ? Request.DEFAULT_LOG_LINES : r.maxLines()));
             case Request.Delete d -> result(id, Map.of("deleted",
                     new CheckpointStore(dir(d.dir())).delete(d.container(), d.name()).toString()));
+            case Request.Diagnose d -> {
+                Path file = new CheckpointStore(dir(d.dir())).logFile(d.container(), d.name(), d.log());
+                try {
+                    result(id, LogReport.of(CriuLogAnalyzer.analyze(file)));
+                } catch (IOException e) {
+                    throw new DcpException(ErrorCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage(),
+                            "check the checkpoint directory");
+                }
+            }
             case Request.Doctor d -> result(id, Engine.doctor(engine.docker(), engine.tools()));
             case Request.Cancel c -> result(id, Map.of("cancelled", operations.cancel(c.target())));
         }

@@ -22,6 +22,7 @@ import dev.dockercheckpoint.core.CheckpointOptions;
     @JsonSubTypes.Type(value = Request.Details.class, name = "checkpoint-details"),
     @JsonSubTypes.Type(value = Request.ReadLog.class, name = "read-log"),
     @JsonSubTypes.Type(value = Request.Delete.class, name = "delete-checkpoint"),
+    @JsonSubTypes.Type(value = Request.Diagnose.class, name = "diagnose-log"),
     @JsonSubTypes.Type(value = Request.Doctor.class, name = "doctor"),
     @JsonSubTypes.Type(value = Request.Cancel.class, name = "cancel")
 })
@@ -72,6 +73,12 @@ public sealed interface Request {
 
     record Delete(@JsonProperty(required = true) String id, String dir,
             @JsonProperty(required = true) String container, @JsonProperty(required = true) String name) implements Request {
+    }
+
+    /** The diagnosis of a checkpoint's dump.log or restore.log (verdict, cause, fix, timeline). */
+    record Diagnose(@JsonProperty(required = true) String id, String dir,
+            @JsonProperty(required = true) String container, @JsonProperty(required = true) String name,
+            @JsonProperty(required = true) String log) implements Request {
     }
 
     record Doctor(@JsonProperty(required = true) String id) implements Request {

@@ -6,11 +6,17 @@ import dev.dockercheckpoint.ui.logviewer.LogViewer;
 import dev.dockercheckpoint.ui.main.MainWindow;
 import dev.dockercheckpoint.ui.services.Backend;
 import java.nio.file.Path;
+import dev.dockercheckpoint.core.criulog.LogReport;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
-/** Opens CRIU logs of stored checkpoints in log viewer windows, read in pages through the helper. */
+/**
+ * Opens CRIU logs of stored checkpoints in log viewer windows, read in pages through the helper,
+ * with the helper's diagnosis of the log above it.
+ */
 public final class LogWindows implements MainWindow.LogOpener {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogWindows.class);
     private final Backend backend;
 
     public LogWindows(Backend backend) {
@@ -36,5 +42,13 @@ public final class LogWindows implements MainWindow.LogOpener {
         stage.setScene(scene);
         stage.setOnHidden(e -> viewer.close());
         stage.show();
+        Thread.ofVirtual().name("diagnose-" + log).start(() -> {
+            try {
+                LogReport report = backend.diagnose(dir, checkpoint.container(), checkpoint.name(), log);
+                Platform.runLater(() -> viewer.setBanner(new DiagnosisBanner(report, viewer::goToLine)));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot diagnose {}: {}", title, e.getMessage());
+            }
+        });
     }
 }

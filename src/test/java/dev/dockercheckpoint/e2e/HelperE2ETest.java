@@ -542,6 +542,33 @@ class HelperE2ETest {
         E2E.waitForNumber(app, "mem-", before + 2, Duration.ofSeconds(20));
     }
 
+    @Test
+    void failuresCarryTheDiagnosisAndStoredLogsAreDiagnosed() throws Exception {
+        String app = E2E.name("helper-tcp");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", TcpE2ETest.TCP_PAIR);
+        E2E.waitForNumber(app, "tcp-", 1, Duration.ofSeconds(20));
+        Path diagBase = base.resolve("diagnose");
+        try (HelperClient client = helper.client()) {
+            DcpException e = assertThrows(DcpException.class, () -> client.checkpoint(new CheckpointRequest(app,
+                    "notcp", diagBase, new CheckpointOptions(true, false, true, false)), ProgressListener.NONE));
+            assertEquals(ErrorCode.CRIU_FAILED, e.code());
+            assertTrue(e.getMessage().contains("Established TCP connection"), e.getMessage());
+            assertTrue(e.details().getFirst().contains("Connected TCP socket"), e.details().toString());
+            assertTrue(e.hint().contains("--tcp-established"), e.hint());
+            assertTrue(e.logFile() != null && Files.isRegularFile(e.logFile()), "the failed dump's log is kept");
+
+            client.checkpoint(new CheckpointRequest(app, "ok", diagBase, CheckpointOptions.defaults()),
+                    ProgressListener.NONE);
+            dev.dockercheckpoint.core.criulog.LogReport report = client.diagnose(diagBase, app, "ok", "dump.log");
+            assertEquals(dev.dockercheckpoint.core.criulog.Verdict.SUCCESS, report.verdict());
+            assertEquals(dev.dockercheckpoint.core.criulog.LogKind.DUMP, report.kind());
+            assertTrue(report.phases().size() >= 3, report.phases().toString());
+            DcpException noLog = assertThrows(DcpException.class, () -> client.diagnose(diagBase, app, "ok",
+                    "restore.log"));
+            assertEquals(ErrorCode.CHECKPOINT_NOT_FOUND, noLog.code());
+        }
+    }
+
     private static String runcState(String container) {
         String id = E2E.docker().inspectContainerCmd(container).exec().getId();
         String root = E2E.engine().tools().runcRoot(id);

@@ -26,6 +26,10 @@ class TcpE2ETest extends BaseDirE2E {
         E2E.Cli without = E2E.cli("-container", app, "-name", "notcp", "-tcp=false", "-dir", base.toString());
         assertEquals(1, without.exit(), without.toString());
         assertTrue(without.err().contains("Connected TCP socket"), "error names the TCP socket:\n" + without);
+        assertTrue(without.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("")
+                .contains("Established TCP connection"),
+                "the diagnosis names the cause:\n" + without);
+        assertTrue(without.err().contains("hint: Tick \"Established TCP connections\""), without.toString());
         assertTrue(without.err().contains("hint:"), without.toString());
         assertFalse(Files.exists(base.resolve(app).resolve("notcp")), "no checkpoint after a failed dump");
         assertTrue(E2E.running(app), "a failed checkpoint leaves the container running");

@@ -16,6 +16,8 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
+import dev.dockercheckpoint.core.criulog.LogReport;
 import dev.dockercheckpoint.core.ManifestFixtures;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.ui.services.Backend;
@@ -151,6 +153,15 @@ public final class FakeBackend implements Backend {
     public LogPage readLog(Path dir, String container, String name, String log, long offset, int maxLines) {
         List<String> lines = List.of("(00.000001) Version: 4.2.1", "(00.100000) Error (criu/x.c:1): bad thing");
         return new LogPage(log, offset, offset == 0 ? lines : List.of(), offset == 0 ? 60 : offset, true, 60);
+    }
+
+    @Override
+    public LogReport diagnose(Path dir, String container, String name, String log) {
+        try {
+            return LogReport.of(CriuLogAnalyzer.analyze(Path.of("src/test/resources/criulogs/dump-tcp-without-flag.log")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.core.criulog.LogReport;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,6 +40,8 @@ public interface Backend {
     CheckpointDetails details(Path dir, String container, String name);
 
     LogPage readLog(Path dir, String container, String name, String log, long offset, int maxLines);
+
+    LogReport diagnose(Path dir, String container, String name, String log);
 
     void delete(Path dir, String container, String name);
 

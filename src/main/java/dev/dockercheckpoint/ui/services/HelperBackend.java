@@ -14,6 +14,7 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
+import dev.dockercheckpoint.core.criulog.LogReport;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.protocol.Request;
 import java.nio.file.Path;
@@ -142,6 +143,11 @@ public final class HelperBackend implements Backend, AutoCloseable {
     @Override
     public LogPage readLog(Path dir, String container, String name, String log, long offset, int maxLines) {
         return call(c -> c.readLog(dir, container, name, log, offset, maxLines));
+    }
+
+    @Override
+    public LogReport diagnose(Path dir, String container, String name, String log) {
+        return call(c -> c.diagnose(dir, container, name, log));
     }
 
     @Override
