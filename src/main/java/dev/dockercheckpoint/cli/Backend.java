@@ -1,6 +1,7 @@
 package dev.dockercheckpoint.cli;
 
 import dev.dockercheckpoint.client.HelperClient;
+import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.DcpException;
@@ -23,6 +24,8 @@ interface Backend extends AutoCloseable {
 
     RestoreResult restore(RestoreRequest request, ProgressListener listener);
 
+    CheckpointContents inspect(Path dir, String container, String name);
+
     @Override
     void close();
 
@@ -39,6 +42,11 @@ interface Backend extends AutoCloseable {
                 @Override
                 public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
                     return engine.restore(request, listener);
+                }
+
+                @Override
+                public CheckpointContents inspect(Path dir, String container, String name) {
+                    return engine.inspect(dir, container, name);
                 }
 
                 @Override
@@ -68,6 +76,11 @@ interface Backend extends AutoCloseable {
             @Override
             public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
                 return client.restore(request, listener);
+            }
+
+            @Override
+            public CheckpointContents inspect(Path dir, String container, String name) {
+                return client.inspect(dir.toAbsolutePath(), container, name);
             }
 
             @Override

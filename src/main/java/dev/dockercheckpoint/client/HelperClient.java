@@ -3,6 +3,7 @@ package dev.dockercheckpoint.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
@@ -190,6 +191,11 @@ public final class HelperClient implements AutoCloseable {
     public LogReport diagnose(Path dir, String container, String name, String log) {
         return call(new Request.Diagnose(nextId(), dir == null ? null : dir.toString(), container, name, log),
                 LogReport.class, QUICK, null);
+    }
+
+    public CheckpointContents inspect(Path dir, String container, String name) {
+        return call(new Request.Inspect(nextId(), dir == null ? null : dir.toString(), container, name),
+                CheckpointContents.class, QUICK, null);
     }
 
     public void delete(Path dir, String container, String name) {

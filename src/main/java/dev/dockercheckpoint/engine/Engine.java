@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.core.CheckpointRequest;
@@ -470,6 +471,16 @@ public final class Engine implements AutoCloseable {
         Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(tmp, Posix.FILE_PRIVATE);
         Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // ---------------------------------------------------------------- contents
+
+    /** Process tree, memory, open files and statistics of a stored checkpoint. */
+    public CheckpointContents inspect(Path baseDir, String container, String name) {
+        CheckpointStore.Stored stored = new CheckpointStore(baseDir).open(container, name);
+        CriuStats stats = stored.manifest().dumpStats() != null ? stored.manifest().dumpStats()
+                : readStats(stored.dir().resolve("stats-dump"));
+        return new ImageInspector(tools.runner()).inspect(container, name, stored.dir(), stats);
     }
 
     // ---------------------------------------------------------------- crash recovery

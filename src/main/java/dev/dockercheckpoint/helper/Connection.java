@@ -185,6 +185,7 @@ final class Connection {
                             "check the checkpoint directory");
                 }
             }
+            case Request.Inspect i -> result(id, engine.inspect(dir(i.dir()), i.container(), i.name()));
             case Request.Doctor d -> result(id, Engine.doctor(engine.docker(), engine.tools()));
             case Request.Cancel c -> result(id, Map.of("cancelled", operations.cancel(c.target())));
         }

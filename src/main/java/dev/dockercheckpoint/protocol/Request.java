@@ -23,6 +23,7 @@ import dev.dockercheckpoint.core.CheckpointOptions;
     @JsonSubTypes.Type(value = Request.ReadLog.class, name = "read-log"),
     @JsonSubTypes.Type(value = Request.Delete.class, name = "delete-checkpoint"),
     @JsonSubTypes.Type(value = Request.Diagnose.class, name = "diagnose-log"),
+    @JsonSubTypes.Type(value = Request.Inspect.class, name = "inspect"),
     @JsonSubTypes.Type(value = Request.Doctor.class, name = "doctor"),
     @JsonSubTypes.Type(value = Request.Cancel.class, name = "cancel")
 })
@@ -79,6 +80,12 @@ public sealed interface Request {
     record Diagnose(@JsonProperty(required = true) String id, String dir,
             @JsonProperty(required = true) String container, @JsonProperty(required = true) String name,
             @JsonProperty(required = true) String log) implements Request {
+    }
+
+    /** A checkpoint's contents: process tree, memory, open files, statistics. */
+    record Inspect(@JsonProperty(required = true) String id, String dir,
+            @JsonProperty(required = true) String container, @JsonProperty(required = true) String name)
+            implements Request {
     }
 
     record Doctor(@JsonProperty(required = true) String id) implements Request {
