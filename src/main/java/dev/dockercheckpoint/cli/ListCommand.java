@@ -31,7 +31,8 @@ final class ListCommand implements Callable<Integer> {
             out.println("No checkpoints in " + dir);
             return ExitCodes.OK;
         }
-        out.printf("%-24s %-20s %-20s %10s  %s%n", "CONTAINER", "CHECKPOINT", "CREATED", "SIZE", "OPTIONS");
+        out.printf("%-24s %-20s %-20s %10s %10s  %s%n", "CONTAINER", "CHECKPOINT", "CREATED", "SIZE", "DOWNTIME",
+                "OPTIONS");
         for (CheckpointStore.Stored s : all) {
             Manifest m = s.manifest();
             long size;
@@ -43,9 +44,11 @@ final class ListCommand implements Callable<Integer> {
             String opts = (m.options().leaveRunning() ? "leave-running " : "") + (m.options().tcpEstablished()
                     ? "tcp " : "") + (m.options().fileLocks() ? "file-locks " : "") + (m.options().preDump()
                     ? "pre-dump" : "");
-            out.printf("%-24s %-20s %-20s %10s  %s%n", s.container(), s.name(),
+            Double downtime = m.downtimeMillis();
+            out.printf("%-24s %-20s %-20s %10s %10s  %s%n", s.container(), s.name(),
                     m.createdAt() == null ? "?" : m.createdAt().toString().substring(0, 19).replace('T', ' '),
-                    size < 0 ? "?" : RootCommand.human(size), opts.strip());
+                    size < 0 ? "?" : RootCommand.human(size), downtime == null ? "?"
+                            : String.format(java.util.Locale.ROOT, "%.1f ms", downtime), opts.strip());
         }
         out.flush();
         return ExitCodes.OK;

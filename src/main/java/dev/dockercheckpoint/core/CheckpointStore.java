@@ -174,7 +174,7 @@ public final class CheckpointStore {
             size = -1;
         }
         return new CheckpointSummary(stored.container(), stored.name(), stored.dir(), stored.manifest().createdAt(),
-                size, stored.manifest().options());
+                size, stored.manifest().options(), stored.manifest().downtimeMillis());
     }
 
     /** The checkpoint's manifest and files (with sizes, sorted by name). */

@@ -73,6 +73,8 @@ public final class ManifestFixtures {
                 timings,
                 new Manifest.Versions("0.1.0", "27.3.1", "1.47", "1.1.14", "4.0", "6.8.0-45-generic"),
                 new Manifest.FilesystemChanges(3, 2, 1, 10_240L),
-                "predump");
+                "predump",
+                new dev.dockercheckpoint.core.criulog.CriuStats("dump", 100_984L, 185_710L, 1_200L, 300L, 140L, 0L,
+                        98L, null, null, null, null, null, null, null, null, null, null, null, null));
     }
 }

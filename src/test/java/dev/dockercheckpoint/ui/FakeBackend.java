@@ -54,7 +54,7 @@ public final class FakeBackend implements Backend {
 
     public static CheckpointSummary stored(String container, String name) {
         return new CheckpointSummary(container, name, Path.of("/tmp/docker-checkpoints", container, name),
-                Instant.parse("2026-11-28T10:00:00Z"), 250_000, CheckpointOptions.defaults());
+                Instant.parse("2026-11-28T10:00:00Z"), 250_000, CheckpointOptions.defaults(), 120.5);
     }
 
     public DoctorReport report() {
@@ -162,6 +162,15 @@ public final class FakeBackend implements Backend {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public dev.dockercheckpoint.core.CheckpointContents inspect(Path dir, String container, String name) {
+        return new dev.dockercheckpoint.core.CheckpointContents(container, name, List.of(
+                new dev.dockercheckpoint.core.CheckpointContents.Process(1, 0, "sh", 1, 18, 18 * 4096,
+                        List.of("0: /dev/null", "1: pipe[1]")),
+                new dev.dockercheckpoint.core.CheckpointContents.Process(8, 1, "sleep", 1, 16, 16 * 4096,
+                        List.of("0: /dev/null"))), ManifestFixtures.fullManifest().dumpStats());
     }
 
     @Override

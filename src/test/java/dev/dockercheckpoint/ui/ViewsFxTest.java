@@ -162,6 +162,16 @@ class ViewsFxTest {
         assertEquals(3, node(robot, "checkpointFiles", TableView.class).getItems().size());
         robot.clickOn("#openDumpLog");
         assertEquals(List.of("web/cp1/dump.log"), logsOpened);
+        javafx.scene.chart.BarChart<?, ?> chart = node(robot, "downtimeChart", javafx.scene.chart.BarChart.class);
+        assertEquals(1, chart.getData().size());
+        assertEquals(1, chart.getData().getFirst().getData().size(), "one bar per checkpoint of the container");
+        assertEquals(120.5, ((Number) chart.getData().getFirst().getData().getFirst().getYValue()).doubleValue());
+        robot.clickOn("#checkpointContents");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(node(robot, "contentsSummary", Label.class).getText().contains("2 processes"));
+        assertTrue(robot.lookup("8  sleep   1 thread, 64.0 KiB").tryQuery().isPresent(), "the sleep child is shown");
+        Node contentsTree = robot.lookup("#contentsTree").query();
+        robot.interact(() -> contentsTree.getScene().getWindow().hide());
         dialogs.answer = true;
         robot.clickOn("#deleteCheckpoint");
         WaitForAsyncUtils.waitForFxEvents();

@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
@@ -40,6 +42,10 @@ public final class CheckpointBrowserView {
     @FXML
     private Button copyPathButton;
     @FXML
+    private Button contentsButton;
+    @FXML
+    private BarChart<String, Number> downtimeChart;
+    @FXML
     private Button deleteButton;
     @FXML
     private GridPane detailsGrid;
@@ -56,14 +62,17 @@ public final class CheckpointBrowserView {
     private final DialogService dialogs;
     private final Consumer<CheckpointSummary> onRestore;
     private final BiConsumer<CheckpointSummary, String> onOpenLog;
+    private final Consumer<CheckpointSummary> onContents;
     private final Parent root;
 
     public CheckpointBrowserView(CheckpointBrowserViewModel model, DialogService dialogs,
-            Consumer<CheckpointSummary> onRestore, BiConsumer<CheckpointSummary, String> onOpenLog) {
+            Consumer<CheckpointSummary> onRestore, BiConsumer<CheckpointSummary, String> onOpenLog,
+            Consumer<CheckpointSummary> onContents) {
         this.model = model;
         this.dialogs = dialogs;
         this.onRestore = onRestore;
         this.onOpenLog = onOpenLog;
+        this.onContents = onContents;
         this.root = Resources.load("browser/CheckpointBrowserView.fxml", this);
     }
 
@@ -107,7 +116,12 @@ public final class CheckpointBrowserView {
                 item != null && item.getValue() instanceof CheckpointSummary s ? s : null));
         model.detailsProperty().addListener((o, a, d) -> showDetails(d));
         var none = model.selectedProperty().isNull();
-        for (Button b : new Button[] {restoreButton, dumpLogButton, restoreLogButton, copyPathButton, deleteButton}) {
+        contentsButton.setId("checkpointContents");
+        downtimeChart.setId("downtimeChart");
+        contentsButton.setOnAction(e -> onContents.accept(model.selectedProperty().get()));
+        model.selectedProperty().addListener((o, a, s) -> showChart(s));
+        for (Button b : new Button[] {restoreButton, dumpLogButton, restoreLogButton, copyPathButton, deleteButton,
+            contentsButton}) {
             b.disableProperty().bind(none);
         }
         restoreButton.setOnAction(e -> onRestore.accept(model.selectedProperty().get()));
@@ -141,6 +155,25 @@ public final class CheckpointBrowserView {
         if (select != null) {
             tree.getSelectionModel().select(select);
         }
+    }
+
+    /** Downtime of every checkpoint of the selected one's container, to compare them. */
+    private void showChart(CheckpointSummary selected) {
+        downtimeChart.getData().clear();
+        if (selected == null) {
+            downtimeChart.setTitle(null);
+            return;
+        }
+        XYChart.Series<String, Number> series = new XYChart.Series<>();
+        for (CheckpointSummary s : model.checkpointsOf(selected.container())) {
+            if (s.downtimeMillis() != null) {
+                XYChart.Data<String, Number> bar = new XYChart.Data<>(s.name() + " (" + CheckpointBrowserViewModel
+                        .size(s.sizeBytes()) + ")", s.downtimeMillis());
+                series.getData().add(bar);
+            }
+        }
+        downtimeChart.setTitle("Downtime of " + selected.container() + "'s checkpoints");
+        downtimeChart.getData().add(series);
     }
 
     private void showDetails(CheckpointDetails d) {

@@ -81,6 +81,14 @@ public final class CheckpointBrowserViewModel {
                 e -> status.set("Cannot read " + s.container() + "/" + s.name() + ": " + e.getMessage()));
     }
 
+    /** The listed checkpoints of {@code container}, oldest first. */
+    public List<CheckpointSummary> checkpointsOf(String container) {
+        return groups.stream().filter(g -> g.getKey().equals(container)).flatMap(g -> g.getValue().stream())
+                .sorted(java.util.Comparator.comparing(CheckpointSummary::createdAt,
+                        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+                .toList();
+    }
+
     /** Deletes the selected checkpoint after the user confirms. */
     public void deleteSelected() {
         CheckpointSummary s = selected.get();

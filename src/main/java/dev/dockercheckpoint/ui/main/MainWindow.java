@@ -5,6 +5,7 @@ import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.ui.Resources;
 import dev.dockercheckpoint.ui.browser.CheckpointBrowserView;
+import dev.dockercheckpoint.ui.browser.ContentsWindow;
 import dev.dockercheckpoint.ui.browser.CheckpointBrowserViewModel;
 import dev.dockercheckpoint.ui.checkpoint.CheckpointDialog;
 import dev.dockercheckpoint.ui.checkpoint.CheckpointDialogViewModel;
@@ -133,7 +134,8 @@ public final class MainWindow {
         containersNode = new ContainersView(containers, row -> openCheckpointDialog(row.name()),
                 row -> openRestoreDialog(row == null ? null : row.name(), null)).root();
         browserNode = new CheckpointBrowserView(browser, dialogs, s -> openRestoreDialog(s.container(), s.name()),
-                (s, log) -> logOpener.open(stage, browser.dirProperty().get(), s, log)).root();
+                (s, log) -> logOpener.open(stage, browser.dirProperty().get(), s, log),
+                s -> ContentsWindow.open(stage, backend, executor, browser.dirProperty().get(), s)).root();
         systemNode = new SystemView(system).root();
         content.getChildren().addAll(0, java.util.List.of(containersNode, browserNode, systemNode));
         nav.selectedToggleProperty().addListener((o, a, t) -> {

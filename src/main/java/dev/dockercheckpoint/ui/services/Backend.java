@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.services;
 
+import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
@@ -42,6 +43,8 @@ public interface Backend {
     LogPage readLog(Path dir, String container, String name, String log, long offset, int maxLines);
 
     LogReport diagnose(Path dir, String container, String name, String log);
+
+    CheckpointContents inspect(Path dir, String container, String name);
 
     void delete(Path dir, String container, String name);
 

@@ -1,6 +1,7 @@
 package dev.dockercheckpoint.ui.services;
 
 import dev.dockercheckpoint.client.HelperClient;
+import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
@@ -148,6 +149,11 @@ public final class HelperBackend implements Backend, AutoCloseable {
     @Override
     public LogReport diagnose(Path dir, String container, String name, String log) {
         return call(c -> c.diagnose(dir, container, name, log));
+    }
+
+    @Override
+    public CheckpointContents inspect(Path dir, String container, String name) {
+        return call(c -> c.inspect(dir, container, name));
     }
 
     @Override
