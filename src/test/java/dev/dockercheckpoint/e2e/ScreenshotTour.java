@@ -115,6 +115,16 @@ public final class ScreenshotTour {
             return null;
         });
 
+        // a second checkpoint, for the downtime chart
+        fx(() -> window.openCheckpointDialog(container));
+        Thread.sleep(800);
+        fx(() -> {
+            Stage d = topWindow();
+            ((javafx.scene.control.TextField) d.getScene().lookup("#checkpointName")).setText("checkpoint2");
+            fire(d, "startCheckpoint");
+            return null;
+        });
+        Thread.sleep(4000);
         fx(() -> {
             Stage main = (Stage) Window.getWindows().getFirst();
             ((ToggleButton) main.getScene().lookup("#navCheckpoints")).setSelected(true);
@@ -131,6 +141,21 @@ public final class ScreenshotTour {
         shot("checkpoint-browser.png");
 
         fx(() -> {
+            dev.dockercheckpoint.ui.browser.ContentsWindow.open(Window.getWindows().getFirst(), backend,
+                    new FxTaskExecutor(), base, summary);
+            Stage contents = topWindow();
+            contents.setX(0);
+            contents.setY(0);
+            return null;
+        });
+        Thread.sleep(3000);
+        shot("checkpoint-contents.png");
+        fx(() -> {
+            topWindow().close();
+            return null;
+        });
+
+        fx(() -> {
             new LogWindows(backend).open((Stage) Window.getWindows().getFirst(), base, summary, "dump.log");
             Stage log = topWindow();
             log.setX(0);
@@ -139,7 +164,7 @@ public final class ScreenshotTour {
             log.setHeight(780);
             return null;
         });
-        Thread.sleep(2500);
+        Thread.sleep(4000);
         fx(() -> {
             Stage log = topWindow();
             if (log.getScene().getRoot() instanceof dev.dockercheckpoint.ui.logviewer.LogViewer viewer) {
