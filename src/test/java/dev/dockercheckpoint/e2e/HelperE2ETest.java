@@ -581,12 +581,20 @@ class HelperE2ETest {
     @Test
     void busyIsAnsweredAtOnceForTheSameContainer() throws Exception {
         String app = E2E.name("busy");
-        E2E.runContainer(app, E2E.TOOLS, "memhog", "256");
-        E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(30));
+        E2E.runContainer(app, E2E.TOOLS, "memhog", "768");
+        E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(60));
         try (HelperClient a = helper.client(); HelperClient b = helper.client()) {
+            CountDownLatch dumping = new CountDownLatch(1);
             HelperClient.Operation first = a.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(a.nextId(), app,
-                    "first", base.resolve("busy").toString(), CheckpointOptions.defaults()), ProgressListener.NONE);
-            Thread.sleep(300);
+                    "first", base.resolve("busy").toString(), CheckpointOptions.defaults()), new ProgressListener() {
+                        @Override
+                        public void phase(String phase, double fraction) {
+                            if (phase.startsWith("dumping")) {
+                                dumping.countDown();
+                            }
+                        }
+                    });
+            assertTrue(dumping.await(30, TimeUnit.SECONDS), "the first dump started");
             long t = System.nanoTime();
             DcpException busy = assertThrows(DcpException.class, () -> b.checkpoint(new CheckpointRequest(app,
                     "second", base.resolve("busy"), CheckpointOptions.defaults()), ProgressListener.NONE));
