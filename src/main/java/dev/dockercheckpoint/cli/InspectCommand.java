@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.cli;
 
+import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointStore;
@@ -55,7 +56,7 @@ final class InspectCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         out.printf("Checkpoint %s/%s: %d process%s, %s of memory%n", container, name, contents.processes().size(),
-                contents.processes().size() == 1 ? "" : "es", RootCommand.human(contents.totalBytes()));
+                contents.processes().size() == 1 ? "" : "es", Bytes.human(contents.totalBytes()));
         out.println();
         out.println("Process tree:");
         printTree(out, contents.processes(), 0, "  ", "");
@@ -87,7 +88,7 @@ final class InspectCommand implements Callable<Integer> {
                 .toList());
         for (CheckpointContents.Process p : children) {
             out.printf(Locale.ROOT, "%s%s%-6d %-16s %2d thread%s  %6d pages  %s%n", indent, branch, p.pid(),
-                    p.command(), p.threads(), p.threads() == 1 ? " " : "s", p.pages(), RootCommand.human(p.bytes()));
+                    p.command(), p.threads(), p.threads() == 1 ? " " : "s", p.pages(), Bytes.human(p.bytes()));
             printTree(out, all, p.pid(), indent + (branch.isEmpty() ? "" : "   "), "\u2514\u2500 ");
         }
     }

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.cli;
 
+import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.core.Posix;
@@ -47,7 +48,7 @@ final class ListCommand implements Callable<Integer> {
             Double downtime = m.downtimeMillis();
             out.printf("%-24s %-20s %-20s %10s %10s  %s%n", s.container(), s.name(),
                     m.createdAt() == null ? "?" : m.createdAt().toString().substring(0, 19).replace('T', ' '),
-                    size < 0 ? "?" : RootCommand.human(size), downtime == null ? "?"
+                    Bytes.human(size), downtime == null ? "?"
                             : String.format(java.util.Locale.ROOT, "%.1f ms", downtime), opts.strip());
         }
         out.flush();

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.cli;
 
+import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckResult;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointRequest;
@@ -123,7 +124,7 @@ public final class RootCommand implements Callable<Integer> {
         } catch (IOException e) {
             size = -1;
         }
-        out.printf("Checkpoint created: %s (%s, %.2f s)%n", result.dir(), size < 0 ? "?" : human(size),
+        out.printf("Checkpoint created: %s (%s, %.2f s)%n", result.dir(), Bytes.human(size),
                 result.manifest().timingsMillis().getOrDefault("total", 0L) / 1000.0);
         Double downtime = result.manifest().downtimeMillis();
         if (downtime != null) {
@@ -159,18 +160,4 @@ public final class RootCommand implements Callable<Integer> {
         out.flush();
     }
 
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double v = bytes / 1024.0;
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        int i = 0;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
-    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.command.TopContainerResponse;
+import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckResult;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.VerificationReport;
@@ -102,7 +103,7 @@ final class Verifier {
             long mem = s.path("memory_stats").path("usage").asLong();
             JsonNode cpu = s.path("cpu_stats").path("cpu_usage").path("total_usage");
             JsonNode pids = s.path("pids_stats").path("current");
-            return ok("memory " + human(mem) + (cpu.isNumber() ? ", CPU time " + cpu.asLong() / 1_000_000 + " ms" : "")
+            return ok("memory " + Bytes.human(mem) + (cpu.isNumber() ? ", CPU time " + cpu.asLong() / 1_000_000 + " ms" : "")
                     + (pids.isNumber() ? ", " + pids.asLong() + " pids" : ""));
         }));
         return new VerificationReport(container, results);
@@ -139,20 +140,6 @@ final class Verifier {
                 Duration.ofNanos(System.nanoTime() - start));
         listener.check(result);
         return result;
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double v = bytes;
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        int i = -1;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
     }
 
     private static String abbreviate(String s) {

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.browser;
 
+import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.ui.Resources;
@@ -103,7 +104,7 @@ public final class CheckpointBrowserView {
                 if (empty || item == null) {
                     setText(null);
                 } else if (item instanceof CheckpointSummary s) {
-                    setText(s.name() + "   " + CheckpointBrowserViewModel.size(s.sizeBytes()));
+                    setText(s.name() + "   " + Bytes.human(s.sizeBytes()));
                 } else {
                     setText(item.toString());
                 }
@@ -130,7 +131,7 @@ public final class CheckpointBrowserView {
         copyPathButton.setOnAction(e -> model.copySelectedPath());
         deleteButton.setOnAction(e -> model.deleteSelected());
         fileNameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
-        fileSizeColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(CheckpointBrowserViewModel.size(
+        fileSizeColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(Bytes.human(
                 c.getValue().sizeBytes())));
     }
 
@@ -167,8 +168,8 @@ public final class CheckpointBrowserView {
         XYChart.Series<String, Number> series = new XYChart.Series<>();
         for (CheckpointSummary s : model.checkpointsOf(selected.container())) {
             if (s.downtimeMillis() != null) {
-                XYChart.Data<String, Number> bar = new XYChart.Data<>(s.name() + " (" + CheckpointBrowserViewModel
-                        .size(s.sizeBytes()) + ")", s.downtimeMillis());
+                XYChart.Data<String, Number> bar = new XYChart.Data<>(s.name() + " (" + Bytes.human(s.sizeBytes())
+                        + ")", s.downtimeMillis());
                 series.getData().add(bar);
             }
         }

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.browser;
 
+import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointSummary;
@@ -96,7 +97,7 @@ public final class CheckpointBrowserViewModel {
             return;
         }
         if (!dialogs.confirm("Delete checkpoint", "Delete checkpoint " + s.container() + "/" + s.name() + " ("
-                + size(s.sizeBytes()) + ")? This cannot be undone.")) {
+                + Bytes.human(s.sizeBytes()) + ")? This cannot be undone.")) {
             return;
         }
         Path d = dir.get();
@@ -123,7 +124,7 @@ public final class CheckpointBrowserViewModel {
         Manifest m = d.manifest();
         rows.add(Map.entry("Checkpoint", d.summary().container() + "/" + d.summary().name()));
         rows.add(Map.entry("Created", m.createdAt() == null ? "?" : TIME.format(m.createdAt())));
-        rows.add(Map.entry("Size", size(d.summary().sizeBytes()) + " in " + d.files().size() + " files"));
+        rows.add(Map.entry("Size", Bytes.human(d.summary().sizeBytes()) + " in " + d.files().size() + " files"));
         rows.add(Map.entry("Options", options(m.options())));
         if (m.spec() != null) {
             rows.add(Map.entry("Image", m.spec().image()));
@@ -172,23 +173,6 @@ public final class CheckpointBrowserViewModel {
             on.add("pre-dump");
         }
         return String.join(", ", on);
-    }
-
-    public static String size(long bytes) {
-        if (bytes < 0) {
-            return "?";
-        }
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double v = bytes / 1024.0;
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        int i = 0;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
 
     public ObjectProperty<Path> dirProperty() {

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.browser;
 
+import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.ui.Resources;
@@ -46,7 +47,7 @@ public final class ContentsWindow {
 
     void show(CheckpointContents c) {
         summary.setText(c.container() + "/" + c.name() + ": " + c.processes().size() + " process"
-                + (c.processes().size() == 1 ? "" : "es") + ", " + CheckpointBrowserViewModel.size(c.totalBytes())
+                + (c.processes().size() == 1 ? "" : "es") + ", " + Bytes.human(c.totalBytes())
                 + " of memory");
         TreeItem<String> root = new TreeItem<>("Processes");
         root.setExpanded(true);
@@ -66,7 +67,7 @@ public final class ContentsWindow {
                 continue;
             }
             TreeItem<String> item = new TreeItem<>(String.format(Locale.ROOT, "%d  %s   %d thread%s, %s", p.pid(),
-                    p.command(), p.threads(), p.threads() == 1 ? "" : "s", CheckpointBrowserViewModel.size(p.bytes())));
+                    p.command(), p.threads(), p.threads() == 1 ? "" : "s", Bytes.human(p.bytes())));
             item.setExpanded(true);
             TreeItem<String> files = new TreeItem<>("open files (" + p.files().size() + ")");
             p.files().forEach(f -> files.getChildren().add(new TreeItem<>(f)));
