@@ -145,6 +145,12 @@ public final class RootCommand implements Callable<Integer> {
         if (result.restoreLog() != null) {
             out.printf("CRIU log: %s%n", result.restoreLog());
         }
+        var st = result.restoreStats();
+        if (st != null && st.restoreTimeUs() != null) {
+            out.printf(Locale.ROOT, "CRIU restore time: %.1f ms (forking %.1f ms), %d pages restored%n",
+                    st.restoreTimeUs() / 1000.0, st.forkingTimeUs() == null ? 0 : st.forkingTimeUs() / 1000.0,
+                    st.pagesRestored() == null ? 0 : st.pagesRestored());
+        }
         printVerification(out, result.verification());
         return result.verification().passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }

@@ -404,7 +404,8 @@ public final class Engine implements AutoCloseable {
             listener.phase("verifying", 0.8);
             VerificationReport report = verify(request.newName(), listener);
             listener.phase("done", 1.0);
-            return new RestoreResult(request.newName(), id, keptLog, timings, report);
+            return new RestoreResult(request.newName(), id, keptLog, timings, report,
+                    readStats(stored.dir().resolve("stats-restore")));
         } finally {
             if (!ok) {
                 boolean interrupted = Thread.interrupted();

@@ -65,6 +65,7 @@ class SeedWorkflowE2ETest extends BaseDirE2E {
                 "-dir", base.toString());
         assertEquals(0, restore.exit(), restore.toString());
         assertTrue(restore.out().contains("All 5 checks passed."), restore.toString());
+        assertTrue(restore.out().contains("CRIU restore time: "), "restore statistics shown: " + restore);
         for (String check : List.of("Container status", "Process running", "Docker API responds", "Logs available",
                 "Stats produced")) {
             assertTrue(restore.out().contains("[PASS] " + check), check + "\n" + restore);

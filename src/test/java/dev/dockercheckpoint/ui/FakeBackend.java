@@ -116,7 +116,9 @@ public final class FakeBackend implements Backend {
         listener.phase("restoring with CRIU", 0.5);
         listener.phase("verifying", 0.8);
         VerificationReport report = verify(request.newName(), listener);
-        return new RestoreResult(request.newName(), "f".repeat(64), null, Map.of("total", 300L), report);
+        return new RestoreResult(request.newName(), "f".repeat(64), null, Map.of("total", 300L), report,
+                new dev.dockercheckpoint.core.criulog.CriuStats("restore", null, null, null, null, null, null, null,
+                        null, null, null, null, null, null, null, 390L, 238_115L, null, null, 81L));
     }
 
     @Override

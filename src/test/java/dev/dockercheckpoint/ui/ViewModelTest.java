@@ -190,6 +190,7 @@ class ViewModelTest {
                 });
         vm.start(r -> { }, e -> { });
         assertEquals(VerificationViewModel.CHECKS, seen, "each check turns green in order");
+        assertEquals("done: CRIU restored the processes in 238.1 ms", vm.phaseProperty().get());
         assertEquals(VerificationViewModel.Verdict.PASSED, vm.verification().verdictProperty().get());
         assertEquals("web-restored", backend.restores.getFirst().newName());
     }

@@ -138,7 +138,9 @@ public final class RestoreDialogViewModel {
         executor.execute(() -> backend.restore(request, listener), result -> {
             running.set(false);
             progress.set(1);
-            phase.set("done");
+            var st = result.restoreStats();
+            phase.set(st == null || st.restoreTimeUs() == null ? "done" : String.format(java.util.Locale.ROOT,
+                    "done: CRIU restored the processes in %.1f ms", st.restoreTimeUs() / 1000.0));
             verification.finish(result.verification());
             onDone.accept(result);
         }, error -> {
