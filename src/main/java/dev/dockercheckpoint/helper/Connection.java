@@ -209,12 +209,21 @@ final class Connection {
                     "wait for it to finish, or cancel it");
         }
         AtomicBoolean cancelled = operations.running(id);
+        Object value = null;
+        DcpException failure = null;
         try {
-            result(id, body.run(cancelled));
+            value = body.run(cancelled);
         } catch (DcpException e) {
-            send(Message.Error.of(id, e));
+            failure = e;
         } finally {
+            // free the container before answering: a client that starts the next operation as soon
+            // as it has the answer must not be told "busy"
             operations.finish(key, id);
+        }
+        if (failure != null) {
+            send(Message.Error.of(id, failure));
+        } else {
+            result(id, value);
         }
     }
 

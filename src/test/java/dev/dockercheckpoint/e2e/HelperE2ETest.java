@@ -579,6 +579,19 @@ class HelperE2ETest {
     }
 
     @Test
+    void theNextOperationRightAfterAnAnswerIsNotBusy() throws Exception {
+        String app = E2E.name("seq");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
+        try (HelperClient client = helper.client()) {
+            for (int i = 0; i < 5; i++) {
+                client.checkpoint(new CheckpointRequest(app, "s" + i, base.resolve("seq"),
+                        CheckpointOptions.defaults()), ProgressListener.NONE);
+            }
+            assertEquals(5, client.listCheckpoints(base.resolve("seq")).size());
+        }
+    }
+
+    @Test
     void busyIsAnsweredAtOnceForTheSameContainer() throws Exception {
         String app = E2E.name("busy");
         E2E.runContainer(app, E2E.TOOLS, "memhog", "768");
