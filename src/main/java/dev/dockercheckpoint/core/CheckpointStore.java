@@ -104,6 +104,11 @@ public final class CheckpointStore {
         Names.requireValid("container name", container);
         Names.requireValid("checkpoint name", name);
         ensureBase(false);
+        return openInCheckedBase(container, name);
+    }
+
+    /** {@link #open} once the base directory has been checked (list() checks it once for all). */
+    private Stored openInCheckedBase(String container, String name) {
         Path containerDir = base.resolve(container);
         if (!Files.exists(containerDir, NOFOLLOW)) {
             throw notFound(container, name);
@@ -156,7 +161,7 @@ public final class CheckpointStore {
                     continue;
                 }
                 try {
-                    result.add(open(container, name));
+                    result.add(openInCheckedBase(container, name));
                 } catch (DcpException e) {
                     // unreadable or unsafe entries are not listed
                 }

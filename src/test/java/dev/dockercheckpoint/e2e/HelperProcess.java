@@ -63,17 +63,6 @@ final class HelperProcess implements AutoCloseable {
         }
     }
 
-    /** kill -9 of the helper and everything it started (runc, CRIU). */
-    void killHard() throws InterruptedException {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        process.destroyForcibly();
-        tree.forEach(ProcessHandle::destroyForcibly);
-        process.waitFor(10, TimeUnit.SECONDS);
-        for (ProcessHandle h : tree) {
-            h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join();
-        }
-    }
-
     /** kill -9 of the helper alone; returns the processes it had started, which keep running. */
     List<ProcessHandle> killHelperOnly() throws InterruptedException {
         List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
@@ -138,9 +127,5 @@ final class HelperProcess implements AutoCloseable {
                 E2E.run(cmd);
             }
         }
-    }
-
-    static Duration seconds(long s) {
-        return Duration.ofSeconds(s);
     }
 }

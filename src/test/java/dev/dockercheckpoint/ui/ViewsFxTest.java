@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -200,9 +199,5 @@ class ViewsFxTest {
         robot.clickOn("#retryButton");
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(node(robot, "problemPane", Node.class).isVisible());
-    }
-
-    static void sleep(long ms) {
-        WaitForAsyncUtils.sleep(ms, TimeUnit.MILLISECONDS);
     }
 }

@@ -7,6 +7,7 @@ import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.OperationProgress;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -16,7 +17,6 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -47,9 +47,7 @@ public final class CheckpointDialogViewModel {
     private final ReadOnlyStringWrapper preDumpReason = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper dirError = new ReadOnlyStringWrapper("");
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
-    private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper("");
+    private final OperationProgress op = new OperationProgress();
     private final ObservableList<String> logTail = FXCollections.observableArrayList();
     private final BooleanBinding valid;
     private volatile boolean cancelRequested;
@@ -73,7 +71,7 @@ public final class CheckpointDialogViewModel {
         validateName();
         validateDir();
         valid = Bindings.createBooleanBinding(() -> nameError.get().isEmpty() && dirError.get().isEmpty()
-                && !running.get(), nameError, dirError, running);
+                && !op.runningProperty().get(), nameError, dirError, op.runningProperty());
     }
 
     private void validateName() {
@@ -108,16 +106,13 @@ public final class CheckpointDialogViewModel {
         }
         CheckpointRequest request = toRequest();
         cancelRequested = false;
-        running.set(true);
-        progress.set(0);
-        phase.set("starting");
+        op.begin();
         logTail.clear();
         ProgressListener listener = new ProgressListener() {
             @Override
             public void phase(String p, double fraction) {
                 executor.onUiThread(() -> {
-                    phase.set(p);
-                    progress.set(fraction);
+                    op.phase(p, fraction);
                 });
             }
 
@@ -137,13 +132,10 @@ public final class CheckpointDialogViewModel {
             }
         };
         executor.execute(() -> backend.checkpoint(request, listener), result -> {
-            running.set(false);
-            progress.set(1);
-            phase.set("done");
+            op.succeeded("done");
             onDone.accept(result);
         }, error -> {
-            running.set(false);
-            phase.set("failed");
+            op.failed();
             onFailure.accept(error);
         });
     }
@@ -151,11 +143,7 @@ public final class CheckpointDialogViewModel {
     /** Asks the helper to stop at the next safe point (a CRIU run in progress completes first). */
     public void cancel() {
         cancelRequested = true;
-        phase.set("cancelling after the current step...");
-    }
-
-    public boolean isCancelRequested() {
-        return cancelRequested;
+        op.say("cancelling after the current step...");
     }
 
     public ReadOnlyStringProperty containerProperty() {
@@ -207,15 +195,15 @@ public final class CheckpointDialogViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return op.runningProperty();
     }
 
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return op.progressProperty();
     }
 
     public ReadOnlyStringProperty phaseProperty() {
-        return phase.getReadOnlyProperty();
+        return op.phaseProperty();
     }
 
     public ObservableList<String> logTail() {

@@ -7,6 +7,7 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.OperationProgress;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import dev.dockercheckpoint.ui.verify.VerificationViewModel;
 import java.nio.file.Path;
@@ -17,9 +18,7 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -42,9 +41,7 @@ public final class RestoreDialogViewModel {
     private final ObjectProperty<CheckpointSummary> selected = new SimpleObjectProperty<>();
     private final StringProperty newName = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
-    private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper("");
+    private final OperationProgress op = new OperationProgress();
     private final VerificationViewModel verification;
     private final BooleanBinding valid;
     private boolean nameEdited;
@@ -64,7 +61,7 @@ public final class RestoreDialogViewModel {
         });
         newName.addListener((o, a, b) -> validate());
         valid = Bindings.createBooleanBinding(() -> selected.get() != null && nameError.get().isEmpty()
-                && !running.get(), selected, nameError, running);
+                && !op.runningProperty().get(), selected, nameError, op.runningProperty());
         validate();
     }
 
@@ -114,16 +111,13 @@ public final class RestoreDialogViewModel {
             return;
         }
         RestoreRequest request = toRequest();
-        running.set(true);
-        progress.set(0);
-        phase.set("starting");
+        op.begin();
         verification.reset(request.newName());
         ProgressListener listener = new ProgressListener() {
             @Override
             public void phase(String p, double fraction) {
                 executor.onUiThread(() -> {
-                    phase.set(p);
-                    progress.set(fraction);
+                    op.phase(p, fraction);
                     if (p.equals("verifying")) {
                         verification.begin(request.newName());
                     }
@@ -136,16 +130,13 @@ public final class RestoreDialogViewModel {
             }
         };
         executor.execute(() -> backend.restore(request, listener), result -> {
-            running.set(false);
-            progress.set(1);
             var st = result.restoreStats();
-            phase.set(st == null || st.restoreTimeUs() == null ? "done" : String.format(java.util.Locale.ROOT,
+            op.succeeded(st == null || st.restoreTimeUs() == null ? "done" : String.format(java.util.Locale.ROOT,
                     "done: CRIU restored the processes in %.1f ms", st.restoreTimeUs() / 1000.0));
             verification.finish(result.verification());
             onDone.accept(result);
         }, error -> {
-            running.set(false);
-            phase.set("failed");
+            op.failed();
             verification.abort("Restore failed: " + error.getMessage());
             onFailure.accept(error);
         });
@@ -172,15 +163,15 @@ public final class RestoreDialogViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return op.runningProperty();
     }
 
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return op.progressProperty();
     }
 
     public ReadOnlyStringProperty phaseProperty() {
-        return phase.getReadOnlyProperty();
+        return op.phaseProperty();
     }
 
     public VerificationViewModel verification() {
