@@ -71,7 +71,14 @@ class GuiE2ETest {
     private static void waitFor(String what, long seconds, java.util.concurrent.Callable<Boolean> condition)
             throws Exception {
         try {
-            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
+            // a lookup while a window closes can see a scene without a root: that counts as "not yet"
+            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> {
+                try {
+                    return condition.call();
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            });
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("timed out waiting for " + what + "\n--- helper log\n" + helper.log());
         }
