@@ -44,7 +44,7 @@ final class ListCommand implements Callable<Integer> {
             }
             String opts = (m.options().leaveRunning() ? "leave-running " : "") + (m.options().tcpEstablished()
                     ? "tcp " : "") + (m.options().fileLocks() ? "file-locks " : "") + (m.options().preDump()
-                    ? "pre-dump" : "");
+                    ? "pre-dump" : "") + (m.incomplete() != null ? " INCOMPLETE: " + m.incomplete() : "");
             Double downtime = m.downtimeMillis();
             out.printf("%-24s %-20s %-20s %10s %10s  %s%n", s.container(), s.name(),
                     m.createdAt() == null ? "?" : m.createdAt().toString().substring(0, 19).replace('T', ' '),

@@ -77,6 +77,12 @@ public final class RootCommand implements Callable<Integer> {
                     + " memory dirty tracking (default: ${DEFAULT-VALUE}).")
     boolean preDump;
 
+    @Option(names = {"-allow-lost-processes", "--allow-lost-processes"}, arity = "0..1", defaultValue = "false",
+            fallbackValue = "true", paramLabel = "BOOL", description = "Checkpoint even when some processes are"
+                    + " outside the container's init process tree (started with docker exec); CRIU leaves them"
+                    + " out and container.json records them (default: ${DEFAULT-VALUE}).")
+    boolean allowLostProcesses;
+
     @Option(names = {"-restore", "--restore"}, arity = "0..1", defaultValue = "false", fallbackValue = "true",
             paramLabel = "BOOL", description = "Restore the checkpoint instead of creating one.")
     boolean restore;
@@ -113,7 +119,7 @@ public final class RootCommand implements Callable<Integer> {
     }
 
     private int checkpoint(Backend engine, ProgressListener progress, PrintWriter out) {
-        CheckpointOptions options = new CheckpointOptions(leaveRunning, tcp, fileLocks, preDump);
+        CheckpointOptions options = new CheckpointOptions(leaveRunning, tcp, fileLocks, preDump, allowLostProcesses);
         out.printf("Checkpointing container %s as %s (leave-running=%s, tcp=%s, file-locks=%s, pre-dump=%s)%n",
                 container, name, leaveRunning, tcp, fileLocks, preDump);
         out.flush();
@@ -128,10 +134,17 @@ public final class RootCommand implements Callable<Integer> {
                 result.manifest().timingsMillis().getOrDefault("total", 0L) / 1000.0);
         Double downtime = result.manifest().downtimeMillis();
         if (downtime != null) {
-            out.printf(Locale.ROOT, "Application downtime (CRIU frozen time): %.1f ms%n", downtime);
+            out.printf(Locale.ROOT, "Application downtime (frozen while its files were saved and CRIU dumped it):"
+                    + " %.1f ms%n", downtime);
         }
-        out.printf("Container %s is %s.%n", result.manifest().containerName(),
-                leaveRunning ? "still running" : "stopped");
+        if (result.manifest().lostProcesses() != null) {
+            out.printf("Left out (outside the init's process tree): %s%n",
+                    String.join(", ", result.manifest().lostProcesses()));
+        }
+        String state = result.containerState();
+        out.printf("Container %s is %s.%n", result.manifest().containerName(), state == null
+                ? (leaveRunning ? "still running" : "stopped") : "running".equals(state) ? "still running"
+                        : "exited".equals(state) ? "stopped" : state);
         return ExitCodes.OK;
     }
 

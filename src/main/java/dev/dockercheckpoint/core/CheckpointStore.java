@@ -126,13 +126,12 @@ public final class CheckpointStore {
                     "it was not made by docker-checkpoint or is damaged; make a new checkpoint");
         }
         Manifest manifest;
-        try (InputStream in = Files.newInputStream(manifestFile, NOFOLLOW)) {
-            manifest = Json.mapper().readValue(in, Manifest.class);
-        } catch (IOException e) {
+        try {
+            manifest = readManifest(manifestFile);
+        } catch (DcpException e) {
             throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE,
-                    "checkpoint " + container + "/" + name + ": unreadable " + Manifest.FILE_NAME + ": "
-                            + firstLine(e.getMessage()),
-                    "the checkpoint is damaged; make a new checkpoint", e);
+                    "checkpoint " + container + "/" + name + ": " + e.getMessage(),
+                    "the checkpoint is damaged; make a new checkpoint", e.getCause());
         }
         if (manifest.spec() == null || manifest.options() == null) {
             throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE, "checkpoint " + container + "/" + name + ": "
@@ -179,7 +178,7 @@ public final class CheckpointStore {
             size = -1;
         }
         return new CheckpointSummary(stored.container(), stored.name(), stored.dir(), stored.manifest().createdAt(),
-                size, stored.manifest().options(), stored.manifest().downtimeMillis());
+                size, stored.manifest().options(), stored.manifest().downtimeMillis(), stored.manifest().incomplete());
     }
 
     /** The checkpoint's manifest and files (with sizes, sorted by name). */
@@ -251,11 +250,21 @@ public final class CheckpointStore {
         return stored.dir();
     }
 
-    /** Removes temporary directories left by interrupted checkpoints; returns what was removed. */
-    public List<Path> removeIncomplete() {
+    /** What {@link #recoverInterrupted} did: temporary directories removed, checkpoints kept. */
+    public record Recovered(List<Path> removed, List<Path> kept) {
+    }
+
+    /**
+     * Deals with temporary directories left by interrupted checkpoints. One whose dump had
+     * finished ({@code finishedDump} says so) and that holds its container.json is the only copy
+     * of a container's state when the dump stopped the container: it is renamed into place and
+     * marked incomplete with {@code reason}. The others are removed.
+     */
+    public Recovered recoverInterrupted(java.util.function.Predicate<Path> finishedDump, String reason) {
         List<Path> removed = new ArrayList<>();
+        List<Path> kept = new ArrayList<>();
         if (!Files.isDirectory(base, NOFOLLOW)) {
-            return removed;
+            return new Recovered(removed, kept);
         }
         ensureBase(false);
         for (Path containerDir : sortedChildren(base)) {
@@ -264,17 +273,53 @@ public final class CheckpointStore {
             }
             for (Path dir : sortedChildren(containerDir)) {
                 String n = dir.getFileName().toString();
-                if (n.startsWith(".") && n.contains(PARTIAL_MARKER) && Files.isDirectory(dir, NOFOLLOW)) {
+                if (!n.startsWith(".") || !n.contains(PARTIAL_MARKER) || !Files.isDirectory(dir, NOFOLLOW)) {
+                    continue;
+                }
+                String name = n.substring(1, n.indexOf(PARTIAL_MARKER));
+                Path manifestFile = dir.resolve(Manifest.FILE_NAME);
+                if (Names.problem(name) == null && !n.contains(PARTIAL_MARKER + "deleting-")
+                        && Files.isRegularFile(manifestFile, NOFOLLOW) && finishedDump.test(dir)) {
                     try {
-                        Posix.deleteTree(dir);
-                        removed.add(dir);
-                    } catch (IOException e) {
-                        throw io("cannot remove incomplete checkpoint " + dir, e);
+                        Manifest m = readManifest(manifestFile);
+                        writeJson(manifestFile, m.withIncomplete(m.incomplete() != null ? reason : null));
+                        Path target = freeName(containerDir, name);
+                        Posix.makePrivate(dir);
+                        Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+                        kept.add(target);
+                        continue;
+                    } catch (IOException | DcpException e) {
+                        // unreadable: it cannot be restored; removed below
                     }
+                }
+                try {
+                    Posix.deleteTree(dir);
+                    removed.add(dir);
+                } catch (IOException e) {
+                    throw io("cannot remove incomplete checkpoint " + dir, e);
                 }
             }
         }
-        return removed;
+        return new Recovered(removed, kept);
+    }
+
+    /** {@code name}, or {@code name-recovered[-N]} when a checkpoint of that name exists already. */
+    private static Path freeName(Path containerDir, String name) {
+        Path p = containerDir.resolve(name);
+        for (int i = 1; Files.exists(p, NOFOLLOW); i++) {
+            p = containerDir.resolve(name + "-recovered" + (i == 1 ? "" : "-" + i));
+        }
+        return p;
+    }
+
+    /** Reads a container.json (links are not followed). */
+    public static Manifest readManifest(Path file) {
+        try (InputStream in = Files.newInputStream(file, NOFOLLOW)) {
+            return Json.mapper().readValue(in, Manifest.class);
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE, "unreadable " + Manifest.FILE_NAME + ": "
+                    + firstLine(e.getMessage()), "the checkpoint is damaged; make a new checkpoint", e);
+        }
     }
 
     /** Checks (and when asked, creates) the base directory and its ancestors. */
@@ -462,6 +507,11 @@ public final class CheckpointStore {
             }
             done = true;
             return finalDir;
+        }
+
+        /** Leaves the temporary directory as it is (recovery finds it); abort then does nothing. */
+        public void keep() {
+            done = true;
         }
 
         /** Deletes the temporary directory; safe to call after commit (then it does nothing). */

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /** The parts of {@code GET /containers/{id}/json} the engine uses. */
 public record ContainerInfo(String id, String name, String status, boolean running, boolean paused, int pid,
-        String graphDriver, String upperDir, ContainerSpec spec) {
+        String graphDriver, String upperDir, String lowerDirs, ContainerSpec spec) {
 
     public static ContainerInfo of(JsonNode json) {
         JsonNode state = json.path("State");
@@ -23,7 +23,8 @@ public record ContainerInfo(String id, String name, String status, boolean runni
         return new ContainerInfo(json.path("Id").asText(), name, state.path("Status").asText(""),
                 state.path("Running").asBoolean(false), state.path("Paused").asBoolean(false),
                 state.path("Pid").asInt(0), graph.path("Name").asText(""),
-                graph.path("Data").path("UpperDir").asText(null), spec(json));
+                graph.path("Data").path("UpperDir").asText(null), graph.path("Data").path("LowerDir").asText(null),
+                spec(json));
     }
 
     static ContainerSpec spec(JsonNode json) {

@@ -109,6 +109,37 @@ public final class Docker implements AutoCloseable {
         }
     }
 
+    /** POST with a JSON body; returns the JSON answer (null when empty). */
+    public JsonNode postJson(String path, Object body) {
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Response response = execute(Request.builder().method(Request.Method.POST).path(versioned(path))
+                .putHeader("Content-Type", "application/json").bodyBytes(bytes).build())) {
+            checkStatus(response, "POST " + path);
+            byte[] answer = response.getBody().readAllBytes();
+            return answer.length == 0 ? null : Json.mapper().readTree(answer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The container's processes as {@code ps -ef} lists them (host PIDs); null when it is gone. */
+    public JsonNode top(String id) {
+        return getJson("/containers/" + encode(id) + "/top");
+    }
+
+    /** Changes a container's restart policy in place ({@code docker update --restart}). */
+    public void updateRestartPolicy(String id, String name, int maximumRetryCount) {
+        LOG.info("docker update --restart {}{} {}", name, maximumRetryCount > 0 ? ":" + maximumRetryCount : "", id);
+        postJson("/containers/" + encode(id) + "/update",
+                java.util.Map.of("RestartPolicy", java.util.Map.of("Name", name, "MaximumRetryCount",
+                        "on-failure".equals(name) ? maximumRetryCount : 0)));
+    }
+
     /** Starts a created container from the checkpoint {@code name} in its checkpoints directory. */
     public void startFromCheckpoint(String id, String checkpoint) {
         LOG.info("docker start {} --checkpoint {}", id, checkpoint);

@@ -103,6 +103,14 @@ public final class Engine implements AutoCloseable {
 
     // ---------------------------------------------------------------- checkpoint
 
+    /**
+     * Checkpoints a running container. The container is frozen first; its writable layer is saved
+     * while it is frozen, then CRIU dumps it, so files and memory describe the same instant; then
+     * it is thawed (leave-running) or CRIU has ended it. Without leave-running, a restart policy
+     * is suspended around the dump so Docker does not start the original again, and once CRIU has
+     * ended the container the checkpoint is never deleted: a later failure keeps it, marked
+     * incomplete with the reason.
+     */
     public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
         long start = System.nanoTime();
         Map<String, Long> timings = new LinkedHashMap<>();
@@ -122,6 +130,8 @@ public final class Engine implements AutoCloseable {
         String runc = tools.runc();
         tools.criu();
         String runcRoot = tools.runcRoot(info.id());
+        FilesystemChanges.Layer layer = FilesystemChanges.layerOf(info);
+        List<String> lost = lostProcesses(info, options);
         // tool versions for container.json are probed while CRIU works
         CompletableFuture<Manifest.Versions> probedVersions = CompletableFuture.supplyAsync(this::versions,
                 VIRTUAL);
@@ -129,7 +139,9 @@ public final class Engine implements AutoCloseable {
 
         CheckpointStore.Pending pending = store.create(info.name(), request.name());
         Path dir = pending.dir();
-        boolean ok = false;
+        Attempt attempt = new Attempt();
+        RestartPolicySuspension suspension = options.leaveRunning() ? RestartPolicySuspension.NONE
+                : RestartPolicySuspension.suspend(docker, info);
         try {
             criuConfig.forDump(options, () -> {
                 if (options.preDump()) {
@@ -141,51 +153,173 @@ public final class Engine implements AutoCloseable {
                     timings.put("preDump", millisSince(t));
                 }
                 checkCancelled(listener);
-                listener.phase("dumping with CRIU", options.preDump() ? 0.4 : 0.1);
+                listener.phase("freezing the container", options.preDump() ? 0.35 : 0.1);
+                freeze(runc, runcRoot, info);
+                attempt.frozenAt = System.nanoTime();
+                listener.phase("saving the writable layer (container frozen)", options.preDump() ? 0.4 : 0.2);
+                attempt.filesystem = FilesystemChanges.capture(tools.runner(), layer, mountPoints(info), dir);
+                timings.put("filesystem", millisSince(attempt.frozenAt));
+                // a checkpoint interrupted from here on can be recognised and kept (see recover)
+                pending.writeManifest(manifest(request, info, options, timings, null, attempt.filesystem, null,
+                        lost).withIncomplete(INTERRUPTED));
+                checkCancelled(listener);
+                listener.phase("dumping with CRIU", options.preDump() ? 0.5 : 0.3);
                 long t = System.nanoTime();
                 runCriu(RuncCommands.checkpoint(runc, runcRoot, info.id(), dir, options), dir.resolve(DUMP_LOG),
                         listener, info, false);
                 timings.put("dump", millisSince(t));
+                attempt.dumped = true;
+                if (options.leaveRunning()) {
+                    thaw(runc, runcRoot, info);
+                }
+                timings.put(Manifest.FROZEN_TIMING, millisSince(attempt.frozenAt));
+                attempt.frozenAt = 0;
                 return null;
             });
             if (options.leaveRunning()) {
-                // without leave-running CRIU has stopped the container: the checkpoint is all that is
+                // without leave-running CRIU has ended the container: the checkpoint is all that is
                 // left of it, so a late cancel is ignored and the checkpoint is kept
-                checkCancelled(listener);
-            }
-            listener.phase("saving filesystem changes", 0.75);
-            long t = System.nanoTime();
-            Manifest.FilesystemChanges fs = FilesystemChanges.capture(docker, info.id(),
-                    info.spec().mounts().stream().map(m -> m.destination()).toList(), dir);
-            timings.put("filesystem", millisSince(t));
-            if (options.leaveRunning()) {
                 checkCancelled(listener);
             }
             listener.phase("writing container.json", 0.9);
             timings.put("total", millisSince(start));
-            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), info.name(), info.id(),
-                    Instant.now(), info.spec(), options, timings, probedVersions.join(), fs,
-                    options.preDump() ? RuncCommands.PREDUMP_DIR : null, readStats(dir.resolve("stats-dump")));
+            Manifest manifest = manifest(request, info, options, timings, probedVersions.join(), attempt.filesystem,
+                    readStats(dir.resolve("stats-dump")), lost);
             pending.writeManifest(manifest);
             Path finalDir = pending.commit();
-            ok = true;
+            attempt.committed = true;
             listener.phase("done", 1.0);
             LOG.info("checkpoint {} written to {}", request.name(), finalDir);
-            return new CheckpointResult(finalDir, manifest);
+            return new CheckpointResult(finalDir, manifest, containerState(info.id()));
         } catch (DcpException e) {
-            throw preserveFailedLog(e, pending);
+            throw keepIfEnded(preserveFailedLog(e, pending), pending, attempt, options, e.getMessage());
         } catch (Exception e) {
-            throw new DcpException(ErrorCode.INTERNAL, "checkpoint failed: " + e, "run with -v for details", e);
+            DcpException failure = new DcpException(ErrorCode.INTERNAL, "checkpoint failed: " + e,
+                    "run with -v for details", e);
+            throw keepIfEnded(failure, pending, attempt, options, failure.getMessage());
         } finally {
-            if (!ok) {
-                // a cancelled dump arrives here interrupted: clean up first, then keep the flag
-                boolean interrupted = Thread.interrupted();
-                pending.abort();
-                ensureNotFrozen(info, runcRoot);
+            // a cancelled dump arrives here interrupted: clean up first, then keep the flag
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (!attempt.committed) {
+                    pending.abort();
+                    if (!attempt.dumped || options.leaveRunning()) {
+                        ensureNotFrozen(info, runcRoot);
+                    }
+                }
+            } finally {
+                suspension.restore();
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /** Docker's word for the container's state now (running, exited, restarting...), or null. */
+    private String containerState(String id) {
+        try {
+            JsonNode json = docker.inspectContainer(id);
+            return json == null ? "removed" : json.path("State").path("Status").asText(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Reason recorded in a checkpoint whose writing was interrupted after the files were saved. */
+    static final String INTERRUPTED = "the checkpoint was interrupted before it was finished";
+
+    /** State of one checkpoint attempt, shared between its steps. */
+    private static final class Attempt {
+        long frozenAt;
+        Manifest.FilesystemChanges filesystem;
+        boolean dumped;
+        boolean committed;
+    }
+
+    private Manifest manifest(CheckpointRequest request, ContainerInfo info, CheckpointOptions options,
+            Map<String, Long> timings, Manifest.Versions versions, Manifest.FilesystemChanges fs, CriuStats stats,
+            List<String> lost) {
+        return new Manifest(Manifest.FORMAT_VERSION, request.name(), info.name(), info.id(), Instant.now(),
+                info.spec(), options, timings, versions, fs, options.preDump() ? RuncCommands.PREDUMP_DIR : null,
+                stats, null, lost);
+    }
+
+    /**
+     * After CRIU has ended the container, its checkpoint is the only copy of its state: a later
+     * failure keeps it, marked incomplete with the reason, instead of deleting it.
+     */
+    private static DcpException keepIfEnded(DcpException failure, CheckpointStore.Pending pending, Attempt attempt,
+            CheckpointOptions options, String reason) {
+        if (!attempt.dumped || options.leaveRunning() || attempt.committed) {
+            return failure;
+        }
+        try {
+            Manifest draft = CheckpointStore.readManifest(pending.dir().resolve(Manifest.FILE_NAME));
+            pending.writeManifest(draft.withIncomplete(reason));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot mark {} incomplete: {}", pending.dir(), e.getMessage());
+        }
+        Path kept;
+        try {
+            kept = pending.commit();
+        } catch (RuntimeException e) {
+            kept = pending.dir();
+            pending.keep();
+        }
+        attempt.committed = true;
+        LOG.warn("checkpoint kept as incomplete at {}: {}", kept, reason);
+        return new DcpException(failure.code(), failure.getMessage() + "; the container was already stopped by the"
+                + " dump, so its checkpoint is kept (marked incomplete) in " + kept,
+                "restore it with -restore, or delete it when it is not needed", failure.details(), failure.logFile(),
+                failure.getCause());
+    }
+
+    /** Mount destinations of the container: their content is not part of its writable layer. */
+    private static List<String> mountPoints(ContainerInfo info) {
+        return info.spec().mounts().stream().map(m -> m.destination()).toList();
+    }
+
+    /**
+     * Processes CRIU would leave out; refuses when there are any, unless the options allow it
+     * (then they are recorded in container.json).
+     */
+    private List<String> lostProcesses(ContainerInfo info, CheckpointOptions options) {
+        List<ContainerProcesses.Task> outside = ContainerProcesses.outsideInitTree(
+                ContainerProcesses.parseTop(docker.top(info.id())), info.pid());
+        if (outside.isEmpty()) {
+            return List.of();
+        }
+        List<String> described = outside.stream().map(ContainerProcesses.Task::toString).toList();
+        if (options.allowLostProcesses()) {
+            LOG.warn("checkpointing {} without {} process(es) outside its init's tree: {}", info.name(),
+                    outside.size(), described);
+            return described;
+        }
+        throw new DcpException(ErrorCode.LOST_PROCESSES, "container " + info.name() + " runs " + outside.size()
+                + (outside.size() == 1 ? " process" : " processes") + " outside its init's process tree, which"
+                + " CRIU would leave out: " + String.join(", ", described),
+                "such processes are usually started with docker exec: stop them first, or checkpoint with"
+                        + " -allow-lost-processes to leave them out", described, null, null);
+    }
+
+    /** Freezes the container's processes (cgroup freezer) so that nothing changes until the dump. */
+    private void freeze(String runc, String runcRoot, ContainerInfo info) {
+        ProcessResult r = tools.runner().run(List.of(runc, "--root", runcRoot, "pause", info.id()),
+                Duration.ofSeconds(30));
+        if (!r.ok()) {
+            throw new DcpException(ErrorCode.CRIU_FAILED, "cannot freeze container " + info.name() + ": "
+                    + r.lastMessage(), "check that the container is running and not paused (docker ps)");
+        }
+    }
+
+    private void thaw(String runc, String runcRoot, ContainerInfo info) {
+        ProcessResult r = tools.runner().run(List.of(runc, "--root", runcRoot, "resume", info.id()),
+                Duration.ofSeconds(30));
+        if (!r.ok()) {
+            throw new DcpException(ErrorCode.CRIU_FAILED, "container " + info.name() + " was checkpointed but"
+                    + " cannot be thawed: " + r.lastMessage(), "run: runc --root " + runcRoot + " resume "
+                            + info.id());
         }
     }
 
@@ -367,7 +501,13 @@ public final class Engine implements AutoCloseable {
         try {
             listener.phase("applying filesystem changes", 0.25);
             t = System.nanoTime();
-            FilesystemChanges.apply(docker, tools.runner(), id, stored.dir());
+            JsonNode created = docker.inspectContainer(id);
+            if (created == null) {
+                throw new DcpException(ErrorCode.DOCKER_ERROR, "container " + request.newName()
+                        + " disappeared right after it was created", "restore again");
+            }
+            FilesystemChanges.apply(tools.runner(), FilesystemChanges.layerOf(ContainerInfo.of(created)),
+                    stored.dir());
             timings.put("filesystem", millisSince(t));
 
             listener.phase("handing the images to Docker", 0.4);
@@ -386,8 +526,10 @@ public final class Engine implements AutoCloseable {
             listener.phase("restoring with CRIU", 0.5);
             t = System.nanoTime();
             Path restoreLog = stored.dir().resolve(RESTORE_LOG);
+            keepEarlierRestoreLog(restoreLog);
             try {
-                criuConfig.forRestore(manifest.options(), restoreLog, () -> {
+                criuConfig.forRestore(RuncCriuConfig.restoreLines(manifest.options(), manifest.spec()), restoreLog,
+                        () -> {
                     docker.startFromCheckpoint(id, request.name());
                     return null;
                 });
@@ -414,6 +556,28 @@ public final class Engine implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /**
+     * Every restore's log is kept: an earlier restore.log becomes {@code restore-<time>.log}
+     * (its last change) before CRIU writes the new one.
+     */
+    static void keepEarlierRestoreLog(Path restoreLog) {
+        if (!Files.isRegularFile(restoreLog, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC)
+                    .format(Files.getLastModifiedTime(restoreLog, LinkOption.NOFOLLOW_LINKS).toInstant());
+            Path kept = restoreLog.resolveSibling("restore-" + stamp + ".log");
+            for (int i = 2; Files.exists(kept, LinkOption.NOFOLLOW_LINKS); i++) {
+                kept = restoreLog.resolveSibling("restore-" + stamp + "-" + i + ".log");
+            }
+            Files.move(restoreLog, kept);
+        } catch (IOException e) {
+            LOG.warn("cannot keep the earlier {}: {}", restoreLog, e.getMessage());
         }
     }
 
@@ -487,13 +651,20 @@ public final class Engine implements AutoCloseable {
     // ---------------------------------------------------------------- crash recovery
 
     /** What {@link #recover} repaired. */
-    public record Recovery(List<String> thawed, List<Path> removedPartials, boolean criuConfigRestored) {
+    public record Recovery(List<String> thawed, List<Path> removedPartials, List<Path> keptIncomplete,
+            boolean criuConfigRestored) {
     }
+
+    /** Reason recorded in a checkpoint that recovery found finished but not committed. */
+    static final String RECOVERED = "the helper stopped before the checkpoint was finished; its dump is complete"
+            + " and was kept at the helper's next start";
 
     /**
      * Repairs what an interrupted dump (helper or CRIU killed) can leave behind: containers left
-     * frozen by CRIU (runc says paused while Docker does not), temporary checkpoint directories in
-     * {@code baseDirs}, and a runc.conf still holding a restore's options.
+     * frozen (runc says paused while Docker does not), temporary checkpoint directories in
+     * {@code baseDirs} (a finished dump is kept and marked incomplete, as it may be the only copy
+     * of a stopped container; the rest is removed), a restart policy left suspended, and a
+     * runc.conf still holding a restore's options.
      */
     public Recovery recover(List<Path> baseDirs) {
         waitForOrphanedCriu(Duration.ofMinutes(2));
@@ -517,14 +688,58 @@ public final class Engine implements AutoCloseable {
             }
         }
         List<Path> removed = new ArrayList<>();
+        List<Path> kept = new ArrayList<>();
         for (Path base : baseDirs) {
             try {
-                removed.addAll(new CheckpointStore(base).removeIncomplete());
+                CheckpointStore.Recovered r = new CheckpointStore(base).recoverInterrupted(Engine::dumpFinished,
+                        RECOVERED);
+                removed.addAll(r.removed());
+                kept.addAll(r.kept());
             } catch (DcpException e) {
                 LOG.warn("cannot clean {}: {}", base, e.getMessage());
             }
         }
-        return new Recovery(thawed, removed, conf);
+        kept.forEach(this::putBackRestartPolicy);
+        return new Recovery(thawed, removed, kept, conf);
+    }
+
+    /** Whether CRIU finished the dump in {@code dir} (its log says so). */
+    static boolean dumpFinished(Path dir) {
+        Path log = dir.resolve(DUMP_LOG);
+        try {
+            if (!Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            long size = Files.size(log);
+            try (var ch = Files.newByteChannel(log, java.nio.file.StandardOpenOption.READ,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                ch.position(Math.max(0, size - 4096));
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
+                ch.read(buf);
+                return new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.UTF_8)
+                        .contains("Dumping finished successfully");
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A dump interrupted while the restart policy was suspended: the original gets its policy back. */
+    private void putBackRestartPolicy(Path checkpointDir) {
+        try {
+            Manifest m = CheckpointStore.readManifest(checkpointDir.resolve(Manifest.FILE_NAME));
+            if (m.options() == null || m.options().leaveRunning() || m.spec() == null
+                    || !RestartPolicySuspension.restarts(m.spec().restartPolicy())) {
+                return;
+            }
+            JsonNode json = docker.inspectContainer(m.containerId());
+            if (json != null && "no".equals(json.path("HostConfig").path("RestartPolicy").path("Name").asText())) {
+                docker.updateRestartPolicy(m.containerId(), m.spec().restartPolicy().name(),
+                        m.spec().restartPolicy().maximumRetryCount());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot put back the restart policy for {}: {}", checkpointDir, e.getMessage());
+        }
     }
 
     /**

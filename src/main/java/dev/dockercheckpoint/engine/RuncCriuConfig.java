@@ -64,6 +64,20 @@ public final class RuncCriuConfig {
     }
 
     /**
+     * The CRIU config lines a restore of a container like {@code spec} needs: the options of the
+     * dump, and {@code mntns-compat-mode} for containers run with {@code --init}, whose docker-init
+     * bind mount CRIU's newer mount engine cannot restore ("mnt-v2: Can't remount ... with
+     * MS_PRIVATE").
+     */
+    public static List<String> restoreLines(CheckpointOptions options, dev.dockercheckpoint.core.ContainerSpec spec) {
+        List<String> lines = restoreLines(options);
+        if (spec != null && Boolean.TRUE.equals(spec.init())) {
+            lines.add("mntns-compat-mode");
+        }
+        return lines;
+    }
+
+    /**
      * Runs a dump under the lock. Refuses when the host's runc.conf itself sets an option that
      * would override the user's choice.
      */
@@ -86,7 +100,12 @@ public final class RuncCriuConfig {
      * to {@code logFile} (when not null): Docker deletes its own copy when a restore fails.
      */
     public <T> T forRestore(CheckpointOptions options, Path logFile, Callable<T> restore) {
-        List<String> lines = new ArrayList<>(restoreLines(options));
+        return forRestore(restoreLines(options), logFile, restore);
+    }
+
+    /** Runs a restore with {@code settings} written into runc.conf and CRIU's log sent to {@code logFile}. */
+    public <T> T forRestore(List<String> settings, Path logFile, Callable<T> restore) {
+        List<String> lines = new ArrayList<>(settings);
         if (logFile != null) {
             lines.add("log-file " + logFile);
         }

@@ -138,6 +138,10 @@ public final class HelperServer implements AutoCloseable {
             for (Path p : r.removedPartials()) {
                 LOG.warn("repaired: removed incomplete checkpoint directory {}", p);
             }
+            for (Path p : r.keptIncomplete()) {
+                LOG.warn("repaired: kept the finished dump of an interrupted checkpoint as {} (marked incomplete)",
+                        p);
+            }
             if (r.criuConfigRestored()) {
                 LOG.warn("repaired: put back /etc/criu/runc.conf left modified by an interrupted restore");
             }

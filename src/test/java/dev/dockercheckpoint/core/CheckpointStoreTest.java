@@ -508,7 +508,7 @@ class CheckpointStoreTest {
         Path topLevel = base.resolve(".cp6" + CheckpointStore.PARTIAL_MARKER + "abcd");
         mkdirPrivate(topLevel);
 
-        List<Path> removed = store.removeIncomplete();
+        List<Path> removed = store.recoverInterrupted(dir -> false, "unused").removed();
 
         assertEquals(List.of(p1.dir(), p2.dir()), removed);
         assertFalse(Files.exists(p1.dir(), NOFOLLOW));
@@ -520,7 +520,7 @@ class CheckpointStoreTest {
         assertTrue(Files.isDirectory(topLevel));
         assertEquals(List.of(".cp3", ".cp4" + CheckpointStore.PARTIAL_MARKER + "abcd", "cp2",
                 "cp5" + CheckpointStore.PARTIAL_MARKER + "abcd"), children(base.resolve("myapp")));
-        assertEquals(List.of(), store.removeIncomplete(), "second run finds nothing");
+        assertEquals(List.of(), store.recoverInterrupted(dir -> false, "unused").removed(), "second run finds nothing");
     }
 
     @Test
@@ -530,13 +530,44 @@ class CheckpointStoreTest {
         mkdirPrivate(base);
         Files.createSymbolicLink(base.resolve("myapp"), target);
 
-        assertEquals(List.of(), store.removeIncomplete());
+        assertEquals(List.of(), store.recoverInterrupted(dir -> false, "unused").removed());
         assertTrue(Files.isDirectory(victim));
     }
 
     @Test
+    void aFinishedDumpIsKeptAndMarkedIncompleteWhileUnfinishedOnesAreRemoved() throws IOException {
+        CheckpointStore.Pending finished = store.create("myapp", "cp1");
+        finished.writeManifest(ManifestFixtures.fullManifest().withIncomplete("interrupted"));
+        Files.writeString(finished.dir().resolve("inventory.img"), "x");
+        CheckpointStore.Pending finishedAndFinal = store.create("myapp", "cp2");
+        finishedAndFinal.writeManifest(ManifestFixtures.fullManifest());
+        Files.writeString(finishedAndFinal.dir().resolve("inventory.img"), "x");
+        commit("myapp", "cp2-recovered"); // the free-name search must skip taken names
+        commit("myapp", "cp2"); // the name was taken meanwhile
+        CheckpointStore.Pending unfinished = store.create("myapp", "cp3");
+        unfinished.writeManifest(ManifestFixtures.fullManifest().withIncomplete("interrupted"));
+        CheckpointStore.Pending noManifest = store.create("myapp", "cp4");
+        Files.writeString(noManifest.dir().resolve("inventory.img"), "x");
+
+        CheckpointStore.Recovered r = store.recoverInterrupted(dir -> Files.exists(dir.resolve("inventory.img")),
+                "the helper stopped");
+
+        Path cp1 = base.resolve("myapp").resolve("cp1");
+        Path cp2 = base.resolve("myapp").resolve("cp2-recovered-2");
+        assertEquals(List.of(cp1, cp2), r.kept());
+        assertEquals(List.of(unfinished.dir(), noManifest.dir()), r.removed().stream().sorted().toList());
+        assertEquals("the helper stopped", store.open("myapp", "cp1").manifest().incomplete(),
+                "a dump interrupted before its end is marked with the reason");
+        assertEquals(null, store.open("myapp", "cp2-recovered-2").manifest().incomplete(),
+                "a checkpoint interrupted only before its rename was complete");
+        assertTrue(Files.isRegularFile(cp1.resolve("inventory.img")));
+        assertEquals(List.of("cp1", "cp2", "cp2-recovered", "cp2-recovered-2"), children(base.resolve("myapp")));
+        assertEquals("the helper stopped", store.summary(store.open("myapp", "cp1")).incomplete());
+    }
+
+    @Test
     void removeIncompleteOnMissingBaseDoesNothing() {
-        assertEquals(List.of(), store.removeIncomplete());
+        assertEquals(List.of(), store.recoverInterrupted(dir -> false, "unused").removed());
         assertFalse(Files.exists(base, NOFOLLOW));
     }
 

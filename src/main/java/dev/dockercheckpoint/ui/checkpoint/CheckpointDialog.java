@@ -46,6 +46,8 @@ public final class CheckpointDialog {
     @FXML
     private HBox preDumpHolder;
     @FXML
+    private CheckBox allowLostBox;
+    @FXML
     private Label preDumpReason;
     @FXML
     private ProgressBar progressBar;
@@ -84,6 +86,7 @@ public final class CheckpointDialog {
         tcpBox.setId("tcp");
         fileLocksBox.setId("fileLocks");
         preDumpBox.setId("preDump");
+        allowLostBox.setId("allowLostProcesses");
         startButton.setId("startCheckpoint");
         cancelButton.setId("cancelCheckpoint");
         phaseLabel.setId("checkpointPhase");
@@ -109,7 +112,11 @@ public final class CheckpointDialog {
             preDumpReason.setText("Pre-dump is unavailable: the kernel lacks memory dirty tracking"
                     + " (CONFIG_MEM_SOFT_DIRTY).");
         }
-        for (var box : new CheckBox[] {leaveRunningBox, tcpBox, fileLocksBox}) {
+        allowLostBox.selectedProperty().bindBidirectional(model.allowLostProcessesProperty());
+        allowLostBox.setTooltip(new Tooltip("Processes outside the container's init process tree (started with"
+                + " docker exec) are not in CRIU's dump. Off: the checkpoint is refused and names them. On: they"
+                + " are left out and container.json records them."));
+        for (var box : new CheckBox[] {leaveRunningBox, tcpBox, fileLocksBox, allowLostBox}) {
             box.disableProperty().bind(model.runningProperty());
         }
         nameField.disableProperty().bind(model.runningProperty());

@@ -43,6 +43,7 @@ public final class CheckpointDialogViewModel {
     private final BooleanProperty tcp = new SimpleBooleanProperty(true);
     private final BooleanProperty fileLocks = new SimpleBooleanProperty(true);
     private final BooleanProperty preDump = new SimpleBooleanProperty(false);
+    private final BooleanProperty allowLostProcesses = new SimpleBooleanProperty(false);
     private final ReadOnlyBooleanWrapper preDumpAvailable = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyStringWrapper preDumpReason = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
@@ -96,7 +97,7 @@ public final class CheckpointDialogViewModel {
     public CheckpointRequest toRequest() {
         return new CheckpointRequest(container.get(), name.get(), Path.of(dir.get()),
                 new CheckpointOptions(leaveRunning.get(), tcp.get(), fileLocks.get(),
-                        preDump.get() && preDumpAvailable.get()));
+                        preDump.get() && preDumpAvailable.get(), allowLostProcesses.get()));
     }
 
     /** Starts the checkpoint; exactly one of the callbacks runs on the UI thread at the end. */
@@ -168,6 +169,11 @@ public final class CheckpointDialogViewModel {
 
     public BooleanProperty fileLocksProperty() {
         return fileLocks;
+    }
+
+    /** Whether processes outside the init's tree may be left out of the dump (off: refused). */
+    public BooleanProperty allowLostProcessesProperty() {
+        return allowLostProcesses;
     }
 
     public BooleanProperty preDumpProperty() {
