@@ -262,6 +262,18 @@ public final class E2E {
         }
     }
 
+    /** Waits until the container's log holds the line {@code line}. */
+    static void waitForLine(String name, String line, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Pattern p = Pattern.compile("(?m)^" + Pattern.quote(line) + "$");
+        while (!p.matcher(logs(name)).find()) {
+            if (System.nanoTime() > deadline) {
+                fail("container " + name + " did not print " + line + " within " + timeout + "; log:\n" + logs(name));
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** Result of a command run inside a container. */
     record ExecResult(long exitCode, String output) {
     }

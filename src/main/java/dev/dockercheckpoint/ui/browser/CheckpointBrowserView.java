@@ -104,7 +104,7 @@ public final class CheckpointBrowserView {
                 if (empty || item == null) {
                     setText(null);
                 } else if (item instanceof CheckpointSummary s) {
-                    setText(s.name() + "   " + Bytes.human(s.sizeBytes()));
+                    setText(s.name() + "   " + Bytes.human(s.sizeBytes()) + (s.incomplete() != null ? "   (incomplete)" : ""));
                 } else {
                     setText(item.toString());
                 }

@@ -123,6 +123,14 @@ public final class CheckpointBrowserViewModel {
         List<Map.Entry<String, String>> rows = new ArrayList<>();
         Manifest m = d.manifest();
         rows.add(Map.entry("Checkpoint", d.summary().container() + "/" + d.summary().name()));
+        if (m.incomplete() != null) {
+            rows.add(Map.entry("Incomplete", m.incomplete() + ". Its dump is complete: it can be restored, or"
+                    + " deleted when not needed."));
+        }
+        if (m.lostProcesses() != null) {
+            rows.add(Map.entry("Left out", String.join(", ", m.lostProcesses())
+                    + " (outside the init's process tree; not restored)"));
+        }
         rows.add(Map.entry("Created", m.createdAt() == null ? "?" : TIME.format(m.createdAt())));
         rows.add(Map.entry("Size", Bytes.human(d.summary().sizeBytes()) + " in " + d.files().size() + " files"));
         rows.add(Map.entry("Options", options(m.options())));
@@ -136,10 +144,13 @@ public final class CheckpointBrowserViewModel {
         }
         if (m.downtimeMillis() != null) {
             var st = m.dumpStats();
-            rows.add(Map.entry("Downtime", String.format(Locale.ROOT, "%.1f ms frozen (freezing %.1f ms, memory dump"
-                    + " %.1f ms); %d pages written of %d scanned", m.downtimeMillis(),
-                    nz(st.freezingTimeUs()) / 1000.0, nz(st.memdumpTimeUs()) / 1000.0, nz(st.pagesWritten()),
-                    nz(st.pagesScanned()))));
+            String files = m.timingsMillis().containsKey("filesystem") ? String.format(Locale.ROOT,
+                    "saving files %d ms, ", m.timingsMillis().get("filesystem")) : "";
+            rows.add(Map.entry("Downtime", st == null ? String.format(Locale.ROOT, "%.1f ms frozen", m.downtimeMillis())
+                    : String.format(Locale.ROOT, "%.1f ms frozen (%sCRIU freezing %.1f ms, memory dump %.1f ms); %d"
+                            + " pages written of %d scanned", m.downtimeMillis(), files,
+                            nz(st.freezingTimeUs()) / 1000.0, nz(st.memdumpTimeUs()) / 1000.0, nz(st.pagesWritten()),
+                            nz(st.pagesScanned()))));
         }
         if (m.timingsMillis().containsKey("total")) {
             rows.add(Map.entry("Took", m.timingsMillis().get("total") + " ms (dump " + m.timingsMillis()
