@@ -153,15 +153,16 @@ public final class Engine implements AutoCloseable {
                     timings.put("preDump", millisSince(t));
                 }
                 checkCancelled(listener);
+                // written before the freeze (nothing slow while frozen): a dump interrupted after its
+                // end is recognised by it and kept (see recover)
+                pending.writeManifest(manifest(request, info, options, timings, null, null, null, lost)
+                        .withIncomplete(INTERRUPTED));
                 listener.phase("freezing the container", options.preDump() ? 0.35 : 0.1);
                 freeze(runc, runcRoot, info);
                 attempt.frozenAt = System.nanoTime();
                 listener.phase("saving the writable layer (container frozen)", options.preDump() ? 0.4 : 0.2);
                 attempt.filesystem = FilesystemChanges.capture(tools.runner(), layer, mountPoints(info), dir);
                 timings.put("filesystem", millisSince(attempt.frozenAt));
-                // a checkpoint interrupted from here on can be recognised and kept (see recover)
-                pending.writeManifest(manifest(request, info, options, timings, null, attempt.filesystem, null,
-                        lost).withIncomplete(INTERRUPTED));
                 checkCancelled(listener);
                 listener.phase("dumping with CRIU", options.preDump() ? 0.5 : 0.3);
                 long t = System.nanoTime();

@@ -43,6 +43,10 @@ public final class CheckpointBenchmark {
         try {
             bench.run("busybox counter", E2E.BUSYBOX, List.of("sh", "-c",
                     "i=0; while true; do echo n-$i; i=$((i+1)); sleep 1; done"), "n-", small);
+            bench.run("1000 changed files in the writable layer", E2E.BUSYBOX, List.of("sh", "-c",
+                    "mkdir -p /data/files; i=0; while [ $i -lt 1000 ]; do echo file-$i-content > /data/files/f$i;"
+                            + " i=$((i+1)); done; i=0; while true; do echo n-$i; i=$((i+1)); sleep 1; done"), "n-",
+                    small);
             bench.run("1 GiB anonymous memory", E2E.TOOLS, List.of("memhog", "1024"), "mem-", big);
         } finally {
             E2E.removeAll();
@@ -62,7 +66,9 @@ public final class CheckpointBenchmark {
         String runcRoot = engine.tools().runcRoot(id);
         Map<String, List<Double>> ms = new LinkedHashMap<>();
         Map<String, List<Double>> frozen = new LinkedHashMap<>();
-        for (String k : List.of("engine", "runc", "cli", "launcher", "docker")) {
+        List<Double> downtime = new ArrayList<>();
+        String upper = engine.docker().inspectContainer(id).path("GraphDriver").path("Data").path("UpperDir").asText();
+        for (String k : List.of("engine", "runc", "runctar", "cli", "launcher", "docker")) {
             ms.put(k, new ArrayList<>());
             frozen.put(k, new ArrayList<>());
         }
@@ -74,7 +80,7 @@ public final class CheckpointBenchmark {
             E2E.run(List.of(launcher.toString(), "-container", app, "-name", "warmup-launcher", "-dir",
                     base.toString()));
             for (int i = 0; i < iterations; i++) {
-                List<String> order = rotate(List.of("engine", "runc", "cli", "launcher", "docker"), i);
+                List<String> order = rotate(List.of("engine", "runc", "runctar", "cli", "launcher", "docker"), i);
                 for (String kind : order) {
                     String name = kind.charAt(0) + "" + i;
                     // start each run with no dirty pages from the previous one (writeback skews big dumps)
@@ -83,12 +89,25 @@ public final class CheckpointBenchmark {
                     Path dir;
                     switch (kind) {
                         case "engine" -> {
-                            dir = engine.checkpoint(new CheckpointRequest(app, name, base, CheckpointOptions
-                                    .defaults()), ProgressListener.NONE).dir();
+                            var result = engine.checkpoint(new CheckpointRequest(app, name, base, CheckpointOptions
+                                    .defaults()), ProgressListener.NONE);
+                            dir = result.dir();
+                            downtime.add(result.manifest().downtimeMillis());
                         }
                         case "runc" -> {
                             dir = raw.resolve(name);
                             Files.createDirectory(dir);
+                            List<String> c = new ArrayList<>(List.of("runc", "--root", runcRoot, "checkpoint",
+                                    "--image-path", dir.toString(), "--work-path", dir.toString()));
+                            c.addAll(List.of(RUNC_FLAGS.split(" ")));
+                            c.add(id);
+                            E2E.run(c);
+                        }
+                        case "runctar" -> {
+                            // the baseline of a consistent checkpoint by hand: the dump plus a tar of the upper dir
+                            dir = raw.resolve(name);
+                            Files.createDirectory(dir);
+                            E2E.run(List.of("tar", "-C", upper, "-cf", dir.resolve("rootfs-diff.tar").toString(), "."));
                             List<String> c = new ArrayList<>(List.of("runc", "--root", runcRoot, "checkpoint",
                                     "--image-path", dir.toString(), "--work-path", dir.toString()));
                             c.addAll(List.of(RUNC_FLAGS.split(" ")));
@@ -122,6 +141,8 @@ public final class CheckpointBenchmark {
                 }
             }
             section(title, iterations, ms, frozen);
+            line("| application downtime shown by the engine (frozen while files are saved and CRIU dumps) | %.1f ms"
+                    + " | |", median(downtime));
             restores(app, base, iterations);
         } finally {
             E2E.deleteTree(base);
@@ -196,6 +217,10 @@ public final class CheckpointBenchmark {
         line("| checkpoint: CLI, packaging/docker-checkpoint launcher (class cache) | %.0f ms | %.2f× raw runc |",
                 median(ms.get("launcher")), median(ms.get("launcher")) / runc);
         line("| checkpoint: raw runc checkpoint (%s) | %.0f ms | 1.00× |", RUNC_FLAGS, runc);
+        double runcTar = median(ms.get("runctar"));
+        line("| checkpoint: raw runc checkpoint + tar of the upper directory | %.0f ms | %.2f× raw runc |", runcTar,
+                runcTar / runc);
+        line("| checkpoint: engine against runc + tar | | %.2f× |", median(ms.get("engine")) / runcTar);
         line("| checkpoint: docker checkpoint create --leave-running | %.0f ms | %.2f× raw runc |",
                 median(ms.get("docker")), median(ms.get("docker")) / runc);
         line("| CRIU frozen time: engine / CLI / raw runc | %.1f / %.1f / %.1f ms | %.2f× raw runc |",

@@ -457,8 +457,11 @@ class HelperE2ETest {
                         "the interrupted checkpoint left its temporary directory");
             }
             // and, as CRIU killed before it seizes the tasks would leave it: the container frozen
+            // (the dump froze it before CRIU started and the helper died before it could thaw it)
             String id = E2E.docker().inspectContainerCmd(app).exec().getId();
-            E2E.run(List.of("runc", "--root", E2E.engine().tools().runcRoot(id), "pause", id));
+            if (!"paused".equals(runcState(app))) {
+                E2E.run(List.of("runc", "--root", E2E.engine().tools().runcRoot(id), "pause", id));
+            }
             assertEquals("paused", runcState(app));
 
             victim.start();

@@ -21,7 +21,7 @@ class InspectE2ETest extends BaseDirE2E {
         E2E.waitForNumber(app, "i-", 1, Duration.ofSeconds(20));
         E2E.Cli dump = E2E.cli("-container", app, "-dir", base.toString());
         assertEquals(0, dump.exit(), dump.toString());
-        assertTrue(dump.out().contains("Application downtime (CRIU frozen time):"), dump.toString());
+        assertTrue(dump.out().contains("Application downtime (frozen while its files were saved and CRIU dumped it):"), dump.toString());
 
         E2E.Cli text = E2E.cli("inspect", "-container", app, "-dir", base.toString());
         assertEquals(0, text.exit(), text.toString());
