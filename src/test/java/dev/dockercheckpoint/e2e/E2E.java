@@ -97,7 +97,7 @@ public final class E2E {
         }
     }
 
-    private static boolean imageExists(DockerClient docker, String image) {
+    static boolean imageExists(DockerClient docker, String image) {
         try {
             docker.inspectImageCmd(image).exec();
             return true;

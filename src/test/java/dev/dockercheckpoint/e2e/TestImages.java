@@ -1,7 +1,6 @@
 package dev.dockercheckpoint.e2e;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +78,7 @@ final class TestImages {
     static synchronized Map<String, Long> ensure(DockerClient docker, String... images) {
         Map<String, Long> built = new LinkedHashMap<>();
         for (String image : images) {
-            if (exists(docker, image)) {
+            if (E2E.imageExists(docker, image)) {
                 continue;
             }
             long t = System.nanoTime();
@@ -101,15 +100,6 @@ final class TestImages {
     /** Build times of the images built by this JVM so far. */
     static synchronized Map<String, Long> buildMillis() {
         return new LinkedHashMap<>(BUILD_MILLIS);
-    }
-
-    private static boolean exists(DockerClient docker, String image) {
-        try {
-            docker.inspectImageCmd(image).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
     }
 
     private static void redis() {
