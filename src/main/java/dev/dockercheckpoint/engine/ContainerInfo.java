@@ -1,9 +1,13 @@
 package dev.dockercheckpoint.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockercheckpoint.core.ContainerSpec;
+import dev.dockercheckpoint.core.ContainerSpec.DockerConfig;
 import dev.dockercheckpoint.core.ContainerSpec.MountSpec;
 import dev.dockercheckpoint.core.ContainerSpec.RestartPolicySpec;
+import dev.dockercheckpoint.core.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +80,66 @@ public record ContainerInfo(String id, String name, String status, boolean runni
                 c.path("StopTimeout").isInt() ? c.path("StopTimeout").asInt() : null,
                 map(h.path("Tmpfs")),
                 h.path("Init").isBoolean() ? h.path("Init").asBoolean() : null,
-                strings(h.path("GroupAdd")));
+                strings(h.path("GroupAdd")),
+                dockerConfig(json));
+    }
+
+    /**
+     * Docker's complete configuration of the container: {@code Config} and {@code HostConfig} as
+     * they are, the user's settings per network, and the mounts. Null when the document lacks
+     * {@code Config} or {@code HostConfig}.
+     */
+    static DockerConfig dockerConfig(JsonNode json) {
+        if (!(json.path("Config") instanceof ObjectNode config)
+                || !(json.path("HostConfig") instanceof ObjectNode hostConfig)) {
+            return null;
+        }
+        ObjectNode networks = null;
+        if (json.path("NetworkSettings").path("Networks") instanceof ObjectNode attached) {
+            networks = Json.mapper().createObjectNode();
+            String id = json.path("Id").asText("");
+            String shortId = id.length() > 12 ? id.substring(0, 12) : id;
+            String userMac = config.path("MacAddress").asText("");
+            for (var e : attached.properties()) {
+                networks.set(e.getKey(), endpointSettings(e.getValue(), shortId, userMac));
+            }
+        }
+        ArrayNode mounts = json.path("Mounts") instanceof ArrayNode list ? list : null;
+        return new DockerConfig(config, hostConfig, networks, mounts);
+    }
+
+    /**
+     * The settings of one network attachment that a user gives (docker network connect --alias,
+     * --ip, --ip6, --link-local-ip, --link, --driver-opt, docker run --mac-address), without what
+     * Docker fills in itself: the endpoint, addresses it chose, and the alias it adds for the
+     * container's short id. A MAC address is the user's only when it is also
+     * {@code Config.MacAddress} (where API 1.41 keeps the one a user set).
+     */
+    private static ObjectNode endpointSettings(JsonNode endpoint, String shortId, String userMac) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode aliases = out.arrayNode();
+        for (JsonNode a : endpoint.path("Aliases")) {
+            if (!a.asText().equals(shortId)) {
+                aliases.add(a.asText());
+            }
+        }
+        if (!aliases.isEmpty()) {
+            out.set("Aliases", aliases);
+        }
+        if (endpoint.path("IPAMConfig") instanceof ObjectNode ipam && !ipam.isEmpty()) {
+            out.set("IPAMConfig", ipam);
+        }
+        if (endpoint.path("Links") instanceof ArrayNode links && !links.isEmpty()) {
+            out.set("Links", links);
+        }
+        if (endpoint.path("DriverOpts") instanceof ObjectNode opts && !opts.isEmpty()) {
+            out.set("DriverOpts", opts);
+        }
+        String mac = endpoint.path("MacAddress").asText("");
+        if (!mac.isEmpty() && mac.equalsIgnoreCase(userMac)) {
+            out.put("MacAddress", mac);
+        }
+        return out;
     }
 
     private static List<String> strings(JsonNode node) {

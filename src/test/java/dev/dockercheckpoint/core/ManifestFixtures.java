@@ -1,5 +1,8 @@
 package dev.dockercheckpoint.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockercheckpoint.core.ContainerSpec.MountSpec;
 import dev.dockercheckpoint.core.ContainerSpec.RestartPolicySpec;
 import java.time.Instant;
@@ -53,7 +56,37 @@ public final class ManifestFixtures {
                 42,
                 tmpfs,
                 Boolean.TRUE,
-                List.of("audio", "1234"));
+                List.of("audio", "1234"),
+                dockerConfig());
+    }
+
+    /** Docker's configuration in its own format, with the JSON nulls and large numbers Docker writes. */
+    public static ContainerSpec.DockerConfig dockerConfig() {
+        try {
+            ObjectNode config = (ObjectNode) Json.mapper().readTree("""
+                    {"Hostname": "app-host", "Domainname": "example.internal", "User": "1000:1000",
+                     "Env": ["MODE=prod"], "Cmd": ["--port", "8080"], "Image": "registry.example.com/team/app:2.1",
+                     "Volumes": {"/cache": {}}, "Entrypoint": ["/usr/bin/tini", "--", "/app/run"], "OnBuild": null,
+                     "Labels": {"version": "2.1"}, "StopSignal": "SIGINT", "StopTimeout": 42}
+                    """);
+            ObjectNode host = (ObjectNode) Json.mapper().readTree("""
+                    {"Binds": ["/srv/data:/data"], "ContainerIDFile": "", "LogConfig": {"Type": "json-file",
+                     "Config": {"max-size": "1m"}}, "NetworkMode": "bridge", "ExtraHosts": ["db:192.0.2.10"],
+                     "Memory": 536870912, "MemorySwap": 9223372036854775807, "MemorySwappiness": null,
+                     "PidsLimit": 64, "Ulimits": [{"Name": "nofile", "Hard": 2048, "Soft": 1024}],
+                     "Sysctls": {"kernel.shm_rmid_forced": "1"}, "ConsoleSize": [0, 0]}
+                    """);
+            ObjectNode networks = (ObjectNode) Json.mapper().readTree("""
+                    {"bridge": {"Aliases": ["app"], "IPAMConfig": {"IPv4Address": "192.0.2.5"}}}
+                    """);
+            ArrayNode mounts = (ArrayNode) Json.mapper().readTree("""
+                    [{"Type": "volume", "Name": "appcache", "Source": "/var/lib/docker/volumes/appcache/_data",
+                      "Destination": "/cache", "Driver": "local", "Mode": "", "RW": false, "Propagation": ""}]
+                    """);
+            return new ContainerSpec.DockerConfig(config, host, networks, mounts);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Manifest fullManifest() {

@@ -31,6 +31,7 @@ class ManifestJsonTest {
         assertEquals(original.spec().labels(), back.spec().labels());
         assertEquals(original.spec().env(), back.spec().env());
         assertEquals(original.spec().tmpfs(), back.spec().tmpfs());
+        assertEquals(original.spec().docker(), back.spec().docker());
         assertEquals(original.options(), back.options());
         assertEquals(original.timingsMillis(), back.timingsMillis());
         assertEquals(original.versions(), back.versions());
@@ -125,6 +126,36 @@ class ManifestJsonTest {
         assertEquals(List.of(), m.spec().env());
         assertEquals(List.of(), m.spec().entrypoint());
         assertEquals(Map.of(), m.spec().tmpfs());
+        assertNull(m.spec().docker(), "a checkpoint made before Docker's configuration was kept restores from"
+                + " the named fields");
+    }
+
+    @Test
+    void dockerConfigIsKeptAsDockerWroteIt() throws Exception {
+        JsonNode tree = Json.mapper().valueToTree(ManifestFixtures.fullManifest());
+        JsonNode docker = tree.path("spec").path("docker");
+        assertTrue(docker.path("config").path("OnBuild").isNull(), "JSON nulls inside stay: " + docker);
+        assertTrue(docker.path("hostConfig").has("MemorySwappiness"));
+        assertEquals(Long.MAX_VALUE, docker.path("hostConfig").path("MemorySwap").asLong());
+        assertEquals("json-file", docker.path("hostConfig").path("LogConfig").path("Type").asText());
+        assertEquals("192.0.2.5", docker.path("networks").path("bridge").path("IPAMConfig").path("IPv4Address")
+                .asText());
+        assertEquals("appcache", docker.path("mounts").get(0).path("Name").asText());
+
+        Manifest back = Json.mapper().treeToValue(tree, Manifest.class);
+        assertEquals(ManifestFixtures.dockerConfig(), back.spec().docker());
+    }
+
+    @Test
+    void dockerConfigCannotBeChangedThroughItsTrees() {
+        ObjectNode config = Json.mapper().createObjectNode().put("Hostname", "a");
+        ContainerSpec.DockerConfig saved = new ContainerSpec.DockerConfig(config, config.deepCopy(), null, null);
+        config.put("Hostname", "changed");
+        saved.config().put("Hostname", "changed too");
+        assertEquals("a", saved.config().path("Hostname").asText());
+        assertEquals("a", saved.hostConfig().path("Hostname").asText());
+        assertNull(saved.networks());
+        assertNull(saved.mounts());
     }
 
     @Test

@@ -10,6 +10,8 @@ import dev.dockercheckpoint.core.ContainerSpec;
 import dev.dockercheckpoint.core.ContainerSpec.MountSpec;
 import dev.dockercheckpoint.core.ContainerSpec.RestartPolicySpec;
 import dev.dockercheckpoint.core.Json;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,23 @@ class ContainerInfoTest {
               "NetworkSettings": {"Networks": {"none": {}}}
             }
             """;
+
+    /**
+     * {@code docker inspect} (Docker 20.10.24, API 1.41) of a container started with: --network none
+     * --memory 64m --memory-swap 128m --memory-reservation 32m --pids-limit 64 --ulimit nofile=1024:2048
+     * --add-host db.example:192.0.2.10 --log-opt max-size=1m --log-opt max-file=2 --dns 192.0.2.53
+     * --dns-search example.internal --dns-option ndots:2 --cpu-shares 512 --cpuset-cpus 0 --oom-score-adj 100
+     * --device /dev/null:/dev/xnull --sysctl kernel.shm_rmid_forced=1 --label team=payments --label
+     * tier=backend -e MODE=prod -w /data --hostname app-host --domainname example.internal -v
+     * dcp-cfgsample-vol:/named -v /anon -v /tmp/dcp-cfgsample-bind:/bind:ro --mount
+     * type=volume,source=dcp-cfgsample-vol2,target=/mounted --tmpfs /scratch:size=8m --cap-add SYS_PTRACE
+     * --cap-drop NET_RAW --restart on-failure:3 --stop-signal SIGINT --stop-timeout 7.
+     */
+    static JsonNode realInspect() throws IOException {
+        try (InputStream in = ContainerInfoTest.class.getResourceAsStream("/docker/inspect-many-flags.json")) {
+            return Json.mapper().readTree(in).get(0);
+        }
+    }
 
     private static ContainerInfo parse(String json) throws Exception {
         JsonNode node = Json.mapper().readTree(json);
@@ -237,6 +256,39 @@ class ContainerInfoTest {
         assertEquals(Map.of(), spec.labels());
         assertNull(spec.networkMode());
         assertNull(spec.shmSize());
+        assertNull(spec.docker(), "no Config and HostConfig, nothing to keep");
+    }
+
+    @Test
+    void dockerConfigKeepsConfigHostConfigAndMountsWhole() throws Exception {
+        JsonNode json = realInspect();
+        ContainerSpec.DockerConfig saved = ContainerInfo.of(json).spec().docker();
+        assertEquals(json.get("Config"), saved.config());
+        assertEquals(json.get("HostConfig"), saved.hostConfig());
+        assertEquals(json.get("Mounts"), saved.mounts());
+        assertEquals(Json.mapper().readTree("{\"none\": {}}"), saved.networks(),
+                "network none: nothing a user set, Docker's endpoint and ids are left out");
+    }
+
+    @Test
+    void networksKeepOnlyWhatAUserSet() throws Exception {
+        JsonNode json = Json.mapper().readTree("""
+                {"Id": "4f1c0e9a7b3d2e1f4f1c0e9a7b3d2e1f4f1c0e9a7b3d2e1f4f1c0e9a7b3d2e1f",
+                 "Config": {"MacAddress": "02:42:c0:00:02:05"}, "HostConfig": {"NetworkMode": "front"},
+                 "NetworkSettings": {"Networks": {
+                   "front": {"IPAMConfig": {"IPv4Address": "192.0.2.5"}, "Links": ["db:database"],
+                             "Aliases": ["web", "4f1c0e9a7b3d"], "NetworkID": "n1", "EndpointID": "e1",
+                             "Gateway": "192.0.2.1", "IPAddress": "192.0.2.5", "IPPrefixLen": 24,
+                             "MacAddress": "02:42:c0:00:02:05", "DriverOpts": {"com.example.opt": "1"}},
+                   "back": {"IPAMConfig": null, "Links": null, "Aliases": ["4f1c0e9a7b3d"], "NetworkID": "n2",
+                            "IPAddress": "198.51.100.7", "MacAddress": "02:42:c6:33:64:07", "DriverOpts": null}}}}
+                """);
+        JsonNode networks = ContainerInfo.of(json).spec().docker().networks();
+        assertEquals(Json.mapper().readTree("""
+                {"front": {"Aliases": ["web"], "IPAMConfig": {"IPv4Address": "192.0.2.5"}, "Links": ["db:database"],
+                           "DriverOpts": {"com.example.opt": "1"}, "MacAddress": "02:42:c0:00:02:05"},
+                 "back": {}}
+                """), networks);
     }
 
     @Test
