@@ -1,6 +1,7 @@
 package dev.dockercheckpoint.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Capability;
@@ -11,16 +12,22 @@ import com.github.dockerjava.api.model.BindPropagation;
 import com.github.dockerjava.api.model.BindOptions;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.dockercheckpoint.core.ContainerSpec;
+import dev.dockercheckpoint.core.ContainerSpec.DockerConfig;
 import dev.dockercheckpoint.core.ContainerSpec.MountSpec;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates (but does not start) a container from a saved {@link ContainerSpec}. */
+/**
+ * Creates (but does not start) a container from a saved {@link ContainerSpec}: from Docker's
+ * complete saved configuration when the checkpoint has it, else (older checkpoints) from the
+ * spec's named fields.
+ */
 final class ContainerFactory {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerFactory.class);
 
@@ -34,6 +41,69 @@ final class ContainerFactory {
             throw new DcpException(ErrorCode.DOCKER_ERROR, "image " + spec.image() + " is not on this host",
                     "load or pull the image the checkpointed container used, then restore again");
         }
+        DockerConfig saved = spec.docker();
+        if (saved != null && saved.config() != null && saved.hostConfig() != null) {
+            return createFromSaved(docker, saved, image, name);
+        }
+        return createFromFields(docker, spec, image, name);
+    }
+
+    /**
+     * {@code POST /containers/create} with the saved Config and HostConfig (see {@link CreateBody}),
+     * then the networks beyond the first. A container that cannot be completed is removed again.
+     */
+    private static String createFromSaved(Docker docker, DockerConfig saved, String image, String name) {
+        CreateBody.Plan plan = CreateBody.of(saved, image);
+        for (ObjectNode m : plan.addedMounts()) {
+            String volume = m.path("Source").asText();
+            if (docker.getJson("/volumes/" + Docker.encode(volume)) == null) {
+                LOG.warn("volume {} of the checkpointed container (at {}) no longer exists; Docker creates it empty",
+                        volume, m.path("Target").asText());
+            }
+        }
+        LOG.info("docker create --name {} {} (the checkpointed container's whole configuration)", name, image);
+        JsonNode answer;
+        try {
+            answer = docker.postJson("/containers/create?name=" + Docker.encode(name), plan.body());
+        } catch (Docker.DockerApiException e) {
+            throw refused("cannot create container " + name, e, e.status() == 409);
+        }
+        String id = answer == null ? "" : answer.path("Id").asText("");
+        if (id.isEmpty()) {
+            throw new DcpException(ErrorCode.DOCKER_ERROR, "cannot create container " + name
+                    + ": Docker answered without an id", "see the Docker daemon's log");
+        }
+        for (JsonNode w : answer.path("Warnings")) {
+            LOG.warn("docker create {}: {}", name, w.asText());
+        }
+        try {
+            for (var e : plan.laterNetworks().entrySet()) {
+                LOG.info("docker network connect {} {}", e.getKey(), name);
+                ObjectNode connect = Json.mapper().createObjectNode().put("Container", id);
+                connect.set("EndpointConfig", e.getValue());
+                docker.postJson("/networks/" + Docker.encode(e.getKey()) + "/connect", connect);
+            }
+        } catch (Docker.DockerApiException e) {
+            docker.removeContainer(id);
+            throw refused("cannot connect container " + name + " to its networks", e, false);
+        } catch (RuntimeException e) {
+            docker.removeContainer(id);
+            throw e;
+        }
+        return id;
+    }
+
+    private static DcpException refused(String what, Docker.DockerApiException e, boolean nameInUse) {
+        String message = e.daemonMessage() == null || e.daemonMessage().isEmpty() ? e.getMessage()
+                : e.daemonMessage();
+        if (nameInUse) {
+            return new DcpException(ErrorCode.NAME_IN_USE, what + ": " + message, "choose another name");
+        }
+        return new DcpException(ErrorCode.DOCKER_ERROR, what + ": " + message, "see the Docker daemon's log", e);
+    }
+
+    /** docker-java's create from the spec's named fields, for checkpoints without Docker's configuration. */
+    private static String createFromFields(Docker docker, ContainerSpec spec, String image, String name) {
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(spec.networkMode())
                 .withIpcMode(spec.ipcMode())
