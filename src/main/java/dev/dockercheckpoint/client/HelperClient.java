@@ -275,10 +275,30 @@ public final class HelperClient implements AutoCloseable {
                 Protocol.writeLine(channel, request);
             } catch (IOException e) {
                 pending.remove(request.id());
+                // the helper may have refused the connection and closed it before this write: its
+                // reason, read by the reader, says more than the broken pipe
+                DcpException reason = awaitCloseReason(java.time.Duration.ofSeconds(1));
+                if (reason != null) {
+                    throw reason;
+                }
                 throw new DcpException(ErrorCode.HELPER_UNAVAILABLE, "lost the connection to the helper: "
                         + e.getMessage(), "check that the helper is running, then connect again");
             }
         }
+    }
+
+    /** Why the reader saw the connection close, waiting up to {@code max} for it; null if it has not. */
+    private DcpException awaitCloseReason(java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (closedBecause == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return closedBecause;
     }
 
     private void readLoop() {

@@ -26,47 +26,129 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one Docker connection of the engine: docker-java with the httpclient5 transport on the
- * daemon's Unix socket, with the API version pinned. Endpoints or parameters docker-java lacks
- * (start from a checkpoint, archive stat headers, raw inspect JSON) go through the same transport.
- * Every call that creates, starts or removes something is logged.
+ * daemon's Unix socket, speaking the newest API version both sides know (negotiated once, at
+ * connect, between {@link #MIN_API} and {@link #MAX_API}). Endpoints or parameters docker-java
+ * lacks (start from a checkpoint, archive stat headers, raw inspect JSON) go through the same
+ * transport. Every call that creates, starts or removes something is logged.
  */
 public final class Docker implements AutoCloseable {
-    /** Docker Engine 20.10's API; every endpoint used here exists there and in later engines. */
-    public static final String API_VERSION = "1.41";
+    /** Docker Engine 20.10's API: the oldest this tool talks to. */
+    public static final String MIN_API = "1.41";
+    /** Docker Engine 28's API: the newest this tool knows. */
+    public static final String MAX_API = "1.51";
     private static final Logger LOG = LoggerFactory.getLogger(Docker.class);
 
     private final DockerHttpClient http;
     private final DockerClient client;
     private final String host;
+    private final String apiVersion;
 
     private Docker(String host) {
         this.host = host;
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        DockerClientConfig base = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host)
-                .withApiVersion(API_VERSION)
+                .withApiVersion(MIN_API)
                 .withDockerTlsVerify(false)
                 .build();
         this.http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
+                .dockerHost(base.getDockerHost())
                 .maxConnections(32)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(Duration.ofMinutes(10))
                 .build();
+        String negotiated;
+        try {
+            negotiated = negotiate(serverVersions());
+        } catch (RuntimeException e) {
+            try {
+                http.close();
+            } catch (IOException ignored) {
+                // the connection failed already
+            }
+            throw e;
+        }
+        this.apiVersion = negotiated;
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host)
+                .withApiVersion(negotiated)
+                .withDockerTlsVerify(false)
+                .build();
         this.client = DockerClientImpl.getInstance(config, http);
+    }
+
+    /** {@code GET /version} without a version prefix: every engine answers it. */
+    private JsonNode serverVersions() {
+        try (Response response = execute(Request.builder().method(Request.Method.GET).path("/version").build())) {
+            checkStatus(response, "GET /version");
+            return Json.mapper().readTree(response.getBody());
+        } catch (IOException e) {
+            throw unavailable(host, e);
+        }
+    }
+
+    /**
+     * The API version to speak with an engine whose {@code /version} is {@code v}: its newest, at
+     * most {@link #MAX_API}; refused below {@link #MIN_API}. An engine whose oldest is newer than
+     * {@link #MAX_API} is spoken to in its oldest.
+     */
+    static String negotiate(JsonNode v) {
+        String server = v.path("ApiVersion").asText("");
+        String serverMin = v.path("MinAPIVersion").asText(MIN_API);
+        if (server.isEmpty()) {
+            throw new DcpException(ErrorCode.DOCKER_ERROR, "the Docker engine did not say which API versions it speaks",
+                    "check that DOCKER_HOST points at a Docker engine");
+        }
+        if (compare(server, MIN_API) < 0) {
+            throw new DcpException(ErrorCode.UNSUPPORTED, "Docker engine " + v.path("Version").asText("?")
+                    + " speaks API " + server + "; docker-checkpoint needs " + MIN_API + " or newer (Docker 20.10+)",
+                    "upgrade Docker");
+        }
+        String chosen = compare(server, MAX_API) > 0 ? MAX_API : server;
+        if (compare(serverMin, chosen) > 0) {
+            LOG.warn("Docker engine {} needs API {} or newer; speaking {}", v.path("Version").asText("?"), serverMin,
+                    serverMin);
+            chosen = serverMin;
+        }
+        return chosen;
+    }
+
+    /** Compares "1.41"-style versions numerically. */
+    static int compare(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int xi = i < x.length ? parse(x[i]) : 0;
+            int yi = i < y.length ? parse(y[i]) : 0;
+            if (xi != yi) {
+                return Integer.compare(xi, yi);
+            }
+        }
+        return 0;
+    }
+
+    private static int parse(String s) {
+        try {
+            return Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The API version spoken with this engine. */
+    public String apiVersion() {
+        return apiVersion;
     }
 
     /** Connects to DOCKER_HOST (unix only) or /var/run/docker.sock and checks that the daemon answers. */
     public static Docker connect() {
         String env = System.getenv("DOCKER_HOST");
         String host = env != null && env.startsWith("unix://") ? env : "unix:///var/run/docker.sock";
-        Docker docker = new Docker(host);
-        try {
-            docker.client.pingCmd().exec();
-        } catch (RuntimeException e) {
-            docker.close();
-            throw unavailable(host, e);
-        }
-        return docker;
+        return connect(host);
+    }
+
+    /** Connects to the engine at {@code host} (unix://PATH). */
+    public static Docker connect(String host) {
+        return new Docker(host);
     }
 
     static DcpException unavailable(String host, Throwable e) {
@@ -218,8 +300,8 @@ public final class Docker implements AutoCloseable {
         return new DcpException(ErrorCode.DOCKER_ERROR, what + ": " + msg, "see the Docker daemon's log", e);
     }
 
-    static String versioned(String path) {
-        return "/v" + API_VERSION + path;
+    String versioned(String path) {
+        return "/v" + apiVersion + path;
     }
 
     static String encode(String s) {

@@ -127,9 +127,10 @@ public final class Engine implements AutoCloseable {
                             + " criu check --feature mem_dirty_track fails)",
                     "checkpoint without -pre-dump, or use a kernel built with CONFIG_MEM_SOFT_DIRTY=y");
         }
-        String runc = tools.runc();
+        ContainerRuntime runtime = tools.runtime(info.id());
+        String runc = runtime.runc();
+        String runcRoot = runtime.runcRoot();
         tools.criu();
-        String runcRoot = tools.runcRoot(info.id());
         FilesystemChanges.Layer layer = FilesystemChanges.layerOf(info);
         List<String> lost = lostProcesses(info, options);
         // tool versions for container.json are probed while CRIU works
@@ -205,7 +206,7 @@ public final class Engine implements AutoCloseable {
                 if (!attempt.committed) {
                     pending.abort();
                     if (!attempt.dumped || options.leaveRunning()) {
-                        ensureNotFrozen(info, runcRoot);
+                        ensureNotFrozen(info, runtime);
                     }
                 }
             } finally {
@@ -428,9 +429,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /** After a failed dump the container must not stay frozen. Returns true when it thawed it. */
-    private boolean ensureNotFrozen(ContainerInfo info, String runcRoot) {
+    private boolean ensureNotFrozen(ContainerInfo info, ContainerRuntime runtime) {
         try {
-            String runc = tools.runc();
+            String runc = runtime.runc();
+            String runcRoot = runtime.runcRoot();
             ProcessResult state = tools.runner().run(List.of(runc, "--root", runcRoot, "state", info.id()),
                     Duration.ofSeconds(10));
             if (state.ok() && state.stdout().contains("\"paused\"")) {
@@ -616,11 +618,20 @@ public final class Engine implements AutoCloseable {
         });
     }
 
-    /** Copies CRIU's stats-restore of container {@code id} (left in containerd's directory) into the checkpoint. */
+    /**
+     * Copies CRIU's stats-restore of the restored container {@code id} into the checkpoint: it is
+     * left in the shim's work directory, found from the container's shim (containerd 1.6 to 2.x),
+     * else in the known locations of Docker's own containerd and a system containerd.
+     */
     private static void copyRestoreStats(String id, Path checkpointDir) {
+        List<Path> candidates = new ArrayList<>();
+        ContainerRuntime.locate(id).map(ContainerRuntime::workDir).ifPresent(w -> candidates.add(w.resolve(
+                "stats-restore")));
         for (String root : List.of("/var/lib/docker/containerd/daemon/io.containerd.runtime.v2.task/moby",
                 "/var/lib/containerd/io.containerd.runtime.v2.task/moby")) {
-            Path stats = Path.of(root, id, "stats-restore");
+            candidates.add(Path.of(root, id, "stats-restore"));
+        }
+        for (Path stats : candidates) {
             if (Files.isRegularFile(stats)) {
                 try {
                     copyPrivate(stats, checkpointDir.resolve("stats-restore"));
@@ -681,7 +692,7 @@ public final class Engine implements AutoCloseable {
                 continue; // a container the user paused stays paused
             }
             try {
-                if (ensureNotFrozen(info, tools.runcRoot(info.id()))) {
+                if (ensureNotFrozen(info, tools.runtime(info.id()))) {
                     thawed.add(info.name());
                 }
             } catch (DcpException e) {

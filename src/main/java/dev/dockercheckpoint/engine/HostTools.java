@@ -59,8 +59,25 @@ public final class HostTools {
                 "criu not found", "install CRIU 4.2 or newer (see README: Prerequisites)"));
     }
 
-    /** runc's state root holding container {@code id}. */
+    /**
+     * The runc binary and state root the engine uses for running container {@code id}, read from
+     * its containerd shim; when no shim can be read, runc on PATH and a known state root.
+     */
+    ContainerRuntime runtime(String id) {
+        Optional<ContainerRuntime> located = ContainerRuntime.locate(id);
+        if (located.isPresent() && Files.isRegularFile(Path.of(located.get().runcRoot(), id, "state.json"))) {
+            return located.get();
+        }
+        return new ContainerRuntime(runc(), runcRoot(id), null, null, which("criu").map(Path::toString).orElse(null),
+                null);
+    }
+
+    /** runc's state root holding container {@code id}, from its shim or else a known location. */
     public String runcRoot(String id) {
+        Optional<ContainerRuntime> located = ContainerRuntime.locate(id);
+        if (located.isPresent() && Files.isRegularFile(Path.of(located.get().runcRoot(), id, "state.json"))) {
+            return located.get().runcRoot();
+        }
         for (String root : RUNC_ROOTS) {
             if (Files.isRegularFile(Path.of(root, id, "state.json"))) {
                 return root;
