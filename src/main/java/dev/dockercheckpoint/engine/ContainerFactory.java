@@ -36,6 +36,14 @@ final class ContainerFactory {
 
     /** Creates the container {@code name}; returns its full id. */
     static String create(Docker docker, ContainerSpec spec, String name) {
+        return create(docker, spec, name, null);
+    }
+
+    /**
+     * Creates the container {@code name}, in the network namespace of container {@code holderId}
+     * when that is not null (see {@link NetnsHolder}); returns its full id.
+     */
+    static String create(Docker docker, ContainerSpec spec, String name, String holderId) {
         String image = chooseImage(docker, spec);
         if (image == null) {
             throw new DcpException(ErrorCode.DOCKER_ERROR, "image " + spec.image() + " is not on this host",
@@ -43,17 +51,22 @@ final class ContainerFactory {
         }
         DockerConfig saved = spec.docker();
         if (saved != null && saved.config() != null && saved.hostConfig() != null) {
-            return createFromSaved(docker, saved, image, name);
+            return createFromSaved(docker, saved, image, name, holderId);
         }
-        return createFromFields(docker, spec, image, name);
+        return createFromFields(docker, spec, image, name, holderId);
     }
 
     /**
      * {@code POST /containers/create} with the saved Config and HostConfig (see {@link CreateBody}),
      * then the networks beyond the first. A container that cannot be completed is removed again.
      */
-    private static String createFromSaved(Docker docker, DockerConfig saved, String image, String name) {
+    private static String createFromSaved(Docker docker, DockerConfig saved, String image, String name,
+            String holderId) {
         CreateBody.Plan plan = CreateBody.of(saved, image);
+        if (holderId != null) {
+            NetnsHolder.join(plan.body(), holderId);
+            plan.laterNetworks().clear();
+        }
         for (ObjectNode m : plan.addedMounts()) {
             String volume = m.path("Source").asText();
             if (docker.getJson("/volumes/" + Docker.encode(volume)) == null) {
@@ -103,9 +116,10 @@ final class ContainerFactory {
     }
 
     /** docker-java's create from the spec's named fields, for checkpoints without Docker's configuration. */
-    private static String createFromFields(Docker docker, ContainerSpec spec, String image, String name) {
+    private static String createFromFields(Docker docker, ContainerSpec spec, String image, String name,
+            String holderId) {
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(spec.networkMode())
+                .withNetworkMode(holderId != null ? "container:" + holderId : spec.networkMode())
                 .withIpcMode(spec.ipcMode())
                 .withPidMode(spec.pidMode())
                 .withUtSMode(spec.utsMode())
@@ -176,10 +190,10 @@ final class ContainerFactory {
         if (spec.user() != null) {
             cmd.withUser(spec.user());
         }
-        if (spec.hostname() != null) {
+        if (spec.hostname() != null && holderId == null) {
             cmd.withHostName(spec.hostname());
         }
-        if (spec.domainname() != null) {
+        if (spec.domainname() != null && holderId == null) {
             cmd.withDomainName(spec.domainname());
         }
         if (spec.stopSignal() != null) {

@@ -42,6 +42,7 @@ public final class Docker implements AutoCloseable {
     private final DockerClient client;
     private final String host;
     private final String apiVersion;
+    private volatile String serverVersion;
 
     private Docker(String host) {
         this.host = host;
@@ -209,6 +210,30 @@ public final class Docker implements AutoCloseable {
         }
     }
 
+    /** Imports a root filesystem tar as image {@code repo:tag} ({@code docker import}). */
+    public void importImage(String repo, String tag, byte[] tar) {
+        LOG.info("docker import - {}:{}", repo, tag);
+        String path = "/images/create?fromSrc=-&repo=" + encode(repo) + "&tag=" + encode(tag);
+        try (Response response = execute(Request.builder().method(Request.Method.POST).path(versioned(path))
+                .putHeader("Content-Type", "application/x-tar").bodyBytes(tar).build())) {
+            checkStatus(response, "import image " + repo + ":" + tag);
+            response.getBody().readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The engine's version ("28.5.2"), read once. */
+    public String serverVersion() {
+        String v = serverVersion;
+        if (v == null) {
+            JsonNode json = version();
+            v = json == null ? "" : json.path("Version").asText("");
+            serverVersion = v;
+        }
+        return v;
+    }
+
     /** The container's processes as {@code ps -ef} lists them (host PIDs); null when it is gone. */
     public JsonNode top(String id) {
         return getJson("/containers/" + encode(id) + "/top");
@@ -226,9 +251,18 @@ public final class Docker implements AutoCloseable {
     public void startFromCheckpoint(String id, String checkpoint) {
         LOG.info("docker start {} --checkpoint {}", id, checkpoint);
         String path = "/containers/" + encode(id) + "/start?checkpoint=" + encode(checkpoint);
-        try (Response response = execute(Request.builder().method(Request.Method.POST).path(versioned(path))
-                .putHeader("Content-Type", "application/json").bodyBytes(new byte[0]).build())) {
-            checkStatus(response, "start from checkpoint");
+        for (int attempt = 1; ; attempt++) {
+            try (Response response = execute(Request.builder().method(Request.Method.POST).path(versioned(path))
+                    .putHeader("Content-Type", "application/json").bodyBytes(new byte[0]).build())) {
+                checkStatus(response, "start from checkpoint");
+                return;
+            } catch (DockerApiException e) {
+                // moby#42900: a first start from a checkpoint can race containerd's content store
+                if (attempt >= 3 || e.daemonMessage() == null || !e.daemonMessage().contains("already exists")) {
+                    throw e;
+                }
+                LOG.warn("start from checkpoint hit moby#42900 ({}); trying again", e.daemonMessage());
+            }
         }
     }
 

@@ -140,6 +140,7 @@ public final class Engine implements AutoCloseable {
 
         CheckpointStore.Pending pending = store.create(info.name(), request.name());
         Path dir = pending.dir();
+        Map<String, String> criuEnv = dumpConfig(runtime, info, dir);
         Attempt attempt = new Attempt();
         RestartPolicySuspension suspension = options.leaveRunning() ? RestartPolicySuspension.NONE
                 : RestartPolicySuspension.suspend(docker, info);
@@ -149,7 +150,7 @@ public final class Engine implements AutoCloseable {
                     listener.phase("pre-dump: copying memory while the container runs", 0.1);
                     long t = System.nanoTime();
                     Files.createDirectory(dir.resolve(RuncCommands.PREDUMP_DIR));
-                    runCriu(RuncCommands.preDump(runc, runcRoot, info.id(), dir, options),
+                    runCriu(RuncCommands.preDump(runc, runcRoot, info.id(), dir, options), criuEnv,
                             dir.resolve(RuncCommands.PREDUMP_DIR).resolve(DUMP_LOG), listener, info, false);
                     timings.put("preDump", millisSince(t));
                 }
@@ -167,8 +168,8 @@ public final class Engine implements AutoCloseable {
                 checkCancelled(listener);
                 listener.phase("dumping with CRIU", options.preDump() ? 0.5 : 0.3);
                 long t = System.nanoTime();
-                runCriu(RuncCommands.checkpoint(runc, runcRoot, info.id(), dir, options), dir.resolve(DUMP_LOG),
-                        listener, info, false);
+                runCriu(RuncCommands.checkpoint(runc, runcRoot, info.id(), dir, options), criuEnv,
+                        dir.resolve(DUMP_LOG), listener, info, false);
                 timings.put("dump", millisSince(t));
                 attempt.dumped = true;
                 if (options.leaveRunning()) {
@@ -227,6 +228,30 @@ public final class Engine implements AutoCloseable {
             return null;
         }
     }
+
+    /**
+     * CRIU settings of this dump alone, passed through {@code CRIU_CONFIG_FILE}: the external
+     * mark of a network namespace runc created (Docker 28 and newer, see {@link NetworkNamespace}).
+     * The file lives in the checkpoint's temporary directory and is removed with the rest when the
+     * dump fails; a finished checkpoint keeps it as a record.
+     */
+    private static Map<String, String> dumpConfig(ContainerRuntime runtime, ContainerInfo info, Path dir) {
+        if (!NetworkNamespace.madeByRunc(runtime.bundle())) {
+            return Map.of();
+        }
+        try {
+            Path conf = dir.resolve(DUMP_CONFIG);
+            Files.writeString(conf, NetworkNamespace.externalMark(info.pid()) + "\n");
+            Files.setPosixFilePermissions(conf, Posix.FILE_PRIVATE);
+            return Map.of("CRIU_CONFIG_FILE", conf.toString());
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot write the dump's CRIU settings: " + e.getMessage(),
+                    "check free space in the checkpoint directory", e);
+        }
+    }
+
+    /** The CRIU config file of a dump (see {@link #dumpConfig}). */
+    static final String DUMP_CONFIG = "criu-dump.conf";
 
     /** Reason recorded in a checkpoint whose writing was interrupted after the files were saved. */
     static final String INTERRUPTED = "the checkpoint was interrupted before it was finished";
@@ -355,11 +380,11 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Runs one runc checkpoint/pre-dump, streaming CRIU's log; throws with the decisive lines on failure. */
-    private void runCriu(List<String> command, Path log, ProgressListener listener, ContainerInfo info,
-            boolean restore) {
+    private void runCriu(List<String> command, Map<String, String> env, Path log, ProgressListener listener,
+            ContainerInfo info, boolean restore) {
         ProcessResult result;
         try (LogTailer tail = new LogTailer(log, listener::logLine)) {
-            result = tools.runner().run(command, DUMP_TIMEOUT);
+            result = tools.runner().run(command, env, DUMP_TIMEOUT);
         }
         if (!result.ok()) {
             throw criuFailure("CRIU could not " + (restore ? "restore" : "checkpoint") + " container " + info.name(),
@@ -497,7 +522,22 @@ public final class Engine implements AutoCloseable {
         checkCancelled(listener);
         listener.phase("creating container " + request.newName(), 0.1);
         long t = System.nanoTime();
-        String id = ContainerFactory.create(docker, manifest.spec(), request.newName());
+        String holderId = null;
+        if (NetnsHolder.needed(docker.serverVersion(), manifest.spec())) {
+            // Docker 28+ cannot restore into a network namespace of the container's own (moby#50750)
+            var saved = manifest.spec().docker();
+            holderId = NetnsHolder.start(docker, saved == null ? null : saved.config(),
+                    saved == null ? null : saved.hostConfig(), manifest.spec(), request.newName());
+        }
+        String id;
+        try {
+            id = ContainerFactory.create(docker, manifest.spec(), request.newName(), holderId);
+        } catch (RuntimeException e) {
+            if (holderId != null) {
+                docker.removeContainer(holderId);
+            }
+            throw e;
+        }
         timings.put("create", millisSince(t));
         boolean ok = false;
         Path keptLog = null;
@@ -555,6 +595,9 @@ public final class Engine implements AutoCloseable {
             if (!ok) {
                 boolean interrupted = Thread.interrupted();
                 docker.removeContainer(id);
+                if (holderId != null) {
+                    docker.removeContainer(holderId);
+                }
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }

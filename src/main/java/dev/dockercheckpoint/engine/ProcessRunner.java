@@ -9,4 +9,9 @@ import java.util.List;
  */
 public interface ProcessRunner {
     ProcessResult run(List<String> command, Duration timeout);
+
+    /** Runs with {@code extraEnv} added to the environment. */
+    default ProcessResult run(List<String> command, java.util.Map<String, String> extraEnv, Duration timeout) {
+        return run(command, timeout);
+    }
 }

@@ -21,12 +21,19 @@ public final class SystemProcessRunner implements ProcessRunner {
 
     @Override
     public ProcessResult run(List<String> command, Duration timeout) {
+        return run(command, java.util.Map.of(), timeout);
+    }
+
+    @Override
+    public ProcessResult run(List<String> command, java.util.Map<String, String> extraEnv, Duration timeout) {
         long start = System.nanoTime();
-        LOG.debug("exec {}", command);
+        LOG.debug("exec {} {}", extraEnv, command);
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
+                    new java.io.File("/dev/null")));
+            builder.environment().putAll(extraEnv);
+            process = builder.start();
         } catch (IOException e) {
             throw new DcpException(ErrorCode.TOOL_MISSING, "cannot run " + command.get(0) + ": " + e.getMessage(),
                     "install it or check PATH; docker-checkpoint doctor shows what is missing", e);

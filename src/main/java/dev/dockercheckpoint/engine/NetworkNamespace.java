@@ -1,0 +1,56 @@
+package dev.dockercheckpoint.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockercheckpoint.core.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * A container's network namespace as CRIU must see it. Docker up to 27 creates the namespace
+ * itself and names it in the OCI spec; runc then tells CRIU it is external ({@code extRootNetNS})
+ * at dump, and hands the new container's namespace to CRIU at restore. From Docker 28 the spec
+ * has a network namespace without a path, runc creates it and always passes it to CRIU as an
+ * empty namespace: a dump then holds no network namespace, and a restore would get one with its
+ * loopback down. Such a dump is given the external mark through a CRIU config file of its own
+ * ({@code CRIU_CONFIG_FILE}), so that its images have the form Docker 20.10 makes.
+ */
+final class NetworkNamespace {
+    /** The key runc gives the container's network namespace when it passes it to CRIU. */
+    static final String EXTERNAL_KEY = "extRootNetNS";
+
+    private NetworkNamespace() {
+    }
+
+    /** Whether the bundle's OCI spec asks runc to create a new network namespace (no path given). */
+    static boolean madeByRunc(Path bundle) {
+        if (bundle == null) {
+            return false;
+        }
+        Path spec = bundle.resolve("config.json");
+        try {
+            if (!Files.isRegularFile(spec, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            return madeByRunc(Json.mapper().readTree(Files.readAllBytes(spec)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static boolean madeByRunc(JsonNode spec) {
+        for (JsonNode ns : spec.path("linux").path("namespaces")) {
+            if ("network".equals(ns.path("type").asText()) && ns.path("path").asText("").isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The CRIU config line that marks the network namespace of process {@code pid} external. */
+    static String externalMark(int pid) throws IOException {
+        Object ino = Files.getAttribute(Path.of("/proc", Integer.toString(pid), "ns", "net"), "unix:ino");
+        return "external net[" + ino + "]:" + EXTERNAL_KEY;
+    }
+}
