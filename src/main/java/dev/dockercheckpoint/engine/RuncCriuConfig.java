@@ -36,13 +36,20 @@ public final class RuncCriuConfig {
     private final Path file;
     private final Path saved;
     private final Path lockFile;
+    private final Path logDir;
 
     public RuncCriuConfig() {
-        this(Path.of("/etc/criu/runc.conf"));
+        this(Path.of("/etc/criu/runc.conf"), CriuRestoreConfig.DEFAULT_DIR);
     }
 
     public RuncCriuConfig(Path file) {
+        this(file, file.getParent());
+    }
+
+    /** {@code logDir}: where CRIU logs when the log's own path cannot be written into a CRIU config. */
+    public RuncCriuConfig(Path file, Path logDir) {
         this.file = file;
+        this.logDir = logDir;
         this.saved = file.resolveSibling(file.getFileName() + ".docker-checkpoint-saved");
         this.lockFile = file.resolveSibling("." + file.getFileName() + ".docker-checkpoint.lock");
     }
@@ -106,9 +113,34 @@ public final class RuncCriuConfig {
     /** Runs a restore with {@code settings} written into runc.conf and CRIU's log sent to {@code logFile}. */
     public <T> T forRestore(List<String> settings, Path logFile, Callable<T> restore) {
         List<String> lines = new ArrayList<>(settings);
-        if (logFile != null) {
-            lines.add("log-file " + logFile);
+        // CRIU's config parser cannot take a value with a space: such a log path is replaced by
+        // a plain one in the tool's own directory, and the log is moved into place afterwards
+        Path criuLog = logFile == null || CriuRestoreConfig.plain(logFile.toString()) ? logFile
+                : logDir.resolve("restore-" + java.util.UUID.randomUUID() + ".log");
+        if (criuLog != null) {
+            lines.add("log-file " + criuLog);
         }
+        if (criuLog != null && !criuLog.equals(logFile)) {
+            try {
+                Files.createDirectories(logDir);
+                return forRestoreLines(lines, restore);
+            } catch (IOException e) {
+                throw new DcpException(ErrorCode.IO_ERROR, "cannot create " + logDir + ": " + e.getMessage(),
+                        "check that it is writable by root", e);
+            } finally {
+                try {
+                    if (Files.isRegularFile(criuLog)) {
+                        Files.move(criuLog, logFile, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("cannot move {} to {}: {}", criuLog, logFile, e.getMessage());
+                }
+            }
+        }
+        return forRestoreLines(lines, restore);
+    }
+
+    private <T> T forRestoreLines(List<String> lines, Callable<T> restore) {
         return locked(() -> {
             repairLocked();
             if (lines.isEmpty()) {
