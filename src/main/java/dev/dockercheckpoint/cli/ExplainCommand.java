@@ -4,7 +4,6 @@ import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
 import dev.dockercheckpoint.core.criulog.Diagnosis;
 import dev.dockercheckpoint.core.criulog.KnownNoise;
 import dev.dockercheckpoint.core.criulog.LogAnalysis;
-import dev.dockercheckpoint.core.criulog.LogLevel;
 import dev.dockercheckpoint.core.criulog.LogLine;
 import dev.dockercheckpoint.core.criulog.PhaseTiming;
 import dev.dockercheckpoint.core.criulog.Verdict;
@@ -90,10 +89,8 @@ final class ExplainCommand implements Callable<Integer> {
         if (!d.decisiveLines().isEmpty()) {
             out.println();
             out.println(d.decisiveLine() == null ? "Last lines:" : "Decisive lines:");
-            LogLine failed = d.verdict() == Verdict.FAILURE ? a.verdictLine() : null;
             for (LogLine l : d.decisiveLines()) {
-                boolean afterFailure = failed != null && l.number() > failed.number();
-                boolean harmless = l.level() != LogLevel.INFO && KnownNoise.harmless(l.message(), afterFailure) != null;
+                boolean harmless = a.isHarmless(l);
                 out.printf("%s%7d  %s%s%n", l == d.decisiveLine() ? ">" : " ", l.number(), l.text(),
                         harmless ? "   [known harmless]" : "");
             }

@@ -22,7 +22,7 @@ public record LogReport(Verdict verdict, LogKind kind, String title, String expl
         return new LogReport(d.verdict(), d.kind(), d.title(), d.explanation(), d.fix(), d.patternId(),
                 d.decisiveLine() == null ? 0 : d.decisiveLine().number(),
                 d.decisiveLines().stream().map(l -> l.number() + ": " + l.text()).toList(), analysis.phases(),
-                analysis.errorCount() - analysis.harmlessErrorCount(),
-                analysis.warningCount() - analysis.harmlessWarningCount(), analysis.duration());
+                analysis.realErrorCount(),
+                analysis.realWarningCount(), analysis.duration());
     }
 }
