@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -15,12 +16,16 @@ import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.criulog.ComposedLogs;
+import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
+import dev.dockercheckpoint.core.criulog.LogReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -116,5 +121,20 @@ class ProtocolTest {
         assertEquals("use -tcp", m.hint());
         assertEquals(1, m.details().size());
         assertEquals("/tmp/l/dump.log", m.logFile());
+    }
+
+    @Test
+    void logReportCarriesItsListedLinesAndReadsOneWithout(@TempDir Path tmp) throws Exception {
+        LogReport r = LogReport.of(CriuLogAnalyzer.analyze(ComposedLogs.lostProcessDump(tmp)));
+        String json = Protocol.line(r);
+        assertTrue(json.length() < Protocol.MAX_LINE_BYTES);
+        assertEquals(r, Protocol.lenient().readValue(json, LogReport.class));
+        // a report from a helper written before the lists
+        ObjectNode old = (ObjectNode) Protocol.strict().readTree(json);
+        old.remove("errors");
+        old.remove("warnings");
+        LogReport fromOld = Protocol.lenient().treeToValue(old, LogReport.class);
+        assertTrue(fromOld.warnings().isEmpty());
+        assertEquals(1, fromOld.warningsNotShown());
     }
 }

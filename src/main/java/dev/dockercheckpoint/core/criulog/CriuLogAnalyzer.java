@@ -33,12 +33,15 @@ import java.util.Set;
  * <p>Decisive line: the first Error line that is neither known harmless nor a summary of an earlier
  * error ("Dumping FAILED."); a summary is used only when nothing else is there. Pattern: the
  * knowledge-base pattern of the decisive line; else the first pattern found on another Error line;
- * else on a Warn line (at most {@value #MAX_MATCH_ATTEMPTS} lines are tried of each).
+ * else on a Warn line (at most {@value #MAX_MATCH_ATTEMPTS} lines are tried of each). The first
+ * {@value #MAX_WARNINGS} Warn lines that are not known to be harmless are kept, each with the pattern
+ * that explains it, so that a reader can be shown them.
  */
 public final class CriuLogAnalyzer {
     public static final int CONTEXT_BEFORE = 5;
     public static final int CONTEXT_AFTER = 2;
     public static final int MAX_ERRORS = 50;
+    public static final int MAX_WARNINGS = 50;
     static final int MAX_MATCH_ATTEMPTS = 1000;
     static final int BUFFER_SIZE = 1 << 20;
 
@@ -241,6 +244,7 @@ public final class CriuLogAnalyzer {
         private long harmlessErrors;
         private long harmlessWarnings;
         private final List<LogLine> realErrors = new ArrayList<>();
+        private final List<NotableLine> realWarnings = new ArrayList<>();
         private final Set<String> harmlessSeen = new LinkedHashSet<>();
 
         private LogLine cause;
@@ -531,6 +535,9 @@ public final class CriuLogAnalyzer {
                 harmlessSeen.add(c.harmless().id());
                 return;
             }
+            if (realWarnings.size() < MAX_WARNINGS) {
+                realWarnings.add(new NotableLine(line, knowledgeBase.match(line, kind).orElse(null)));
+            }
             tryWarnMatch(line);
         }
 
@@ -595,7 +602,7 @@ public final class CriuLogAnalyzer {
                     .or(() -> Optional.ofNullable(warnMatch))
                     .orElse(null);
             return new LogAnalysis(kind, verdict, lineNo, criuLines, errors, warnings, harmlessErrors,
-                    harmlessWarnings, verdictLine, decisive, context, realErrors,
+                    harmlessWarnings, verdictLine, decisive, context, realErrors, realWarnings,
                     List.copyOf(harmlessSeen), match, phases, firstTime, lastTime);
         }
     }

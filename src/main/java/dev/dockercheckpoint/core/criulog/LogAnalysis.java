@@ -23,6 +23,8 @@ import java.util.Locale;
  *                             lines of the log when there is no decisive line
  * @param errors               the first (up to {@value CriuLogAnalyzer#MAX_ERRORS}) Error lines that are
  *                             not harmless
+ * @param warnings             the first (up to {@value CriuLogAnalyzer#MAX_WARNINGS}) Warn lines that are
+ *                             not harmless, each with the pattern that explains it (or none)
  * @param harmlessSeen         ids of the {@link KnownNoise} rules the harmless lines matched, in order of
  *                             first appearance
  * @param match                the knowledge-base pattern explaining the failure, or null
@@ -32,11 +34,12 @@ import java.util.Locale;
  */
 public record LogAnalysis(LogKind kind, Verdict verdict, long lineCount, long criuLineCount, long errorCount,
         long warningCount, long harmlessErrorCount, long harmlessWarningCount, LogLine verdictLine,
-        LogLine decisiveLine, List<LogLine> decisiveContext, List<LogLine> errors,
+        LogLine decisiveLine, List<LogLine> decisiveContext, List<LogLine> errors, List<NotableLine> warnings,
         List<String> harmlessSeen, PatternMatch match, List<PhaseTiming> phases, double startTime, double endTime) {
     public LogAnalysis {
         decisiveContext = List.copyOf(decisiveContext);
         errors = List.copyOf(errors);
+        warnings = List.copyOf(warnings);
         harmlessSeen = List.copyOf(harmlessSeen);
         phases = List.copyOf(phases);
     }

@@ -101,6 +101,26 @@ class CriuLogAnalyzerTest {
     }
 
     @Test
+    void warningsNotKnownToBeHarmlessAreKeptWithTheirLines() throws IOException {
+        LogAnalysis a = CriuLogAnalyzer.analyze(ComposedLogs.lostProcessDump(tmp));
+        assertEquals(Verdict.SUCCESS, a.verdict());
+        assertEquals(1, a.realWarningCount());
+        assertEquals(1, a.warnings().size());
+        LogLine w = a.warnings().get(0).line();
+        assertEquals(ComposedLogs.LOST_PROCESS_LINE, w.number());
+        assertTrue(w.message().startsWith("Unexpected process 30012 in the freezer cgroup"), w.message());
+        assertTrue(a.diagnosis().explanation().contains("1 warning not known to be harmless"),
+                a.diagnosis().explanation());
+        // the harmless ones are counted, not kept
+        assertTrue(a.warnings().stream().noneMatch(n -> a.isHarmless(n.line())));
+
+        LogAnalysis many = CriuLogAnalyzer.analyze(ComposedLogs.manyWarningsDump(tmp, CriuLogAnalyzer.MAX_WARNINGS + 10));
+        assertEquals(CriuLogAnalyzer.MAX_WARNINGS + 10, many.realWarningCount());
+        assertEquals(CriuLogAnalyzer.MAX_WARNINGS, many.warnings().size());
+        assertEquals(2, many.warnings().get(0).line().number());
+    }
+
+    @Test
     void fileLocksDumpWithoutTheFlagIsTheLocksPattern() throws IOException {
         Diagnosis d = real("dump-file-locks-without-flag.log").diagnosis();
         assertEquals("file-locks", d.patternId());
