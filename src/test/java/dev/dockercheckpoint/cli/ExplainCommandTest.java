@@ -65,6 +65,33 @@ class ExplainCommandTest {
                 + " (status 0x8057f)\n"), r.out());
         assertFalse(r.out().contains("Errors not known to be harmless"), "the only error is harmless:\n" + r.out());
         assertFalse(r.out().contains("more not shown"), r.out());
+        // the known cause of the warning, under it
+        assertTrue(r.out().contains("(status 0x8057f)\n          Process left out of the checkpoint (docker exec)"
+                + " [lost-process]\n          Fix: Stop that process before checkpointing"), r.out());
+        assertTrue(r.out().contains("-allow-lost-processes"), r.out());
+    }
+
+    @Test
+    void aCauseSharedByManyWarningsIsExplainedOnce() throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(ComposedLogs.lostProcessDump(tmp)));
+        lines.add(ComposedLogs.LOST_PROCESS_LINE, "(00.077132) Warn  (criu/seize.c:404): Unexpected process 30013 in"
+                + " the freezer cgroup (status 0x8057f)");
+        Run r = explain(Files.write(tmp.resolve("two.log"), lines).toString());
+        assertEquals(1, r.out().split("Fix: Stop that process", -1).length - 1, r.out());
+        assertTrue(r.out().contains("[lost-process], fix above"), r.out());
+    }
+
+    @Test
+    void aProcessOfAnotherUidOnAHostWithoutCapSysResource() throws Exception {
+        Run r = explain(ComposedLogs.rlimitDump(tmp).toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains("Cause: root lacks CAP_SYS_RESOURCE: process limits unreadable [rlimit-permission]"),
+                r.out());
+        assertTrue(r.out().contains(">    622  (00.087490) Error (criu/cr-dump.c:388): Can't get rlimit 0"), r.out());
+        // CRIU's own RLIMIT_NOFILE line, from the same missing capability, stays harmless
+        assertTrue(r.out().contains("Errors: 4 (1 known harmless)"), r.out());
+        assertTrue(r.out().contains("known harmless: \"rlimit: Can't setup RLIMIT_NOFILE for self\""), r.out());
+        assertTrue(r.out().contains("CapBnd"), r.out());
     }
 
     @Test

@@ -64,6 +64,8 @@ class DiagnosisBannerFxTest {
         assertTrue(text.contains("Unexpected process 30012 in the freezer cgroup"), text);
         Hyperlink line = robot.lookup(".diagnosis-notice-line").queryAs(Hyperlink.class);
         assertEquals(Integer.toString(ComposedLogs.LOST_PROCESS_LINE), line.getText());
+        String cause = robot.lookup(".diagnosis-notice-cause").queryAs(Label.class).getText();
+        assertTrue(cause.contains("Process left out of the checkpoint (docker exec). Fix: Stop that process"), cause);
         robot.clickOn(line);
         assertEquals(List.of(ComposedLogs.LOST_PROCESS_LINE - 1), jumps, "0-based line of the warning");
     }

@@ -35,7 +35,8 @@ import java.util.Set;
  * knowledge-base pattern of the decisive line; else the first pattern found on another Error line;
  * else on a Warn line (at most {@value #MAX_MATCH_ATTEMPTS} lines are tried of each). The first
  * {@value #MAX_WARNINGS} Warn lines that are not known to be harmless are kept, each with the pattern
- * that explains it, so that a reader can be shown them.
+ * that explains it, so that a reader can be shown them. Patterns that only explain a warning
+ * ({@link DiagnosisPattern#warningOnly()}) are never taken as the cause of a failure.
  */
 public final class CriuLogAnalyzer {
     public static final int CONTEXT_BEFORE = 5;
@@ -510,7 +511,7 @@ public final class CriuLogAnalyzer {
                 causeContext = ringLines();
                 causeContext.add(line);
                 causeAfter = CONTEXT_AFTER;
-                causeMatch = knowledgeBase.match(line, kind).orElse(null);
+                causeMatch = knowledgeBase.matchCause(line, kind).orElse(null);
                 return;
             }
             if (cause == null && summary == null) {
@@ -518,12 +519,12 @@ public final class CriuLogAnalyzer {
                 summaryContext = ringLines();
                 summaryContext.add(line);
                 summaryAfter = CONTEXT_AFTER;
-                summaryMatch = knowledgeBase.match(line, kind).orElse(null);
+                summaryMatch = knowledgeBase.matchCause(line, kind).orElse(null);
                 return;
             }
             if (errorMatch == null && causeMatch == null && errorAttempts < MAX_MATCH_ATTEMPTS) {
                 errorAttempts++;
-                errorMatch = knowledgeBase.match(line, kind).orElse(null);
+                errorMatch = knowledgeBase.matchCause(line, kind).orElse(null);
             }
         }
 
@@ -544,7 +545,7 @@ public final class CriuLogAnalyzer {
         private void tryWarnMatch(LogLine line) {
             if (warnMatch == null && causeMatch == null && warnAttempts < MAX_MATCH_ATTEMPTS) {
                 warnAttempts++;
-                warnMatch = knowledgeBase.match(line, kind).orElse(null);
+                warnMatch = knowledgeBase.matchCause(line, kind).orElse(null);
             }
         }
 

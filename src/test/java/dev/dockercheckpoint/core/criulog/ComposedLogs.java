@@ -16,6 +16,8 @@ import java.util.Locale;
 public final class ComposedLogs {
     /** Line number of the "Unexpected process" warning in {@link #lostProcessDump}. */
     public static final int LOST_PROCESS_LINE = 162;
+    /** Line number of the "Can't get rlimit" error in {@link #rlimitDump}. */
+    public static final int RLIMIT_LINE = 622;
 
     private ComposedLogs() {
     }
@@ -36,6 +38,31 @@ public final class ComposedLogs {
             throw new IllegalStateException("the warning moved: update LOST_PROCESS_LINE");
         }
         return write(dir.resolve("dump-lost-process.log"), lines);
+    }
+
+    /**
+     * dump-success-locks.log cut where CRIU reads the task's resource limits, on a host whose root
+     * lacks CAP_SYS_RESOURCE and a task that does not run as uid 0: criu/cr-dump.c
+     * dump_task_rlimits() fails ("Can't get rlimit %d" with EPERM), dump_one_task() reports "Dump
+     * core (pid: %d) failed with %d", then the network is unlocked, the tasks unfrozen, and the dump
+     * fails (the tail as in dump-file-locks-without-flag.log).
+     */
+    public static Path rlimitDump(Path dir) throws IOException {
+        List<String> lines = captured("dump-success-locks.log");
+        List<String> head = new ArrayList<>(lines.subList(0, indexOf(lines, "Dumping core (pid: 29940)") + 3));
+        head.addAll(List.of(
+                "(00.087490) Error (criu/cr-dump.c:388): Can't get rlimit 0: Operation not permitted",
+                "(00.087493) Error (criu/cr-dump.c:1737): Dump core (pid: 29940) failed with -1",
+                "(00.087520) net: Unlock network",
+                "(00.087522) Running network-unlock scripts",
+                "(00.087523) \tRPC",
+                "(00.150101) Unfreezing tasks into 1",
+                "(00.150120) \tUnseizing 29940 into 1",
+                "(00.150148) Error (criu/cr-dump.c:1975): Dumping FAILED."));
+        if (!head.get(RLIMIT_LINE - 1).contains("Can't get rlimit 0")) {
+            throw new IllegalStateException("the error moved: update RLIMIT_LINE");
+        }
+        return write(dir.resolve("dump-rlimit.log"), head);
     }
 
     /**

@@ -121,6 +121,39 @@ class CriuLogAnalyzerTest {
     }
 
     @Test
+    void aLostProcessIsExplainedBesideItsWarning() throws IOException {
+        LogAnalysis a = CriuLogAnalyzer.analyze(ComposedLogs.lostProcessDump(tmp));
+        assertEquals(Verdict.SUCCESS, a.verdict());
+        NotableLine w = a.warnings().get(0);
+        assertEquals("lost-process", w.match().pattern().id());
+        assertTrue(w.match().explanation().contains("Process 30012"), w.match().explanation());
+    }
+
+    @Test
+    void aLostProcessIsNeverTheCauseOfAFailure() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(ComposedLogs.lostProcessDump(tmp)));
+        lines.add("(00.200000) Error (criu/cr-dump.c:1700): Something CRIU never printed before");
+        lines.add("(00.200100) Error (criu/cr-dump.c:1975): Dumping FAILED.");
+        LogAnalysis a = analyze(lines);
+        assertEquals(Verdict.FAILURE, a.verdict());
+        assertNull(a.match(), "the warning explains itself, not the failure");
+        assertTrue(a.diagnosis().title().endsWith("unknown cause"), a.diagnosis().title());
+        assertEquals("lost-process", a.warnings().get(0).match().pattern().id());
+    }
+
+    @Test
+    void unreadableLimitsOfAnotherUidAreTheCapabilityPattern() throws IOException {
+        LogAnalysis a = CriuLogAnalyzer.analyze(ComposedLogs.rlimitDump(tmp));
+        assertEquals(Verdict.FAILURE, a.verdict());
+        assertEquals(ComposedLogs.RLIMIT_LINE, a.decisiveLine().number());
+        assertEquals("rlimit-permission", a.match().pattern().id());
+        assertEquals(1, a.harmlessErrorCount(), "CRIU's own RLIMIT_NOFILE line stays harmless");
+        assertEquals(List.of("rlimit-nofile", "interrupted-syscall"), a.harmlessSeen());
+        assertEquals(3, a.realErrorCount());
+        assertTrue(a.diagnosis().fix().contains("CapBnd"), a.diagnosis().fix());
+    }
+
+    @Test
     void fileLocksDumpWithoutTheFlagIsTheLocksPattern() throws IOException {
         Diagnosis d = real("dump-file-locks-without-flag.log").diagnosis();
         assertEquals("file-locks", d.patternId());

@@ -26,6 +26,9 @@ class LogReportTest {
         assertEquals(ComposedLogs.LOST_PROCESS_LINE, n.number());
         assertTrue(n.text().contains("Warn  (criu/seize.c:404): Unexpected process 30012"), n.text());
         assertEquals(0, r.warningsNotShown());
+        assertEquals("lost-process", n.patternId());
+        assertEquals("Process left out of the checkpoint (docker exec)", n.title());
+        assertTrue(n.fix().contains("-allow-lost-processes"), n.fix());
         assertEquals(0, r.errorCount(), "the rlimit line is harmless");
         assertTrue(r.errors().isEmpty());
     }
