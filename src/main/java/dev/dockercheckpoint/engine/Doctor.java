@@ -69,13 +69,13 @@ final class Doctor {
             items.add(new Item(CRIU_CHECK, "criu check", good, good ? "Looks good." : check.lastMessage(),
                     "run criu check as root and fix what it reports"));
             boolean dirty = tools.memoryDirtyTracking();
-            items.add(new Item(DIRTY, "Memory dirty tracking (pre-dump)", dirty,
+            items.add(Item.warnUnless(dirty, DIRTY, "Memory dirty tracking (pre-dump)",
                     dirty ? "available" : "missing: the kernel lacks CONFIG_MEM_SOFT_DIRTY",
                     "pre-dump is unavailable; checkpoint without -pre-dump or use a kernel with"
                             + " CONFIG_MEM_SOFT_DIRTY=y"));
         } else {
             items.add(new Item(CRIU_CHECK, "criu check", false, "CRIU not found", "install CRIU 4.2.x"));
-            items.add(new Item(DIRTY, "Memory dirty tracking (pre-dump)", false, "unknown (CRIU not found)",
+            items.add(Item.warnUnless(false, DIRTY, "Memory dirty tracking (pre-dump)", "unknown (CRIU not found)",
                     "install CRIU 4.2.x"));
         }
         String config = kernelConfig("CONFIG_CHECKPOINT_RESTORE");

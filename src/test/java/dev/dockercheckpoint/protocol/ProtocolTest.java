@@ -15,6 +15,7 @@ import dev.dockercheckpoint.core.CheckResult;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.criulog.ComposedLogs;
 import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
@@ -136,5 +137,26 @@ class ProtocolTest {
         LogReport fromOld = Protocol.lenient().treeToValue(old, LogReport.class);
         assertTrue(fromOld.warnings().isEmpty());
         assertEquals(1, fromOld.warningsNotShown());
+    }
+
+    @Test
+    void doctorItemsCarryTheirStatusAndOldOnesGetOneFromOk() throws Exception {
+        DoctorReport r = new DoctorReport(List.of(
+                new DoctorReport.Item("docker", "Docker engine reachable", true, "Docker 29.0", ""),
+                DoctorReport.Item.warnUnless(false, "cap-sys-resource", "CAP_SYS_RESOURCE in root's bounding set",
+                        "root lacks CAP_SYS_RESOURCE", "run container processes as root"),
+                new DoctorReport.Item("criu", "CRIU 4.2 or newer", false, "not on PATH", "install CRIU")));
+        JsonNode json = Protocol.strict().valueToTree(r);
+        assertEquals("WARN", json.path("items").path(1).path("status").asText());
+        assertFalse(json.path("items").path(1).path("ok").asBoolean(true), "older clients see a warning as not ok");
+        assertEquals(r, Protocol.lenient().treeToValue(json, DoctorReport.class));
+        // from a helper that knows only ok
+        DoctorReport old = Protocol.lenient().readValue("{\"items\":[{\"id\":\"a\",\"title\":\"A\",\"ok\":true,"
+                + "\"detail\":\"\",\"fix\":\"\"},{\"id\":\"b\",\"title\":\"B\",\"ok\":false,\"detail\":\"\","
+                + "\"fix\":\"f\"}]}", DoctorReport.class);
+        assertEquals(DoctorReport.Status.OK, old.items().get(0).status());
+        assertEquals(DoctorReport.Status.FAIL, old.items().get(1).status());
+        assertThrows(IllegalArgumentException.class, () -> new DoctorReport.Item("x", "X", true, "", "",
+                DoctorReport.Status.WARN));
     }
 }
