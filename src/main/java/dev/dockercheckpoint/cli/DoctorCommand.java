@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Checks that this host can checkpoint and restore, with a fix for each problem. */
+/**
+ * Checks that this host can checkpoint and restore, with a fix for each problem. Exit 0 when no
+ * check failed (warnings name limits, such as no pre-dump), otherwise the check-failed code.
+ */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check Docker, runc, CRIU and the kernel; print a fix for each problem.")
 final class DoctorCommand implements Callable<Integer> {
@@ -29,25 +32,46 @@ final class DoctorCommand implements Callable<Integer> {
             // reported as a failed item
         }
         try {
-            DoctorReport report = Engine.doctor(docker, new HostTools(new SystemProcessRunner()));
-            for (DoctorReport.Item item : report.items()) {
-                out.printf("[%s] %-34s %s%n", item.ok() ? " ok " : "FAIL", item.title(), item.detail());
-                if (!item.ok()) {
-                    out.printf("       fix: %s%n", item.fix());
-                }
-            }
-            boolean essentialOk = report.items().stream()
-                    .filter(i -> !i.id().equals("mem-dirty-track"))
-                    .allMatch(DoctorReport.Item::ok);
-            out.println(essentialOk ? "This host can checkpoint and restore containers"
-                    + (report.isOk("mem-dirty-track") ? "." : " (without pre-dump).")
-                    : "This host cannot checkpoint and restore containers yet: see the fixes above.");
-            out.flush();
-            return essentialOk ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+            return print(out, Engine.doctor(docker, new HostTools(new SystemProcessRunner())));
         } finally {
             if (docker != null) {
                 docker.close();
             }
         }
+    }
+
+    /** Prints one line per check (and its fix when not ok), then the verdict; returns the exit code. */
+    static int print(PrintWriter out, DoctorReport report) {
+        for (DoctorReport.Item item : report.items()) {
+            out.printf("[%s] %-40s %s%n", tag(item.status()), item.title(), item.detail());
+            if (!item.ok()) {
+                out.printf("       fix: %s%n", item.fix());
+            }
+        }
+        out.println(summary(report));
+        out.flush();
+        return report.usable() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    private static String tag(DoctorReport.Status status) {
+        return switch (status) {
+            case OK -> " ok ";
+            case WARN -> "WARN";
+            case FAIL -> "FAIL";
+        };
+    }
+
+    /** The last line: can this host checkpoint and restore, and with which limits. */
+    private static String summary(DoctorReport report) {
+        if (!report.usable()) {
+            return "This host cannot checkpoint and restore containers yet: see the fixes above.";
+        }
+        long warnings = report.count(DoctorReport.Status.WARN);
+        if (warnings == 0) {
+            return "This host can checkpoint and restore containers.";
+        }
+        return "This host can checkpoint and restore containers" + (report.warns("mem-dirty-track")
+                ? " (without pre-dump)" : "") + ", with " + warnings + (warnings == 1 ? " warning" : " warnings")
+                + ": see above.";
     }
 }

@@ -2,10 +2,12 @@ package dev.dockercheckpoint.cli;
 
 import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
 import dev.dockercheckpoint.core.criulog.Diagnosis;
+import dev.dockercheckpoint.core.criulog.DiagnosisPattern;
 import dev.dockercheckpoint.core.criulog.KnownNoise;
 import dev.dockercheckpoint.core.criulog.LogAnalysis;
-import dev.dockercheckpoint.core.criulog.LogLevel;
 import dev.dockercheckpoint.core.criulog.LogLine;
+import dev.dockercheckpoint.core.criulog.LogReport;
+import dev.dockercheckpoint.core.criulog.NotableLine;
 import dev.dockercheckpoint.core.criulog.PhaseTiming;
 import dev.dockercheckpoint.core.criulog.Verdict;
 import java.io.IOException;
@@ -14,7 +16,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,13 +28,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * Explains a CRIU dump.log or restore.log: the verdict, the timeline, the decisive lines and, for a
- * known failure, its cause and fix. Exit 0 when the log shows success, 1 when it shows a failure,
+ * known failure, its cause and fix; then every Warn line not known to be harmless (and, when the
+ * log shows no failure, every such Error line), up to {@value LogReport#MAX_SHOWN} of each, with
+ * the known cause of each when there is one. Exit 0 when the log shows success, 1 when it shows a failure,
  * 2 when the file cannot be read or is not a CRIU log.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = "Explain a CRIU dump.log or restore.log: verdict, timeline, decisive lines, cause and fix.")
 final class ExplainCommand implements Callable<Integer> {
     private static final int WIDTH = 100;
+    /** Indent of what is said about a listed line: under its text, past the line number. */
+    private static final String MORE_INDENT = " ".repeat(10);
 
     @Spec
     CommandSpec spec;
@@ -90,10 +99,8 @@ final class ExplainCommand implements Callable<Integer> {
         if (!d.decisiveLines().isEmpty()) {
             out.println();
             out.println(d.decisiveLine() == null ? "Last lines:" : "Decisive lines:");
-            LogLine failed = d.verdict() == Verdict.FAILURE ? a.verdictLine() : null;
             for (LogLine l : d.decisiveLines()) {
-                boolean afterFailure = failed != null && l.number() > failed.number();
-                boolean harmless = l.level() != LogLevel.INFO && KnownNoise.harmless(l.message(), afterFailure) != null;
+                boolean harmless = a.isHarmless(l);
                 out.printf("%s%7d  %s%s%n", l == d.decisiveLine() ? ">" : " ", l.number(), l.text(),
                         harmless ? "   [known harmless]" : "");
             }
@@ -112,17 +119,60 @@ final class ExplainCommand implements Callable<Integer> {
             KnownNoise.Rule r = KnownNoise.rule(id);
             out.printf("  known harmless: \"%s\": %s%n", r.text(), r.why());
         }
+        if (d.verdict() != Verdict.FAILURE && a.realErrorCount() > 0) {
+            // after a failure the decisive lines show the errors that matter
+            List<NotableLine> errors = a.errors().stream().map(l -> new NotableLine(l, null)).toList();
+            list(out, "Errors not known to be harmless", errors, a.realErrorCount());
+        }
+        if (a.realWarningCount() > 0) {
+            list(out, "Warnings not known to be harmless", a.warnings(), a.realWarningCount());
+        }
+    }
+
+    /**
+     * Lists up to {@link LogReport#MAX_SHOWN} lines, each with the known cause it shows; a cause's
+     * fix is printed the first time only.
+     */
+    private static void list(PrintWriter out, String heading, List<NotableLine> lines, long total) {
+        out.println();
+        out.println(heading + " (" + total + "):");
+        Set<String> explained = new HashSet<>();
+        int shown = 0;
+        for (NotableLine n : lines) {
+            if (shown == LogReport.MAX_SHOWN) {
+                break;
+            }
+            shown++;
+            out.printf("%8d  %s%n", n.line().number(), n.line().text());
+            if (n.match() != null) {
+                DiagnosisPattern p = n.match().pattern();
+                if (explained.add(p.id())) {
+                    out.println(MORE_INDENT + p.title() + " [" + p.id() + "]");
+                    wrap(out, "Fix: " + n.match().fix(), MORE_INDENT);
+                } else {
+                    out.println(MORE_INDENT + p.title() + " [" + p.id() + "], fix above");
+                }
+            }
+        }
+        if (total > shown) {
+            out.println("  ... and " + (total - shown) + " more not shown");
+        }
     }
 
     private static void wrap(PrintWriter out, String text) {
-        StringBuilder line = new StringBuilder("  ");
+        wrap(out, text, "  ");
+    }
+
+    private static void wrap(PrintWriter out, String text, String indent) {
+        StringBuilder line = new StringBuilder(indent);
+        int empty = indent.length();
         for (String word : text.split(" ")) {
-            if (line.length() > 2 && line.length() + 1 + word.length() > WIDTH) {
+            if (line.length() > empty && line.length() + 1 + word.length() > WIDTH) {
                 out.println(line);
                 line.setLength(0);
-                line.append("  ");
+                line.append(indent);
             }
-            if (line.length() > 2) {
+            if (line.length() > empty) {
                 line.append(' ');
             }
             line.append(word);

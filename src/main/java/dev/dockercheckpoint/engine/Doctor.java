@@ -1,6 +1,7 @@
 package dev.dockercheckpoint.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockercheckpoint.core.Capabilities;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.DoctorReport.Item;
 import dev.dockercheckpoint.core.Posix;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.zip.GZIPInputStream;
 
 /** Preflight: everything a checkpoint and a restore need, each with a fix when missing. */
@@ -26,6 +29,7 @@ final class Doctor {
     static final String DIRTY = "mem-dirty-track";
     static final String KERNEL = "checkpoint-restore";
     static final String ROOT = "root";
+    static final String SYS_RESOURCE = "cap-sys-resource";
 
     private Doctor() {
     }
@@ -69,13 +73,13 @@ final class Doctor {
             items.add(new Item(CRIU_CHECK, "criu check", good, good ? "Looks good." : check.lastMessage(),
                     "run criu check as root and fix what it reports"));
             boolean dirty = tools.memoryDirtyTracking();
-            items.add(new Item(DIRTY, "Memory dirty tracking (pre-dump)", dirty,
+            items.add(Item.warnUnless(dirty, DIRTY, "Memory dirty tracking (pre-dump)",
                     dirty ? "available" : "missing: the kernel lacks CONFIG_MEM_SOFT_DIRTY",
                     "pre-dump is unavailable; checkpoint without -pre-dump or use a kernel with"
                             + " CONFIG_MEM_SOFT_DIRTY=y"));
         } else {
             items.add(new Item(CRIU_CHECK, "criu check", false, "CRIU not found", "install CRIU 4.2.x"));
-            items.add(new Item(DIRTY, "Memory dirty tracking (pre-dump)", false, "unknown (CRIU not found)",
+            items.add(Item.warnUnless(false, DIRTY, "Memory dirty tracking (pre-dump)", "unknown (CRIU not found)",
                     "install CRIU 4.2.x"));
         }
         String config = kernelConfig("CONFIG_CHECKPOINT_RESTORE");
@@ -85,10 +89,43 @@ final class Doctor {
                         : cr ? "present (/proc/sys/kernel/ns_last_pid exists; " + HostTools.kernel() + ")"
                         : "absent (" + HostTools.kernel() + ")",
                 "use a kernel built with CONFIG_CHECKPOINT_RESTORE=y"));
+        items.add(sysResource(readProcStatus()));
         boolean root = Posix.isRoot();
         items.add(new Item(ROOT, "Running as root", root, root ? "uid 0" : "uid " + Posix.currentUid(),
                 "run with sudo, or use the helper (docker-checkpoint helper) that runs as root"));
         return new DoctorReport(items);
+    }
+
+    /**
+     * CAP_SYS_RESOURCE in the bounding set of this process, which runc and CRIU inherit (and, run as
+     * root, root's): without it CRIU cannot read the resource limits of a process of another uid or
+     * gid, so only containers whose processes all run as uid 0 and gid 0 can be dumped. A warning,
+     * not a failure: those containers still work.
+     *
+     * @param procStatus the text of /proc/self/status, or null when it cannot be read
+     */
+    static Item sysResource(String procStatus) {
+        String title = "CAP_SYS_RESOURCE in root's bounding set";
+        OptionalLong bounding = procStatus == null ? OptionalLong.empty() : Capabilities.boundingSet(procStatus);
+        if (bounding.isEmpty()) {
+            return Item.warnUnless(false, SYS_RESOURCE, title, "unknown (no CapBnd: line in /proc/self/status)",
+                    "check as root with: grep CapBnd /proc/self/status (bit 24, 0x1000000, is CAP_SYS_RESOURCE)");
+        }
+        String mask = String.format(Locale.ROOT, "CapBnd %016x", bounding.getAsLong());
+        if (Capabilities.has(bounding.getAsLong(), Capabilities.CAP_SYS_RESOURCE)) {
+            return Item.warnUnless(true, SYS_RESOURCE, title, "present (" + mask + ")", "");
+        }
+        return Item.warnUnless(false, SYS_RESOURCE, title, "root lacks CAP_SYS_RESOURCE (" + mask + "): CRIU"
+                + " cannot dump processes that do not run as uid 0/gid 0 (Can't get rlimit ... Operation not"
+                + " permitted)", "run container processes as root or use a host whose root has CAP_SYS_RESOURCE");
+    }
+
+    private static String readProcStatus() {
+        try {
+            return Files.readString(Path.of("/proc/self/status"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     static boolean atLeast(String version, int major, int minor) {

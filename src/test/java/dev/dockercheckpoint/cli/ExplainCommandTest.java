@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.dockercheckpoint.core.criulog.ComposedLogs;
 import dev.dockercheckpoint.core.criulog.Phase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,73 @@ class ExplainCommandTest {
         assertFalse(r.out().contains("Fix:"), r.out());
         assertTrue(r.out().contains("known harmless: \"rlimit: Can't setup RLIMIT_NOFILE for self\""), r.out());
         assertEquals("", r.err());
+    }
+
+    @Test
+    void warningsNotKnownToBeHarmlessAreShownNotOnlyCounted() throws Exception {
+        Run r = explain(ComposedLogs.lostProcessDump(tmp).toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("dump succeeded"), r.out());
+        assertTrue(r.out().contains("warnings: 2 (1 known harmless)"), r.out());
+        assertTrue(r.out().contains("Warnings not known to be harmless (1):\n"
+                + "     162  (00.077131) Warn  (criu/seize.c:404): Unexpected process 30012 in the freezer cgroup"
+                + " (status 0x8057f)\n"), r.out());
+        assertFalse(r.out().contains("Errors not known to be harmless"), "the only error is harmless:\n" + r.out());
+        assertFalse(r.out().contains("more not shown"), r.out());
+        // the known cause of the warning, under it
+        assertTrue(r.out().contains("(status 0x8057f)\n          Process left out of the checkpoint (docker exec)"
+                + " [lost-process]\n          Fix: Stop that process before checkpointing"), r.out());
+        assertTrue(r.out().contains("-allow-lost-processes"), r.out());
+    }
+
+    @Test
+    void aCauseSharedByManyWarningsIsExplainedOnce() throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(ComposedLogs.lostProcessDump(tmp)));
+        lines.add(ComposedLogs.LOST_PROCESS_LINE, "(00.077132) Warn  (criu/seize.c:404): Unexpected process 30013 in"
+                + " the freezer cgroup (status 0x8057f)");
+        Run r = explain(Files.write(tmp.resolve("two.log"), lines).toString());
+        assertEquals(1, r.out().split("Fix: Stop that process", -1).length - 1, r.out());
+        assertTrue(r.out().contains("[lost-process], fix above"), r.out());
+    }
+
+    @Test
+    void aProcessOfAnotherUidOnAHostWithoutCapSysResource() throws Exception {
+        Run r = explain(ComposedLogs.rlimitDump(tmp).toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains("Cause: root lacks CAP_SYS_RESOURCE: process limits unreadable [rlimit-permission]"),
+                r.out());
+        assertTrue(r.out().contains(">    622  (00.087490) Error (criu/cr-dump.c:388): Can't get rlimit 0"), r.out());
+        // CRIU's own RLIMIT_NOFILE line, from the same missing capability, stays harmless
+        assertTrue(r.out().contains("Errors: 4 (1 known harmless)"), r.out());
+        assertTrue(r.out().contains("known harmless: \"rlimit: Can't setup RLIMIT_NOFILE for self\""), r.out());
+        assertTrue(r.out().contains("CapBnd"), r.out());
+    }
+
+    @Test
+    void longListsStopAtTwentyAndSayHowManyMore() throws Exception {
+        Run r = explain(ComposedLogs.manyWarningsDump(tmp, 25).toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Warnings not known to be harmless (25):"), r.out());
+        long listed = r.out().lines().filter(l -> l.contains("Warn  (criu/files-reg.c:1881): Can't link")).count();
+        assertEquals(20, listed, r.out());
+        assertTrue(r.out().contains("  ... and 5 more not shown"), r.out());
+    }
+
+    @Test
+    void errorsOfASuccessfulRunAreShownToo() throws Exception {
+        Path log = tmp.resolve("dump.log");
+        Files.write(log, java.util.List.of(
+                "(00.000100) Dumping processes (pid: 1 comm: sh)",
+                "(00.000500) Error (criu/files-reg.c:1931): Can't link /tmp/a -> /tmp/b: File exists",
+                "(00.300000) Dumping finished successfully"));
+        Run r = explain(log.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Errors not known to be harmless (1):\n"
+                + "       2  (00.000500) Error (criu/files-reg.c:1931): Can't link /tmp/a -> /tmp/b: File exists\n"),
+                r.out());
+        // a failure's errors are its decisive lines, not listed again
+        Run failed = explain(LOGS.resolve("dump-tcp-without-flag.log").toString());
+        assertFalse(failed.out().contains("Errors not known to be harmless"), failed.out());
     }
 
     @Test

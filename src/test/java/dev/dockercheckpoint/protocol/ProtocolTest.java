@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -14,13 +15,18 @@ import dev.dockercheckpoint.core.CheckResult;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.criulog.ComposedLogs;
+import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
+import dev.dockercheckpoint.core.criulog.LogReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -116,5 +122,41 @@ class ProtocolTest {
         assertEquals("use -tcp", m.hint());
         assertEquals(1, m.details().size());
         assertEquals("/tmp/l/dump.log", m.logFile());
+    }
+
+    @Test
+    void logReportCarriesItsListedLinesAndReadsOneWithout(@TempDir Path tmp) throws Exception {
+        LogReport r = LogReport.of(CriuLogAnalyzer.analyze(ComposedLogs.lostProcessDump(tmp)));
+        String json = Protocol.line(r);
+        assertTrue(json.length() < Protocol.MAX_LINE_BYTES);
+        assertEquals(r, Protocol.lenient().readValue(json, LogReport.class));
+        // a report from a helper written before the lists
+        ObjectNode old = (ObjectNode) Protocol.strict().readTree(json);
+        old.remove("errors");
+        old.remove("warnings");
+        LogReport fromOld = Protocol.lenient().treeToValue(old, LogReport.class);
+        assertTrue(fromOld.warnings().isEmpty());
+        assertEquals(1, fromOld.warningsNotShown());
+    }
+
+    @Test
+    void doctorItemsCarryTheirStatusAndOldOnesGetOneFromOk() throws Exception {
+        DoctorReport r = new DoctorReport(List.of(
+                new DoctorReport.Item("docker", "Docker engine reachable", true, "Docker 29.0", ""),
+                DoctorReport.Item.warnUnless(false, "cap-sys-resource", "CAP_SYS_RESOURCE in root's bounding set",
+                        "root lacks CAP_SYS_RESOURCE", "run container processes as root"),
+                new DoctorReport.Item("criu", "CRIU 4.2 or newer", false, "not on PATH", "install CRIU")));
+        JsonNode json = Protocol.strict().valueToTree(r);
+        assertEquals("WARN", json.path("items").path(1).path("status").asText());
+        assertFalse(json.path("items").path(1).path("ok").asBoolean(true), "older clients see a warning as not ok");
+        assertEquals(r, Protocol.lenient().treeToValue(json, DoctorReport.class));
+        // from a helper that knows only ok
+        DoctorReport old = Protocol.lenient().readValue("{\"items\":[{\"id\":\"a\",\"title\":\"A\",\"ok\":true,"
+                + "\"detail\":\"\",\"fix\":\"\"},{\"id\":\"b\",\"title\":\"B\",\"ok\":false,\"detail\":\"\","
+                + "\"fix\":\"f\"}]}", DoctorReport.class);
+        assertEquals(DoctorReport.Status.OK, old.items().get(0).status());
+        assertEquals(DoctorReport.Status.FAIL, old.items().get(1).status());
+        assertThrows(IllegalArgumentException.class, () -> new DoctorReport.Item("x", "X", true, "", "",
+                DoctorReport.Status.WARN));
     }
 }

@@ -62,7 +62,7 @@ public final class FakeBackend implements Backend {
                 new DoctorReport.Item("docker", "Docker engine reachable", true,
                         "Docker 20.10.24 (API 1.41) at unix:///var/run/docker.sock", ""),
                 new DoctorReport.Item("criu", "CRIU 4.2 or newer", true, "/usr/sbin/criu 4.2.1", ""),
-                new DoctorReport.Item("mem-dirty-track", "Memory dirty tracking (pre-dump)", dirtyTracking,
+                DoctorReport.Item.warnUnless(dirtyTracking, "mem-dirty-track", "Memory dirty tracking (pre-dump)",
                         dirtyTracking ? "available" : "missing: the kernel lacks CONFIG_MEM_SOFT_DIRTY",
                         "use a kernel with CONFIG_MEM_SOFT_DIRTY=y")));
     }

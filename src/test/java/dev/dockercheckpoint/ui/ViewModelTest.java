@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.ui.browser.CheckpointBrowserViewModel;
 import dev.dockercheckpoint.ui.checkpoint.CheckpointDialogViewModel;
@@ -291,9 +292,19 @@ class ViewModelTest {
         SystemViewModel vm = new SystemViewModel(backend, now);
         vm.refresh();
         assertEquals(3, vm.items().size());
-        assertTrue(vm.summaryProperty().get().contains("without pre-dump"));
+        assertEquals("This host can checkpoint and restore containers (without pre-dump), with 1 warning: see below.",
+                vm.summaryProperty().get());
         backend.dirtyTracking = true;
         vm.refresh();
         assertTrue(vm.summaryProperty().get().startsWith("All checks passed"));
+        vm.apply(new DoctorReport(List.of(
+                new DoctorReport.Item("docker", "Docker engine reachable", true, "Docker 29.0", ""),
+                DoctorReport.Item.warnUnless(false, "cap-sys-resource", "CAP_SYS_RESOURCE in root's bounding set",
+                        "root lacks CAP_SYS_RESOURCE", "run container processes as root"))));
+        assertEquals("This host can checkpoint and restore containers, with 1 warning: see below.",
+                vm.summaryProperty().get());
+        vm.apply(new DoctorReport(List.of(new DoctorReport.Item("docker", "Docker engine reachable", false, "no", "start"),
+                DoctorReport.Item.warnUnless(false, "mem-dirty-track", "Memory dirty tracking", "missing", "kernel"))));
+        assertEquals("1 check(s) failed: see the fixes below.", vm.summaryProperty().get());
     }
 }

@@ -183,7 +183,10 @@ class ViewsFxTest {
         robot.clickOn("#navSystem");
         TableView<?> table = node(robot, "doctorTable", TableView.class);
         assertEquals(3, table.getItems().size());
-        assertTrue(robot.lookup("FAIL").tryQuery().isPresent());
+        // missing dirty tracking only limits what the host can do: a warning, not a failure
+        assertTrue(robot.lookup("WARN").tryQuery().isPresent());
+        assertTrue(robot.lookup(".doctor-warn").tryQuery().isPresent());
+        assertTrue(robot.lookup("FAIL").tryQuery().isEmpty());
         assertTrue(robot.lookup("use a kernel with CONFIG_MEM_SOFT_DIRTY=y").tryQuery().isPresent());
         assertTrue(node(robot, "doctorSummary", Label.class).getText().contains("without pre-dump"));
     }

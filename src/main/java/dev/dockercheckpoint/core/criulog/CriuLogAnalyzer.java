@@ -27,15 +27,22 @@ import java.util.Set;
  * or Warn line, a phase marker, the context of the decisive error). Every other line costs a newline
  * search and a look at its first few bytes. Memory stays constant whatever the size of the log.
  *
- * <p>Decisive line: the first Error line that is neither known harmless ({@link KnownNoise}) nor a
- * summary of an earlier error ("Dumping FAILED."); a summary is used only when nothing else is there.
- * Pattern: the knowledge-base pattern of the decisive line; else the first pattern found on another
- * Error line; else on a Warn line (at most {@value #MAX_MATCH_ATTEMPTS} lines are tried of each).
+ * <p>Which lines are Error and Warn lines, and which of them are known to be harmless, is decided by
+ * {@link LineClassifier}, as for the parser and the GUI's log viewer.
+ *
+ * <p>Decisive line: the first Error line that is neither known harmless nor a summary of an earlier
+ * error ("Dumping FAILED."); a summary is used only when nothing else is there. Pattern: the
+ * knowledge-base pattern of the decisive line; else the first pattern found on another Error line;
+ * else on a Warn line (at most {@value #MAX_MATCH_ATTEMPTS} lines are tried of each). The first
+ * {@value #MAX_WARNINGS} Warn lines that are not known to be harmless are kept, each with the pattern
+ * that explains it, so that a reader can be shown them. Patterns that only explain a warning
+ * ({@link DiagnosisPattern#warningOnly()}) are never taken as the cause of a failure.
  */
 public final class CriuLogAnalyzer {
     public static final int CONTEXT_BEFORE = 5;
     public static final int CONTEXT_AFTER = 2;
     public static final int MAX_ERRORS = 50;
+    public static final int MAX_WARNINGS = 50;
     static final int MAX_MATCH_ATTEMPTS = 1000;
     static final int BUFFER_SIZE = 1 << 20;
 
@@ -110,9 +117,6 @@ public final class CriuLogAnalyzer {
     }
 
     private static final Marker[][] MARKERS = buildMarkers();
-
-    /** runc's logrus lines: {@code time="..." level=... msg="..."}. */
-    private static final byte[] LOGRUS = ascii("time=\"");
 
     /** pr_msg lines carry no level; these few are causes (criu/tty.c). */
     private static final byte[][] PLAIN_CAUSES = {
@@ -230,16 +234,18 @@ public final class CriuLogAnalyzer {
         private final double[] phaseLast = new double[Phase.values().length];
         private final double[] phaseBusy = new double[Phase.values().length];
 
+        private final LineClassifier.Prefix prefix = new LineClassifier.Prefix();
+        private final LineClassifier classifier = new LineClassifier();
         private LogKind kind = LogKind.UNKNOWN;
         private LogLine successLine;
         private LogLine failureLine;
-        private boolean restoreFailed;
 
         private long errors;
         private long warnings;
         private long harmlessErrors;
         private long harmlessWarnings;
         private final List<LogLine> realErrors = new ArrayList<>();
+        private final List<NotableLine> realWarnings = new ArrayList<>();
         private final Set<String> harmlessSeen = new LinkedHashSet<>();
 
         private LogLine cause;
@@ -361,100 +367,62 @@ public final class CriuLogAnalyzer {
         }
 
         private void classify(int s, int e) {
-            byte[] b = buf;
-            if (b[s] == '(') {
-                int close = -1;
-                int limit = Math.min(e, s + 24);
-                boolean dot = false;
-                for (int i = s + 1; i < limit; i++) {
-                    byte c = b[i];
-                    if (c == ')') {
-                        close = i;
-                        break;
-                    }
-                    if (c == '.' && !dot) {
-                        dot = true;
-                    } else if (c < '0' || c > '9') {
-                        break;
-                    }
-                }
-                if (close > s + 1) {
-                    criuLines++;
-                    lastTsFrom = s + 1;
-                    lastTsTo = close;
-                    if (Double.isNaN(firstTime)) {
-                        firstTime = CriuLogParser.parseSeconds(b, s + 1, close);
-                        current = Phase.PREPARING;
-                        segmentStart = firstTime;
-                        phaseFirst[Phase.PREPARING.ordinal()] = firstTime;
-                    }
-                    int m = close + 1;
-                    if (m < e && b[m] == ' ') {
-                        m++;
-                    }
-                    if (m < e && (b[m] == ' ' || (b[m] >= '0' && b[m] <= '9'))) {
-                        m = skipPid(m, e);
-                    }
-                    if (m + 6 < e) {
-                        byte c = b[m];
-                        if (c == 'E' && b[m + 1] == 'r' && b[m + 2] == 'r' && b[m + 3] == 'o' && b[m + 4] == 'r'
-                                && b[m + 5] == ' ' && b[m + 6] == '(') {
-                            error(CriuLogParser.parseLine(lineNo, text(s, e)));
-                            return;
-                        }
-                        if (c == 'W' && b[m + 1] == 'a' && b[m + 2] == 'r' && b[m + 3] == 'n' && b[m + 4] == ' '
-                                && (b[m + 5] == '(' || (b[m + 5] == ' ' && b[m + 6] == '('))) {
-                            warning(CriuLogParser.parseLine(lineNo, text(s, e)));
-                            return;
-                        }
-                    }
-                    if (m < e) {
-                        int c = b[m];
-                        if (c > 0) {
-                            Marker[] candidates = MARKERS[c];
-                            if (candidates != null) {
-                                marker(candidates, s, e, m, close);
-                            }
-                        }
-                    }
-                    return;
+            LineClassifier.Prefix p = prefix;
+            LineClassifier.scan(buf, s, e, p);
+            if (p.hasTime()) {
+                criuLines++;
+                lastTsFrom = s + 1;
+                lastTsTo = p.timeEnd;
+                if (Double.isNaN(firstTime)) {
+                    firstTime = CriuLogParser.parseSeconds(buf, s + 1, p.timeEnd);
+                    current = Phase.PREPARING;
+                    segmentStart = firstTime;
+                    phaseFirst[Phase.PREPARING.ordinal()] = firstTime;
                 }
             }
-            byte c = b[s];
-            if (c == 't' && startsWith(s, e, LOGRUS)) {
+            if (p.logrus) {
                 LogLine line = CriuLogParser.parseLine(lineNo, text(s, e));
                 if (line.level() != LogLevel.INFO || !line.message().equals(line.text())) {
                     criuLines++;
                 }
-                if (line.level() == LogLevel.ERROR) {
-                    error(line);
-                } else if (line.level() == LogLevel.WARN) {
-                    warning(line);
+                levelled(line);
+                return;
+            }
+            if (p.level != LogLevel.INFO) {
+                if (!p.hasTime()) {
+                    criuLines++; // an Error or Warn line of a log written without timestamps
+                }
+                levelled(CriuLogParser.parseLine(lineNo, text(s, e)));
+                return;
+            }
+            if (p.hasTime()) {
+                int m = p.body;
+                if (m < e) {
+                    int c = buf[m];
+                    if (c > 0) {
+                        Marker[] candidates = MARKERS[c];
+                        if (candidates != null) {
+                            marker(candidates, s, e, m, p.timeEnd);
+                        }
+                    }
                 }
                 return;
             }
-            for (byte[] p : PLAIN_CAUSES) {
-                if (c == p[0] && startsWith(s, e, p)) {
+            byte c = buf[s];
+            for (byte[] plain : PLAIN_CAUSES) {
+                if (c == plain[0] && startsWith(s, e, plain)) {
                     tryWarnMatch(CriuLogParser.parseLine(lineNo, text(s, e)));
                 }
             }
         }
 
-        /** Skips CRIU's "%6d: " pid field if there is one; returns where the message starts. */
-        private int skipPid(int m, int e) {
-            byte[] b = buf;
-            int p = m;
-            while (p < e && b[p] == ' ') {
-                p++;
+        /** An Error or Warn line; runc's INFO lines pass through. */
+        private void levelled(LogLine line) {
+            if (line.level() == LogLevel.ERROR) {
+                error(line);
+            } else if (line.level() == LogLevel.WARN) {
+                warning(line);
             }
-            int q = p;
-            while (q < e && b[q] >= '0' && b[q] <= '9') {
-                q++;
-            }
-            if (q > p && q - m >= 6 && q + 1 < e && b[q] == ':' && b[q + 1] == ' ') {
-                return q + 2;
-            }
-            return m;
         }
 
         private boolean startsWith(int s, int e, byte[] p) {
@@ -527,14 +495,11 @@ public final class CriuLogAnalyzer {
                 if (kind == LogKind.UNKNOWN || (kind == LogKind.DUMP && failed == LogKind.PRE_DUMP)) {
                     kind = failed;
                 }
-                if (failed == LogKind.RESTORE) {
-                    restoreFailed = true;
-                }
             }
-            KnownNoise.Rule noise = KnownNoise.harmless(msg, restoreFailed);
-            if (noise != null) {
+            LineClassifier.Classification c = classifier.classify(line);
+            if (c.isHarmless()) {
                 harmlessErrors++;
-                harmlessSeen.add(noise.id());
+                harmlessSeen.add(c.harmless().id());
                 return;
             }
             if (realErrors.size() < MAX_ERRORS) {
@@ -546,7 +511,7 @@ public final class CriuLogAnalyzer {
                 causeContext = ringLines();
                 causeContext.add(line);
                 causeAfter = CONTEXT_AFTER;
-                causeMatch = knowledgeBase.match(line, kind).orElse(null);
+                causeMatch = knowledgeBase.matchCause(line, kind).orElse(null);
                 return;
             }
             if (cause == null && summary == null) {
@@ -554,22 +519,25 @@ public final class CriuLogAnalyzer {
                 summaryContext = ringLines();
                 summaryContext.add(line);
                 summaryAfter = CONTEXT_AFTER;
-                summaryMatch = knowledgeBase.match(line, kind).orElse(null);
+                summaryMatch = knowledgeBase.matchCause(line, kind).orElse(null);
                 return;
             }
             if (errorMatch == null && causeMatch == null && errorAttempts < MAX_MATCH_ATTEMPTS) {
                 errorAttempts++;
-                errorMatch = knowledgeBase.match(line, kind).orElse(null);
+                errorMatch = knowledgeBase.matchCause(line, kind).orElse(null);
             }
         }
 
         private void warning(LogLine line) {
             warnings++;
-            KnownNoise.Rule noise = KnownNoise.harmless(line.message(), restoreFailed);
-            if (noise != null) {
+            LineClassifier.Classification c = classifier.classify(line);
+            if (c.isHarmless()) {
                 harmlessWarnings++;
-                harmlessSeen.add(noise.id());
+                harmlessSeen.add(c.harmless().id());
                 return;
+            }
+            if (realWarnings.size() < MAX_WARNINGS) {
+                realWarnings.add(new NotableLine(line, knowledgeBase.match(line, kind).orElse(null)));
             }
             tryWarnMatch(line);
         }
@@ -577,7 +545,7 @@ public final class CriuLogAnalyzer {
         private void tryWarnMatch(LogLine line) {
             if (warnMatch == null && causeMatch == null && warnAttempts < MAX_MATCH_ATTEMPTS) {
                 warnAttempts++;
-                warnMatch = knowledgeBase.match(line, kind).orElse(null);
+                warnMatch = knowledgeBase.matchCause(line, kind).orElse(null);
             }
         }
 
@@ -635,8 +603,8 @@ public final class CriuLogAnalyzer {
                     .or(() -> Optional.ofNullable(warnMatch))
                     .orElse(null);
             return new LogAnalysis(kind, verdict, lineNo, criuLines, errors, warnings, harmlessErrors,
-                    harmlessWarnings, verdictLine, decisive, context, realErrors, List.copyOf(harmlessSeen), match,
-                    phases, firstTime, lastTime);
+                    harmlessWarnings, verdictLine, decisive, context, realErrors, realWarnings,
+                    List.copyOf(harmlessSeen), match, phases, firstTime, lastTime);
         }
     }
 }

@@ -17,9 +17,10 @@ import java.util.NoSuchElementException;
  * Parses CRIU log lines. CRIU (criu/log.c) writes {@code (SS.uuuuuu) } before every line of level
  * info and above, then, in a restore, the pid as {@code %6d: }, then {@code Error (file:line): } or
  * {@code Warn  (file:line): } for those two levels, then the message (which itself may start with a
- * subsystem prefix such as {@code inet: }). Lines printed without a timestamp (the restorer's
- * {@code pie:} output, multi-line dumps) are kept as plain INFO lines; runc's logrus lines
- * ({@code time="..." level=error msg="..."}) take their level from {@code level=}.
+ * subsystem prefix such as {@code inet: }). Which prefix makes a line an Error or a Warn is decided
+ * by {@link LineClassifier} alone (the parasite's and restorer's {@code pie: TID: } lines, lines
+ * without a timestamp and runc's logrus lines {@code time="..." level=error msg="..."} included);
+ * this class splits the line into its parts.
  *
  * <p>Reading is streamed: {@link #parse(Reader, LogVisitor)} and {@link #iterate(Reader)} hold one
  * line at a time, so any size of log is read in constant memory. For a whole-file verdict use
@@ -29,61 +30,26 @@ public final class CriuLogParser {
     private CriuLogParser() {
     }
 
-    /** Parses one line (without its line terminator). */
+    /** Parses one line (without its line terminator); its level is the one {@link LineClassifier} gives. */
     public static LogLine parseLine(long number, String text) {
         String line = stripCr(text);
-        int n = line.length();
-        if (n > 0 && line.charAt(0) == '(') {
-            int close = timestampEnd(line);
-            if (close > 0) {
-                double time = parseSeconds(line, 1, close);
-                int m = close + 1;
-                if (m < n && line.charAt(m) == ' ') {
-                    m++;
-                }
-                int pid = -1;
-                int p = m;
-                while (p < n && line.charAt(p) == ' ') {
-                    p++;
-                }
-                int q = p;
-                while (q < n && isDigit(line.charAt(q))) {
-                    q++;
-                }
-                // CRIU prints the pid as "%6d: ": at least six characters wide
-                if (q > p && q - m >= 6 && q + 1 < n && line.charAt(q) == ':' && line.charAt(q + 1) == ' '
-                        && q - p <= 9) {
-                    pid = Integer.parseInt(line, p, q, 10);
-                    m = q + 2;
-                }
-                LogLevel level = LogLevel.INFO;
-                int tagEnd = -1;
-                if (line.startsWith("Error (", m)) {
-                    level = LogLevel.ERROR;
-                    tagEnd = m + 6;
-                } else if (line.startsWith("Warn  (", m)) {
-                    level = LogLevel.WARN;
-                    tagEnd = m + 6;
-                } else if (line.startsWith("Warn (", m)) {
-                    level = LogLevel.WARN;
-                    tagEnd = m + 5;
-                }
-                if (tagEnd > 0) {
-                    int srcEnd = line.indexOf("): ", tagEnd);
-                    if (srcEnd > 0) {
-                        return new LogLine(number, time, pid, level, line.substring(tagEnd + 1, srcEnd),
-                                line.substring(srcEnd + 3), line);
-                    }
-                    // an Error line without a source: keep the level, the rest is the message
-                    return new LogLine(number, time, pid, level, null, line.substring(tagEnd), line);
-                }
-                return new LogLine(number, time, pid, LogLevel.INFO, null, line.substring(m), line);
+        LineClassifier.Prefix p = new LineClassifier.Prefix();
+        LineClassifier.scan(line, p);
+        if (p.logrus) {
+            return parseLogrus(number, line, p.level);
+        }
+        double time = p.hasTime() ? parseSeconds(line, 1, p.timeEnd) : Double.NaN;
+        int pid = p.pidFrom >= 0 ? Integer.parseInt(line, p.pidFrom, p.pidTo, 10) : -1;
+        if (p.sourceOpen >= 0) {
+            int srcEnd = line.indexOf("): ", p.sourceOpen);
+            if (srcEnd > 0) {
+                return new LogLine(number, time, pid, p.level, line.substring(p.sourceOpen + 1, srcEnd),
+                        line.substring(srcEnd + 3), line);
             }
+            // an Error line without a source: keep the level, the rest is the message
+            return new LogLine(number, time, pid, p.level, null, line.substring(p.sourceOpen), line);
         }
-        if (line.startsWith("time=\"") && line.contains(" level=")) {
-            return parseLogrus(number, line);
-        }
-        return new LogLine(number, Double.NaN, -1, LogLevel.INFO, null, line, line);
+        return new LogLine(number, time, pid, LogLevel.INFO, null, line.substring(p.body), line);
     }
 
     /**
@@ -172,27 +138,6 @@ public final class CriuLogParser {
 
     // ------------------------------------------------------------------ helpers shared with the analyzer
 
-    /** Index of the ')' closing a "(digits.digits)" timestamp at the start of {@code line}, or -1. */
-    static int timestampEnd(String line) {
-        int n = Math.min(line.length(), 24);
-        boolean dot = false;
-        for (int i = 1; i < n; i++) {
-            char c = line.charAt(i);
-            if (c == ')') {
-                return i > 1 ? i : -1;
-            }
-            if (c == '.') {
-                if (dot) {
-                    return -1;
-                }
-                dot = true;
-            } else if (!isDigit(c)) {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
     /** Seconds from "SS.uuuuuu" in {@code s[from, to)}. */
     static double parseSeconds(CharSequence s, int from, int to) {
         long whole = 0;
@@ -237,16 +182,7 @@ public final class CriuLogParser {
         return whole + (double) frac / scale;
     }
 
-    private static LogLine parseLogrus(long number, String line) {
-        LogLevel level = LogLevel.INFO;
-        int lv = line.indexOf(" level=");
-        int lvEnd = line.indexOf(' ', lv + 7);
-        String name = line.substring(lv + 7, lvEnd < 0 ? line.length() : lvEnd).replace("\"", "");
-        if (name.equals("error") || name.equals("fatal") || name.equals("panic")) {
-            level = LogLevel.ERROR;
-        } else if (name.equals("warning") || name.equals("warn")) {
-            level = LogLevel.WARN;
-        }
+    private static LogLine parseLogrus(long number, String line, LogLevel level) {
         String message = line;
         int msg = line.indexOf(" msg=");
         if (msg >= 0) {
@@ -285,9 +221,5 @@ public final class CriuLogParser {
 
     private static String stripCr(String s) {
         return !s.isEmpty() && s.charAt(s.length() - 1) == '\r' ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 }

@@ -16,9 +16,18 @@ import java.util.regex.Pattern;
  * @param fixKind     option, kernel, environment or not fixable
  * @param option      the docker-checkpoint option that fixes it, or null
  * @param criuSource  the CRIU source file that prints the text
+ * @param warningOnly true for a pattern that explains a warning a successful run may print (the
+ *                    run went on, something is missing from its result); it is never taken as
+ *                    the cause of a failure
  */
 public record DiagnosisPattern(String id, String title, Pattern regex, Applies applies, String explanation,
-        String fix, FixKind fixKind, String option, String criuSource) {
+        String fix, FixKind fixKind, String option, String criuSource, boolean warningOnly) {
+    /** A pattern that explains a failure. */
+    public DiagnosisPattern(String id, String title, Pattern regex, Applies applies, String explanation, String fix,
+            FixKind fixKind, String option, String criuSource) {
+        this(id, title, regex, applies, explanation, fix, fixKind, option, criuSource, false);
+    }
+
     public DiagnosisPattern {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(title, "title");

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 /**
  * Known CRIU failures and their fixes. The regexes are built from the exact texts CRIU 4.x prints
  * (source file named in each pattern) and from the logs captured on this project's test host;
- * patterns are tried in order, so specific ones come before general ones.
+ * patterns are tried in order, so specific ones come before general ones. A few patterns explain a
+ * warning of a run that went on ({@link DiagnosisPattern#warningOnly()}): they are shown beside that
+ * warning, never as the cause of a failure.
  */
 public final class KnowledgeBase {
     private static final KnowledgeBase STANDARD = new KnowledgeBase(standardPatterns());
@@ -35,8 +37,17 @@ public final class KnowledgeBase {
 
     /** The first pattern of a scope covering {@code kind} whose regex is found in the line's message. */
     public Optional<PatternMatch> match(LogLine line, LogKind kind) {
+        return match(line, kind, false);
+    }
+
+    /** As {@link #match}, leaving out the patterns that only explain a warning: a failure's cause. */
+    public Optional<PatternMatch> matchCause(LogLine line, LogKind kind) {
+        return match(line, kind, true);
+    }
+
+    private Optional<PatternMatch> match(LogLine line, LogKind kind, boolean causesOnly) {
         for (DiagnosisPattern p : patterns) {
-            if (!p.applies().covers(kind)) {
+            if (!p.applies().covers(kind) || (causesOnly && p.warningOnly())) {
                 continue;
             }
             Matcher m = p.regex().matcher(line.message());
@@ -169,20 +180,37 @@ public final class KnowledgeBase {
                         + " PATH and a recent enough NVIDIA driver); the lines before this one name the"
                         + " plugin's own error.",
                 FixKind.ENVIRONMENT, null, "criu/plugin.c"));
+        // criu/files-reg.c dump_ghost_remap(): "Can't dump ghost file %s of %" PRIu64 " size, increase limit"
         l.add(new DiagnosisPattern("ghost-limit", "Deleted file too large",
-                Pattern.compile("Can't dump ghost file (\\S+) of (\\d+) size, increase limit"), Applies.DUMP,
-                "A process keeps the deleted file {1} open ({2} bytes). CRIU stores deleted files inside"
-                        + " the checkpoint, but only up to --ghost-limit (1 MiB by default).",
-                "Raise the limit: add \"ghost-limit 512M\" (or more) to /etc/criu/runc.conf; or make the"
-                        + " application close the deleted file before the checkpoint.",
+                Pattern.compile("Can't dump ghost file (.+) of (\\d+) size, increase limit"), Applies.DUMP,
+                "A process holds the deleted file {1} open ({2} bytes). CRIU stores the content of a"
+                        + " deleted file inside the checkpoint (a \"ghost file\"), but only up to --ghost-limit"
+                        + " (1 MiB by default).",
+                "Raise CRIU's --ghost-limit above {2} bytes: add the line \"ghost-limit 512M\" (or more) to"
+                        + " /etc/criu/runc.conf and checkpoint again; or make the application close the deleted"
+                        + " file before the checkpoint.",
                 FixKind.ENVIRONMENT, null, "criu/files-reg.c"));
-        l.add(new DiagnosisPattern("link-remap", "Open file without a name",
-                Pattern.compile("Can't create link remap for (\\S+)\\. Use link-remap option"), Applies.DUMP,
-                "A process has {1} open but the name no longer leads to it (removed while open, still"
-                        + " linked elsewhere). CRIU can save it only by creating a temporary link"
-                        + " (--link-remap).",
-                "Add \"link-remap\" to /etc/criu/runc.conf, or make the application close the file first.",
+        // criu/files-reg.c create_link_remap(): "Can't create link remap for %s. Use " LREMAP_PARAM " option."
+        l.add(new DiagnosisPattern("link-remap", "Deleted file held open",
+                Pattern.compile("Can't create link remap for (.+)\\. Use link-remap option"), Applies.DUMP,
+                "A process holds {1} open, but that file was deleted (or moved away) while open. CRIU can"
+                        + " save such a file only by linking it back under a temporary name (--link-remap), which"
+                        + " it does only when asked to. On overlayfs, the container's usual root filesystem, it"
+                        + " then stores the file's content in the checkpoint instead, up to --ghost-limit.",
+                "Add the line \"link-remap\" to /etc/criu/runc.conf (CRIU --link-remap) and checkpoint"
+                        + " again; if CRIU then reports the file too large, raise \"ghost-limit\" there too. Or"
+                        + " make the application close the deleted file before the checkpoint.",
                 FixKind.ENVIRONMENT, null, "criu/files-reg.c"));
+        // criu/fsnotify.c check_open_handle(): LOG_PREFIX "fsnotify: ", pr_err("\tCan't dump that handle\n")
+        l.add(new DiagnosisPattern("inotify-watch", "File watch (inotify) CRIU cannot save",
+                Pattern.compile("fsnotify: \\s*Can't dump that handle"), Applies.DUMP,
+                "A process watches files with inotify (file watchers: development servers, live reload,"
+                        + " tail -F, configuration reloaders). CRIU saves a watch by reopening the watched file"
+                        + " from its file handle, and on overlayfs, the container's root filesystem, that handle"
+                        + " cannot be opened, nor could CRIU find the file's path another way.",
+                "No option fixes this: stop the process that uses inotify (or turn off its file watching)"
+                        + " before checkpointing. Watches on files of an overlayfs cannot be checkpointed.",
+                FixKind.NOT_FIXABLE, null, "criu/fsnotify.c"));
         l.add(new DiagnosisPattern("file-size-changed", "File changed since the checkpoint",
                 Pattern.compile("File (\\S+) has bad size (\\d+) \\(expect (\\d+)\\)"), Applies.RESTORE,
                 "The process had {1} open at the checkpoint when it was {3} bytes long; in the new container"
@@ -229,6 +257,19 @@ public final class KnowledgeBase {
                         + " provide, so CRIU has nothing to mount there (--ext-mount-map).",
                 "Restore into a container with the same volumes and bind mounts as the checkpointed one.",
                 FixKind.ENVIRONMENT, null, "criu/mount.c"));
+        // criu/mount-v2.c: LOG_PREFIX "mnt-v2: ", pr_perror("Can't remount %s with MS_PRIVATE", ...)
+        l.add(new DiagnosisPattern("mount-v2-remount", "CRIU's mount engine failed on a bind mount",
+                Pattern.compile("mnt-v2: Can't remount (\\S+) with MS_PRIVATE: No such file or directory"),
+                Applies.RESTORE,
+                "CRIU 4 rebuilds the container's mounts with its newer mount engine (mount-v2), which loses"
+                        + " some bind mounts of a single file: seen with containers started with docker run"
+                        + " --init, on the bind mount of Docker's init binary (docker-init). CRIU's temporary"
+                        + " mount point {1} was gone when it made it private.",
+                "Restore with CRIU's older mount engine, mntns-compat-mode: docker-checkpoint adds it itself"
+                        + " when it restores a container started with --init; in other cases add the line"
+                        + " \"mntns-compat-mode\" to the CRIU config of the restore (/etc/criu/runc.conf) and"
+                        + " restore again.",
+                FixKind.ENVIRONMENT, null, "criu/mount-v2.c"));
         // ------------------------------------------------------------------ terminals
         l.add(new DiagnosisPattern("shell-job", "Process attached to a terminal",
                 Pattern.compile("Found dangling tty with sid|Task attached to shell terminal"
@@ -241,6 +282,34 @@ public final class KnowledgeBase {
                         + " running when checkpointing.",
                 FixKind.ENVIRONMENT, null, "criu/tty.c"));
         // ------------------------------------------------------------------ freezing, pids, cgroups
+        // criu/seize.c freezer_wait_processes():
+        // pr_warn("Unexpected process %d in the freezer cgroup (status 0x%x)\n")
+        l.add(new DiagnosisPattern("lost-process", "Process left out of the checkpoint (docker exec)",
+                Pattern.compile("Unexpected process (\\d+) in the freezer cgroup"), Applies.DUMP,
+                "Process {1} is in the container's cgroup but is not a descendant of the container's init:"
+                        + " typically a process started with docker exec, whose parent is the container"
+                        + " runtime. CRIU dumps only init's process tree, so {1} is not in the checkpoint and"
+                        + " will be missing after a restore, although the dump itself succeeds (expected when"
+                        + " the checkpoint was made with -allow-lost-processes).",
+                "Stop that process before checkpointing (end the docker exec session or command), or, if"
+                        + " it may be lost, tick \"Leave out processes started with docker exec\""
+                        + " (-allow-lost-processes).",
+                FixKind.OPTION, "-allow-lost-processes", "criu/seize.c", true));
+        // criu/cr-dump.c dump_task_rlimits(): pr_perror("Can't get rlimit %d", res);
+        // criu/servicefd.c: pr_perror("Can't get rlimit")
+        l.add(new DiagnosisPattern("rlimit-permission", "root lacks CAP_SYS_RESOURCE: process limits unreadable",
+                Pattern.compile("(?:Can't get rlimit|prlimit(?:64)?)\\b[^:]*: Operation not permitted"),
+                Applies.DUMP,
+                "CRIU reads the resource limits of every process it dumps (prlimit64). For a process that"
+                        + " runs as another user or group the kernel allows that only with CAP_SYS_RESOURCE, and"
+                        + " root on this host lacks it: it is missing from root's capability bounding set"
+                        + " (some hardened, nested or CI hosts drop it). So no container process that runs"
+                        + " as a uid or gid other than 0 can be dumped here.",
+                "Run the container's processes as root (uid 0 and gid 0: no USER in the image, no --user),"
+                        + " or checkpoint on a host whose root has CAP_SYS_RESOURCE: as root, \"grep CapBnd"
+                        + " /proc/self/status\" must have bit 24 (0x1000000) set; docker-checkpoint doctor"
+                        + " checks it.",
+                FixKind.ENVIRONMENT, null, "criu/cr-dump.c"));
         l.add(new DiagnosisPattern("freezer-timeout", "Processes could not be frozen in time",
                 Pattern.compile("Unable to freeze cgroup|Timeout reached\\. Try to interrupt"
                         + "|Unseizable non-zombie \\d+ found"),

@@ -9,7 +9,8 @@ import java.util.Locale;
  * @param kind                 dump, pre-dump or restore, from the log's content
  * @param verdict              success, failure or incomplete
  * @param lineCount            lines in the log
- * @param criuLineCount        lines with CRIU's timestamp prefix, plus runc logrus lines
+ * @param criuLineCount        lines with CRIU's timestamp prefix or an Error/Warn prefix, plus runc logrus
+ *                             lines
  * @param errorCount           Error lines (including harmless ones)
  * @param warningCount         Warn lines (including harmless ones)
  * @param harmlessErrorCount   Error lines known to be harmless
@@ -22,6 +23,8 @@ import java.util.Locale;
  *                             lines of the log when there is no decisive line
  * @param errors               the first (up to {@value CriuLogAnalyzer#MAX_ERRORS}) Error lines that are
  *                             not harmless
+ * @param warnings             the first (up to {@value CriuLogAnalyzer#MAX_WARNINGS}) Warn lines that are
+ *                             not harmless, each with the pattern that explains it (or none)
  * @param harmlessSeen         ids of the {@link KnownNoise} rules the harmless lines matched, in order of
  *                             first appearance
  * @param match                the knowledge-base pattern explaining the failure, or null
@@ -31,12 +34,12 @@ import java.util.Locale;
  */
 public record LogAnalysis(LogKind kind, Verdict verdict, long lineCount, long criuLineCount, long errorCount,
         long warningCount, long harmlessErrorCount, long harmlessWarningCount, LogLine verdictLine,
-        LogLine decisiveLine, List<LogLine> decisiveContext, List<LogLine> errors, List<String> harmlessSeen,
-        PatternMatch match,
-        List<PhaseTiming> phases, double startTime, double endTime) {
+        LogLine decisiveLine, List<LogLine> decisiveContext, List<LogLine> errors, List<NotableLine> warnings,
+        List<String> harmlessSeen, PatternMatch match, List<PhaseTiming> phases, double startTime, double endTime) {
     public LogAnalysis {
         decisiveContext = List.copyOf(decisiveContext);
         errors = List.copyOf(errors);
+        warnings = List.copyOf(warnings);
         harmlessSeen = List.copyOf(harmlessSeen);
         phases = List.copyOf(phases);
     }
@@ -44,6 +47,26 @@ public record LogAnalysis(LogKind kind, Verdict verdict, long lineCount, long cr
     /** False when nothing in the input looks like a CRIU (or runc) log. */
     public boolean isCriuLog() {
         return criuLineCount > 0;
+    }
+
+    /** Error lines not known to be harmless. */
+    public long realErrorCount() {
+        return errorCount - harmlessErrorCount;
+    }
+
+    /** Warn lines not known to be harmless. */
+    public long realWarningCount() {
+        return warningCount - harmlessWarningCount;
+    }
+
+    /**
+     * True when {@code line}, a line of this log, is an Error or Warn line known to be harmless, as
+     * {@link LineClassifier} judged it while the log was read.
+     */
+    public boolean isHarmless(LogLine line) {
+        boolean afterRestoreFailure = verdict == Verdict.FAILURE && kind == LogKind.RESTORE && verdictLine != null
+                && line.number() > verdictLine.number();
+        return LineClassifier.harmless(line, afterRestoreFailure) != null;
     }
 
     /** Seconds from the first to the last timestamp, NaN without timestamps. */
@@ -58,8 +81,8 @@ public record LogAnalysis(LogKind kind, Verdict verdict, long lineCount, long cr
             case SUCCESS -> {
                 String title = kind == LogKind.UNKNOWN ? "CRIU finished successfully"
                         : capitalize(what) + " finished successfully";
-                long realErrors = errorCount - harmlessErrorCount;
-                long realWarnings = warningCount - harmlessWarningCount;
+                long realErrors = realErrorCount();
+                long realWarnings = realWarningCount();
                 String took = Double.isNaN(duration()) ? "" : String.format(Locale.ROOT, " in %.3f s", duration());
                 String explanation = "CRIU completed the " + what + took + "."
                         + (realErrors + realWarnings == 0

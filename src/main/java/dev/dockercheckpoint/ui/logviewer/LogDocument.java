@@ -1,6 +1,8 @@
 package dev.dockercheckpoint.ui.logviewer;
 
 import dev.dockercheckpoint.core.LogPage;
+import dev.dockercheckpoint.core.criulog.LineClassifier;
+import dev.dockercheckpoint.core.criulog.LogLevel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * demand.
  *
  * <p>Per line only the byte offset where it starts and its level are kept (9 bytes a line), so a
- * 200 MB CRIU log of 2 million lines costs about 20 MB. Line text is read by page from the source
+ * 200 MB CRIU log of 2 million lines costs about 20 MB. The level, and whether an Error or Warn line
+ * is known to be harmless, come from {@link LineClassifier}, as for the CLI's and the helper's
+ * diagnosis, so the counts shown here are theirs. Line text is read by page from the source
  * when asked for and kept in a small LRU cache of pages ({@link #maxCachedLines()} lines at most).
  * Indexing runs on its own daemon thread, page fetches and searches on small daemon pools; nothing
  * here blocks unless its name says so ({@link #text(int)}, {@link #texts(int[])}).
@@ -38,7 +42,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LogDocument implements AutoCloseable {
     /** Level of a CRIU log line. */
     public enum Level {
-        OTHER, WARN, ERROR
+        OTHER, WARN, ERROR;
+
+        /** The viewer's name for a level of {@link LineClassifier}. */
+        public static Level of(LogLevel level) {
+            return switch (level) {
+                case ERROR -> ERROR;
+                case WARN -> WARN;
+                case INFO -> OTHER;
+            };
+        }
     }
 
     /** The line views a reader can pick. */
@@ -80,6 +93,9 @@ public final class LogDocument implements AutoCloseable {
     static final int BULK_PAGE_LINES = 5000;
 
     private static final Level[] LEVELS = Level.values();
+    /** Set in a line's level byte when the line is known to be harmless. */
+    private static final int HARMLESS = 0x4;
+    private static final int LEVEL_MASK = 0x3;
     private static final AtomicInteger SERIAL = new AtomicInteger();
 
     private final LogSource source;
@@ -95,6 +111,9 @@ public final class LogDocument implements AutoCloseable {
     private final IntList errors = new IntList();
     private final IntList warnings = new IntList();
     private final IntList problems = new IntList();
+    private int harmlessErrors;
+    private int harmlessWarnings;
+    private int firstRealError = -1;
     private long bytesIndexed;
     private long size = -1;
     private final LinkedHashMap<Integer, Block> cache = new LinkedHashMap<>(32, 0.75f, true);
@@ -112,6 +131,8 @@ public final class LogDocument implements AutoCloseable {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ThreadPoolExecutor fetchPool;
     private final ThreadPoolExecutor bulkPool;
+    /** Follows the log in order; used on the indexing thread only. */
+    private final LineClassifier classifier = new LineClassifier();
 
     /** A document with the default page sizes; call {@link #start()} (or use {@link #open}). */
     public LogDocument(LogSource source, String name) {
@@ -230,7 +251,8 @@ public final class LogDocument implements AutoCloseable {
         int n = lines.size();
         byte[] lv = new byte[n];
         for (int k = 0; k < n; k++) {
-            lv[k] = (byte) levelOf(lines.get(k)).ordinal();
+            LineClassifier.Classification c = classifier.classify(lines.get(k));
+            lv[k] = (byte) (Level.of(c.level()).ordinal() | (c.isHarmless() ? HARMLESS : 0));
         }
         synchronized (lock) {
             int base = count;
@@ -245,12 +267,22 @@ public final class LogDocument implements AutoCloseable {
             System.arraycopy(lv, 0, levels, base, n);
             for (int k = 0; k < n; k++) {
                 int line = base + k;
-                if (lv[k] == Level.ERROR.ordinal()) {
+                int level = lv[k] & LEVEL_MASK;
+                boolean harmless = (lv[k] & HARMLESS) != 0;
+                if (level == Level.ERROR.ordinal()) {
                     errors.add(line);
                     problems.add(line);
-                } else if (lv[k] == Level.WARN.ordinal()) {
+                    if (harmless) {
+                        harmlessErrors++;
+                    } else if (firstRealError < 0) {
+                        firstRealError = line;
+                    }
+                } else if (level == Level.WARN.ordinal()) {
                     warnings.add(line);
                     problems.add(line);
+                    if (harmless) {
+                        harmlessWarnings++;
+                    }
                 }
             }
             if (base == 0 && n > 0) {
@@ -289,55 +321,12 @@ public final class LogDocument implements AutoCloseable {
     }
 
     /**
-     * Level of a CRIU log line: {@code (00.169113) Error (...)}, {@code (00.003207) Warn  (...)},
-     * also with a pid ({@code (00.1)  123: Error}) or from the restorer ({@code pie: 1: Error}).
+     * Level of a CRIU log line, as {@link LineClassifier} decides it: {@code (00.169113) Error (...)},
+     * {@code (00.003207) Warn  (...)}, also with a pid ({@code (00.1)     123: Error}), from the
+     * restorer ({@code pie: 1: Error}) or from runc ({@code time="..." level=error}).
      */
     public static Level levelOf(String line) {
-        int n = line.length();
-        int i = 0;
-        if (n > 0 && line.charAt(0) == '(') {
-            int close = line.indexOf(')');
-            if (close < 0 || close > 40) {
-                return Level.OTHER;
-            }
-            for (int k = 1; k < close; k++) {
-                char c = line.charAt(k);
-                if (!(c >= '0' && c <= '9') && c != '.' && c != ' ') {
-                    return Level.OTHER;
-                }
-            }
-            i = close + 1;
-        }
-        i = skipSpaces(line, i);
-        if (line.startsWith("pie:", i)) {
-            i = skipSpaces(line, i + 4);
-        }
-        int d = i;
-        while (d < n && line.charAt(d) >= '0' && line.charAt(d) <= '9') {
-            d++;
-        }
-        if (d > i && d < n && line.charAt(d) == ':') {
-            i = skipSpaces(line, d + 1);
-        }
-        if (word(line, i, "Error")) {
-            return Level.ERROR;
-        }
-        if (word(line, i, "Warn")) {
-            return Level.WARN;
-        }
-        return Level.OTHER;
-    }
-
-    private static int skipSpaces(String s, int i) {
-        while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-            i++;
-        }
-        return i;
-    }
-
-    private static boolean word(String s, int i, String w) {
-        int end = i + w.length();
-        return s.startsWith(w, i) && (end == s.length() || !Character.isLetterOrDigit(s.charAt(end)));
+        return Level.of(LineClassifier.level(line));
     }
 
     // ---------------------------------------------------------------- state
@@ -402,15 +391,38 @@ public final class LogDocument implements AutoCloseable {
         }
     }
 
+    /** Index of the first Error line not known to be harmless, or -1 (so far). */
+    public int firstRealErrorLine() {
+        synchronized (lock) {
+            return firstRealError;
+        }
+    }
+
+    /** Error lines found so far, the known harmless ones included. */
     public int errorCount() {
         synchronized (lock) {
             return errors.size();
         }
     }
 
+    /** Warn lines found so far, the known harmless ones included. */
     public int warningCount() {
         synchronized (lock) {
             return warnings.size();
+        }
+    }
+
+    /** Error lines found so far that are known to be harmless. */
+    public int harmlessErrorCount() {
+        synchronized (lock) {
+            return harmlessErrors;
+        }
+    }
+
+    /** Warn lines found so far that are known to be harmless. */
+    public int harmlessWarningCount() {
+        synchronized (lock) {
+            return harmlessWarnings;
         }
     }
 
@@ -431,7 +443,15 @@ public final class LogDocument implements AutoCloseable {
     public Level level(int line) {
         synchronized (lock) {
             checkLine(line);
-            return LEVELS[levels[line]];
+            return LEVELS[levels[line] & LEVEL_MASK];
+        }
+    }
+
+    /** True when {@code line} is an Error or Warn line known to be harmless. */
+    public boolean isHarmless(int line) {
+        synchronized (lock) {
+            checkLine(line);
+            return (levels[line] & HARMLESS) != 0;
         }
     }
 
@@ -784,7 +804,7 @@ public final class LogDocument implements AutoCloseable {
                 byte[] lv = levels(lo, lo + got);
                 for (int k = 0; k < got; k++) {
                     int idx = forward ? k : got - 1 - k;
-                    if (filter.accepts(LEVELS[lv[idx]]) && needle.in(lines.get(idx))) {
+                    if (filter.accepts(LEVELS[lv[idx] & LEVEL_MASK]) && needle.in(lines.get(idx))) {
                         return lo + idx;
                     }
                 }

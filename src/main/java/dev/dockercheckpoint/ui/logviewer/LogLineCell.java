@@ -19,8 +19,9 @@ import javafx.scene.text.Text;
 
 /**
  * One log line: right-aligned number, text in a monospace font, level as a style class
- * ({@code error-line}, {@code warn-line}). Two Text nodes in a small region rather than Labels:
- * cells are created by the dozen whenever the list is laid out, so they are kept light.
+ * ({@code error-line}, {@code warn-line}, plus {@code harmless-line} for one known to be harmless).
+ * Two Text nodes in a small region rather than Labels: cells are created by the dozen whenever the
+ * list is laid out, so they are kept light.
  */
 final class LogLineCell extends ListCell<Integer> {
     /** Shown while the line's page is being fetched. */
@@ -31,6 +32,7 @@ final class LogLineCell extends ListCell<Integer> {
     private final LineBox box;
     private final ChangeListener<Number> digitsListener = (o, a, b) -> requestLayoutOfBox();
     private LogDocument.Level shownLevel = LogDocument.Level.OTHER;
+    private boolean shownHarmless;
 
     LogLineCell(LogViewerSkin skin) {
         this.skin = skin;
@@ -52,7 +54,7 @@ final class LogLineCell extends ListCell<Integer> {
         super.updateItem(line, empty);
         LogDocument doc = skin.document();
         if (empty || line == null || doc == null || line >= doc.lineCount()) {
-            showLevel(LogDocument.Level.OTHER);
+            showLevel(LogDocument.Level.OTHER, false);
             box.number.setText("");
             showText("");
             box.setVisible(false);
@@ -60,7 +62,8 @@ final class LogLineCell extends ListCell<Integer> {
         }
         box.setVisible(true);
         box.number.setText(Integer.toString(line + 1));
-        showLevel(doc.level(line));
+        LogDocument.Level level = doc.level(line);
+        showLevel(level, level != LogDocument.Level.OTHER && doc.isHarmless(line));
         String cached = doc.cachedText(line);
         if (cached != null) {
             showText(cached);
@@ -86,17 +89,21 @@ final class LogLineCell extends ListCell<Integer> {
         box.text.pseudoClassStateChanged(LOADING, false);
     }
 
-    private void showLevel(LogDocument.Level level) {
-        if (level == shownLevel) {
+    private void showLevel(LogDocument.Level level, boolean harmless) {
+        if (level == shownLevel && harmless == shownHarmless) {
             return;
         }
-        getStyleClass().removeAll("error-line", "warn-line");
+        getStyleClass().removeAll("error-line", "warn-line", "harmless-line");
         if (level == LogDocument.Level.ERROR) {
             getStyleClass().add("error-line");
         } else if (level == LogDocument.Level.WARN) {
             getStyleClass().add("warn-line");
         }
+        if (harmless) {
+            getStyleClass().add("harmless-line");
+        }
         shownLevel = level;
+        shownHarmless = harmless;
     }
 
     /** True when the cell shows a line's text (not empty, not waiting for it). */

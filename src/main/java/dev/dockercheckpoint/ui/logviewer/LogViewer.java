@@ -21,7 +21,8 @@ import javafx.scene.control.Skin;
  * status line. Every read runs in the background; the FX thread only lays out visible lines.
  *
  * <p>Style class {@code log-viewer}; stylesheet {@code log-viewer.css} next to this class. Lines
- * are cells with style class {@code log-line}, plus {@code error-line} or {@code warn-line}.
+ * are cells with style class {@code log-line}, plus {@code error-line} or {@code warn-line}, and
+ * {@code harmless-line} when the line is known to be harmless.
  *
  * <p>Like any control, use it on the FX thread; the document it shows may be fed from any thread.
  */
@@ -93,7 +94,7 @@ public class LogViewer extends Control {
         }
     }
 
-    /** Selects and reveals the first Error line. */
+    /** Selects and reveals the first Error line not known to be harmless (the first Error line when all are). */
     public void goToFirstError() {
         if (getSkin() instanceof LogViewerSkin s) {
             s.goToFirstError();

@@ -142,7 +142,7 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
         searchStatusLabel.textProperty().bind(control.searchStatusProperty());
 
         firstErrorButton.getStyleClass().add("first-error-button");
-        firstErrorButton.setTooltip(new Tooltip("Select the first Error line"));
+        firstErrorButton.setTooltip(new Tooltip("Select the first Error line not known to be harmless"));
         firstErrorButton.disableProperty().bind(hasErrors.not());
         firstErrorButton.setOnAction(e -> goToFirstError());
 
@@ -300,7 +300,10 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
         }
     }
 
-    /** "N lines, indexing 42%" while indexing, "N lines, 3 errors, 12 warnings" when done. */
+    /**
+     * "N lines, indexing 42%" while indexing, "N lines, 3 errors, 12 warnings" when done, with the
+     * known harmless ones named: "3 errors (1 known harmless)".
+     */
     static String statusOf(LogDocument doc) {
         String lines = count(doc.lineCount(), "line");
         if (doc.failure() != null) {
@@ -312,7 +315,12 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
             }
             return lines + ", indexing " + (int) Math.floor(doc.progress() * 100) + "%";
         }
-        return lines + ", " + count(doc.errorCount(), "error") + ", " + count(doc.warningCount(), "warning");
+        return lines + ", " + count(doc.errorCount(), "error") + harmless(doc.harmlessErrorCount()) + ", "
+                + count(doc.warningCount(), "warning") + harmless(doc.harmlessWarningCount());
+    }
+
+    private static String harmless(int n) {
+        return n == 0 ? "" : String.format(Locale.ROOT, " (%,d known harmless)", n);
     }
 
     private static String count(int n, String noun) {
@@ -390,9 +398,14 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
         }
     }
 
+    /** The first Error line not known to be harmless; the first Error line when all are. */
     void goToFirstError() {
-        if (doc != null && doc.firstErrorLine() >= 0) {
-            selectLine(doc.firstErrorLine());
+        if (doc == null) {
+            return;
+        }
+        int line = doc.firstRealErrorLine() >= 0 ? doc.firstRealErrorLine() : doc.firstErrorLine();
+        if (line >= 0) {
+            selectLine(line);
         }
     }
 

@@ -46,15 +46,19 @@ public final class SystemView {
         summaryLabel.setId("doctorSummary");
         summaryLabel.textProperty().bind(model.summaryProperty());
         table.setItems(model.items());
-        okColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().ok() ? "ok" : "FAIL"));
+        okColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(label(c.getValue().status())));
         okColumn.setCellFactory(col -> new TableCell<>() {
             @Override
             protected void updateItem(String s, boolean empty) {
                 super.updateItem(s, empty);
-                getStyleClass().removeAll("doctor-ok", "doctor-fail");
+                getStyleClass().removeAll("doctor-ok", "doctor-warn", "doctor-fail");
                 setText(empty ? null : s);
                 if (!empty) {
-                    getStyleClass().add("ok".equals(s) ? "doctor-ok" : "doctor-fail");
+                    getStyleClass().add(switch (s) {
+                        case "ok" -> "doctor-ok";
+                        case "WARN" -> "doctor-warn";
+                        default -> "doctor-fail";
+                    });
                 }
             }
         });
@@ -62,5 +66,14 @@ public final class SystemView {
         detailColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().detail()));
         fixColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().ok() ? "" : c.getValue().fix()));
         recheckButton.setOnAction(e -> model.refresh());
+    }
+
+    /** What the first column shows for a check's outcome. */
+    static String label(DoctorReport.Status status) {
+        return switch (status) {
+            case OK -> "ok";
+            case WARN -> "WARN";
+            case FAIL -> "FAIL";
+        };
     }
 }

@@ -8,7 +8,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-/** The doctor's checks with pass/fail and the fix for each. */
+/** The doctor's checks with ok, warning or failure and the fix for each. */
 public final class SystemViewModel {
     private final Backend backend;
     private final TaskExecutor executor;
@@ -27,12 +27,17 @@ public final class SystemViewModel {
 
     public void apply(DoctorReport report) {
         items.setAll(report.items());
-        long failed = report.items().stream().filter(i -> !i.ok()).count();
-        boolean essential = report.items().stream().filter(i -> !i.id().equals("mem-dirty-track"))
-                .allMatch(DoctorReport.Item::ok);
-        summary.set(failed == 0 ? "All checks passed: this host can checkpoint and restore containers."
-                : essential ? "This host can checkpoint and restore containers (without pre-dump)."
-                : failed + " check(s) failed: see the fixes below.");
+        long failed = report.count(DoctorReport.Status.FAIL);
+        long warnings = report.count(DoctorReport.Status.WARN);
+        if (failed > 0) {
+            summary.set(failed + " check(s) failed: see the fixes below.");
+        } else if (warnings == 0) {
+            summary.set("All checks passed: this host can checkpoint and restore containers.");
+        } else {
+            summary.set("This host can checkpoint and restore containers"
+                    + (report.warns("mem-dirty-track") ? " (without pre-dump)" : "") + ", with " + warnings
+                    + (warnings == 1 ? " warning" : " warnings") + ": see below.");
+        }
     }
 
     public ObservableList<DoctorReport.Item> items() {

@@ -101,6 +101,59 @@ class CriuLogAnalyzerTest {
     }
 
     @Test
+    void warningsNotKnownToBeHarmlessAreKeptWithTheirLines() throws IOException {
+        LogAnalysis a = CriuLogAnalyzer.analyze(ComposedLogs.lostProcessDump(tmp));
+        assertEquals(Verdict.SUCCESS, a.verdict());
+        assertEquals(1, a.realWarningCount());
+        assertEquals(1, a.warnings().size());
+        LogLine w = a.warnings().get(0).line();
+        assertEquals(ComposedLogs.LOST_PROCESS_LINE, w.number());
+        assertTrue(w.message().startsWith("Unexpected process 30012 in the freezer cgroup"), w.message());
+        assertTrue(a.diagnosis().explanation().contains("1 warning not known to be harmless"),
+                a.diagnosis().explanation());
+        // the harmless ones are counted, not kept
+        assertTrue(a.warnings().stream().noneMatch(n -> a.isHarmless(n.line())));
+
+        LogAnalysis many = CriuLogAnalyzer.analyze(ComposedLogs.manyWarningsDump(tmp, CriuLogAnalyzer.MAX_WARNINGS + 10));
+        assertEquals(CriuLogAnalyzer.MAX_WARNINGS + 10, many.realWarningCount());
+        assertEquals(CriuLogAnalyzer.MAX_WARNINGS, many.warnings().size());
+        assertEquals(2, many.warnings().get(0).line().number());
+    }
+
+    @Test
+    void aLostProcessIsExplainedBesideItsWarning() throws IOException {
+        LogAnalysis a = CriuLogAnalyzer.analyze(ComposedLogs.lostProcessDump(tmp));
+        assertEquals(Verdict.SUCCESS, a.verdict());
+        NotableLine w = a.warnings().get(0);
+        assertEquals("lost-process", w.match().pattern().id());
+        assertTrue(w.match().explanation().contains("Process 30012"), w.match().explanation());
+    }
+
+    @Test
+    void aLostProcessIsNeverTheCauseOfAFailure() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(ComposedLogs.lostProcessDump(tmp)));
+        lines.add("(00.200000) Error (criu/cr-dump.c:1700): Something CRIU never printed before");
+        lines.add("(00.200100) Error (criu/cr-dump.c:1975): Dumping FAILED.");
+        LogAnalysis a = analyze(lines);
+        assertEquals(Verdict.FAILURE, a.verdict());
+        assertNull(a.match(), "the warning explains itself, not the failure");
+        assertTrue(a.diagnosis().title().endsWith("unknown cause"), a.diagnosis().title());
+        assertEquals("lost-process", a.warnings().get(0).match().pattern().id());
+    }
+
+    @Test
+    void unreadableLimitsOfAnotherUidAreTheCapabilityPattern() throws IOException {
+        LogAnalysis a = CriuLogAnalyzer.analyze(ComposedLogs.rlimitDump(tmp));
+        assertEquals(Verdict.FAILURE, a.verdict());
+        assertEquals(ComposedLogs.RLIMIT_LINE, a.decisiveLine().number());
+        assertEquals("rlimit-permission", a.match().pattern().id());
+        assertEquals(1, a.harmlessErrorCount(), "CRIU's own RLIMIT_NOFILE line stays harmless");
+        assertEquals(List.of("rlimit-nofile", "interrupted-syscall"), a.harmlessSeen());
+        assertEquals(3, a.realErrorCount());
+        assertTrue(a.diagnosis().fix().contains("CapBnd"), a.diagnosis().fix());
+    }
+
+    @Test
     void fileLocksDumpWithoutTheFlagIsTheLocksPattern() throws IOException {
         Diagnosis d = real("dump-file-locks-without-flag.log").diagnosis();
         assertEquals("file-locks", d.patternId());

@@ -103,6 +103,27 @@ class CriuLogParserTest {
     }
 
     @Test
+    void restorerErrorsAndLinesWithoutTimestampsAreSplitToo() {
+        // compel/plugins/std/log.c prefixes "pie: tid: "; LineClassifier decides the level
+        LogLine pie = CriuLogParser.parseLine(3, "(00.321000) pie: 81: Error (criu/pie/restorer.c:1900): Can't restore");
+        assertEquals(LogLevel.ERROR, pie.level());
+        assertEquals("criu/pie/restorer.c:1900", pie.source());
+        assertEquals("Can't restore", pie.message());
+        assertEquals(-1, pie.pid());
+        // below log level 5 CRIU writes no timestamp, but the pid and the level stay
+        LogLine bare = CriuLogParser.parseLine(4, "     1: Error (criu/files.c:1221): Unable to open fd=3 id=0x5");
+        assertFalse(bare.hasTime());
+        assertEquals(1, bare.pid());
+        assertEquals(LogLevel.ERROR, bare.level());
+        assertEquals("Unable to open fd=3 id=0x5", bare.message());
+        LogLine warn = CriuLogParser.parseLine(5, "Warn (criu/seize.c:404): Unexpected process 1234 in the freezer"
+                + " cgroup (status 0x137f)");
+        assertEquals(LogLevel.WARN, warn.level());
+        assertEquals("criu/seize.c:404", warn.source());
+        assertEquals("Unexpected process 1234 in the freezer cgroup (status 0x137f)", warn.message());
+    }
+
+    @Test
     void longRunsHaveLongerSeconds() {
         assertEquals(121.37535, CriuLogParser.parseLine(1, "(121.37535) x").time(), 1e-9);
         assertEquals(5.5, CriuLogParser.parseLine(1, "(5.5) x").time(), 1e-9);

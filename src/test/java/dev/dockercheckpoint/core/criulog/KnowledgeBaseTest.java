@@ -79,9 +79,21 @@ class KnowledgeBaseTest {
                 // a CRIU log quoted in AMD's ROCm CRIU notes; text of criu/files-reg.c dump_ghost_remap()
                 Arguments.of("ghost-limit", LogKind.DUMP, "(00.104296) Error (criu/files-reg.c:1031): Can't dump ghost"
                         + " file /dev/shm/nccl-tsD6S7 of 1052672 size, increase limit", "ghost-limit"),
+                // criu/files-reg.c dump_ghost_remap(), the path as the kernel has it: spaces included
+                Arguments.of("ghost-limit", LogKind.DUMP, "(00.104296) Error (criu/files-reg.c:1031): Can't dump ghost"
+                        + " file /tmp/x of 12345 size, increase limit", "above 12345 bytes"),
+                Arguments.of("ghost-limit", LogKind.DUMP, "(00.104296) Error (criu/files-reg.c:1031): Can't dump ghost"
+                        + " file /var/lib/app/old log.txt of 20480000 size, increase limit", "/var/lib/app/old log.txt"),
                 // criu/files-reg.c create_link_remap(): "Can't create link remap for %s. Use " LREMAP_PARAM " option."
-                Arguments.of("link-remap", LogKind.DUMP, "(00.120000) Error (criu/files-reg.c:1182): Can't create link"
+                Arguments.of("link-remap", LogKind.DUMP, "(00.120000) Error (criu/files-reg.c:1122): Can't create link"
                         + " remap for /tmp/data.db. Use link-remap option.", "/tmp/data.db"),
+                Arguments.of("link-remap", LogKind.DUMP, "(00.120000) Error (criu/files-reg.c:1122): Can't create link"
+                        + " remap for /srv/My Files/cache.bin. Use link-remap option.", "--link-remap"),
+                // criu/fsnotify.c check_open_handle(): LOG_PREFIX "fsnotify: ", pr_err("\tCan't dump that handle\n")
+                Arguments.of("inotify-watch", LogKind.DUMP, "(00.083150) Error (criu/fsnotify.c:284): fsnotify: \tCan't"
+                        + " dump that handle", "inotify"),
+                Arguments.of("inotify-watch", LogKind.DUMP, "(00.083150) Error (criu/fsnotify.c:284): fsnotify: Can't"
+                        + " dump that handle", "stop the process"),
                 // criu/files-reg.c open_path(): pr_err("File %s has bad size %" PRIu64 " (expect %" PRIu64 ")\n")
                 Arguments.of("file-size-changed", LogKind.RESTORE, "(00.160126)      1: Error (criu/files-reg.c:2179):"
                         + " File tmp/app.log has bad size 8192 (expect 4096)", "4096 bytes"),
@@ -135,6 +147,26 @@ class KnowledgeBaseTest {
                 Arguments.of("flag-mismatch", LogKind.RESTORE, "(00.041700) Error (criu/image.c:82): Need to set the"
                         + " --tcp-close options.", "tcp-close"),
                 // a CRIU log quoted in AMD's ROCm CRIU notes (criu/bfd.c)
+                // criu/seize.c freezer_wait_processes(): pr_warn("Unexpected process %d in the freezer cgroup (status 0x%x)\n")
+                Arguments.of("lost-process", LogKind.DUMP, "(00.077131) Warn  (criu/seize.c:404): Unexpected process"
+                        + " 30012 in the freezer cgroup (status 0x8057f)", "-allow-lost-processes"),
+                Arguments.of("lost-process", LogKind.DUMP, "(00.077131) Warn (criu/seize.c:404): Unexpected process 1234"
+                        + " in the freezer cgroup (status 0x137f)", "docker exec"),
+                // criu/cr-dump.c dump_task_rlimits(): pr_perror("Can't get rlimit %d", res)
+                Arguments.of("rlimit-permission", LogKind.DUMP, "(00.083210) Error (criu/cr-dump.c:388): Can't get"
+                        + " rlimit 0: Operation not permitted", "CAP_SYS_RESOURCE"),
+                // criu/servicefd.c init_service_fd(): pr_perror("Can't get rlimit")
+                Arguments.of("rlimit-permission", LogKind.DUMP, "(00.000900) Error (criu/servicefd.c:91): Can't get"
+                        + " rlimit: Operation not permitted", "grep CapBnd /proc/self/status"),
+                Arguments.of("rlimit-permission", LogKind.DUMP, "(00.083210) Error (criu/cr-dump.c:388): prlimit64(1234,"
+                        + " 7) failed: Operation not permitted", "uid 0 and gid 0"),
+                // criu/mount-v2.c: LOG_PREFIX "mnt-v2: ", pr_perror("Can't remount %s with MS_PRIVATE", ...)
+                Arguments.of("mount-v2-remount", LogKind.RESTORE, "(00.051873)      1: Error (criu/mount-v2.c:277):"
+                        + " mnt-v2: Can't remount /tmp/.criu.mntns.BkLm7Q/mnt-0000000213 with MS_PRIVATE: No such file or"
+                        + " directory", "mntns-compat-mode"),
+                Arguments.of("mount-v2-remount", LogKind.RESTORE, "(00.051873) Error (criu/mount-v2.c:414): mnt-v2:"
+                        + " Can't remount /tmp/.criu.mntns.x1/mnt-0000000021 with MS_PRIVATE: No such file or directory",
+                        "--init"),
                 Arguments.of("no-space", LogKind.DUMP, "(00.300000) Error (criu/bfd.c:131): bfd: Error flushing image:"
                         + " No space left on device", "space"));
     }
@@ -220,6 +252,32 @@ class KnowledgeBaseTest {
         }
         // the cgroupd line is noise only after a failed restore
         assertEquals(null, KnownNoise.harmless("cg: cgroupd: recv req error: No such file or directory", false));
+    }
+
+    @Test
+    void theHarmlessRlimitLineStaysHarmlessAndTheRealOneIsNotSwallowed() {
+        // every captured log: CRIU's own open-files limit, printed on success too
+        LogLine nofile = CriuLogParser.parseLine(70, "(00.256185) Error (criu/util.c:1534): rlimit: Can't setup"
+                + " RLIMIT_NOFILE for self: Operation not permitted");
+        assertEquals("rlimit-nofile", new LineClassifier().classify(nofile).harmless().id());
+        assertTrue(KB.match(nofile, LogKind.DUMP).isEmpty(), "the harmless line is no cause");
+        // a process of another uid: the same missing capability, but the dump fails
+        LogLine get = CriuLogParser.parseLine(400, "(00.083210) Error (criu/cr-dump.c:388): Can't get rlimit 0:"
+                + " Operation not permitted");
+        assertFalse(new LineClassifier().classify(get).isHarmless());
+        assertEquals("rlimit-permission", KB.match(get, LogKind.DUMP).orElseThrow().pattern().id());
+    }
+
+    @Test
+    void aWarningOnlyPatternExplainsTheWarningButNeverAFailure() {
+        DiagnosisPattern lost = KB.byId("lost-process").orElseThrow();
+        assertTrue(lost.warningOnly());
+        assertTrue(KB.patterns().stream().filter(DiagnosisPattern::warningOnly).allMatch(p -> p == lost),
+                "only lost-process is a warning-only pattern");
+        LogLine warn = CriuLogParser.parseLine(ComposedLogs.LOST_PROCESS_LINE, "(00.077131) Warn  (criu/seize.c:404):"
+                + " Unexpected process 30012 in the freezer cgroup (status 0x8057f)");
+        assertTrue(KB.match(warn, LogKind.DUMP).isPresent());
+        assertTrue(KB.matchCause(warn, LogKind.DUMP).isEmpty());
     }
 
     @Test

@@ -173,14 +173,21 @@ public final class LogDiagnosisBenchmark {
         throw new IllegalStateException("no line with " + text);
     }
 
+    /** Index of the ')' closing the line's timestamp, or -1. */
+    private static int timestampEnd(String line) {
+        LineClassifier.Prefix p = new LineClassifier.Prefix();
+        LineClassifier.scan(line, p);
+        return p.timeEnd;
+    }
+
     private static double time(String line) {
-        int close = CriuLogParser.timestampEnd(line);
+        int close = timestampEnd(line);
         return close < 0 ? 0 : CriuLogParser.parseSeconds(line, 1, close);
     }
 
     /** The line with its timestamp moved by {@code offset} seconds. */
     private static String shift(String line, double offset, StringBuilder sb) {
-        int close = CriuLogParser.timestampEnd(line);
+        int close = timestampEnd(line);
         if (close < 0) {
             return line;
         }

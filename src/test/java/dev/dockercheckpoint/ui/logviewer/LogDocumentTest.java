@@ -411,6 +411,34 @@ class LogDocumentTest {
     }
 
     @Test
+    void marksTheLinesKnownToBeHarmless() throws Exception {
+        // the first lines of a captured restore log's failure: restore-missing-file.log:68, 656, 660, 661
+        Path file = Files.write(dir.resolve("restore.log"), List.of(
+                "(00.031512) Error (criu/util.c:1534): rlimit: Can't setup RLIMIT_NOFILE for self: Operation not"
+                        + " permitted",
+                "(00.052019) Warn  (criu/cr-restore.c:1050): Set CLONE_PARENT | CLONE_NEWPID but it might cause"
+                        + " restore problem,because not all kernels support such clone flags combinations!",
+                "(00.160126)      1: Error (criu/files-reg.c:2353): Can't open file tmp/lockfile on restore: No such"
+                        + " file or directory",
+                "(00.161369) Error (criu/cr-restore.c:2331): Restoring FAILED.",
+                "(00.162205) Error (criu/cgroup.c:2055): cg: cgroupd: recv req error: No such file or directory"),
+                StandardCharsets.UTF_8);
+        LogDocument doc = indexed(new FileLogSource(file), 2, 2, 4);
+        assertTrue(doc.isHarmless(0));
+        assertTrue(doc.isHarmless(1));
+        assertFalse(doc.isHarmless(2));
+        assertFalse(doc.isHarmless(3));
+        assertTrue(doc.isHarmless(4), "harmless after the failure, across an index page");
+        assertEquals(ERROR, doc.level(4));
+        assertEquals(0, doc.firstErrorLine());
+        assertEquals(2, doc.firstRealErrorLine());
+        assertEquals(2, doc.harmlessErrorCount());
+        assertEquals(1, doc.harmlessWarningCount());
+        assertEquals("5 lines, 4 errors (2 known harmless), 1 warning (1 known harmless)", LogViewerSkin.statusOf(doc));
+        assertEquals(4, doc.count(ERRORS), "the filters still list every Error line");
+    }
+
+    @Test
     void statusTextsFollowIndexing() throws Exception {
         LogDocument doc = generated(3_000);
         assertEquals("3,000 lines, 6 errors, " + LogFixtures.count(3_000, WARN) + " warnings",

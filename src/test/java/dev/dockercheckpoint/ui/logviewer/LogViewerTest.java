@@ -295,4 +295,28 @@ class LogViewerTest {
         assertEquals(0, list.getItems().size());
         assertEquals("No errors", ((Label) list.getPlaceholder()).getText());
     }
+
+    @Test
+    void greysTheKnownHarmlessLinesAndSkipsThemForFirstError(FxRobot robot,
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // dump-file-locks-without-flag.log:70 and 802
+        Path log = Files.writeString(dir.resolve("dump.log"), "(00.000012) Version: 4.2.1\n"
+                + "(00.256185) Error (criu/util.c:1534): rlimit: Can't setup RLIMIT_NOFILE for self: Operation not"
+                + " permitted\n(00.300000) Dumping file-locks\n(00.320992) Error (criu/file-lock.c:110): Some file"
+                + " locks are hold by dumping tasks! You can try --file-locks to dump them.\n");
+        robot.interact(() -> {
+            viewer.close();
+            viewer.setDocument(LogDocument.open(new FileLogSource(log), "dump.log"));
+        });
+        viewer.getDocument().whenIndexed().get(5, TimeUnit.SECONDS);
+        waitFor(() -> list.getItems().size() == 4);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("4 lines, 2 errors (1 known harmless), 0 warnings", viewer.getStatus());
+        robot.clickOn(".first-error-button");
+        waitForSelected(3);
+        waitFor(() -> visibleCell(robot, 1) != null && visibleCell(robot, 3) != null);
+        LogLineCell harmless = visibleCell(robot, 1);
+        assertTrue(harmless.getStyleClass().containsAll(List.of("error-line", "harmless-line")));
+        assertFalse(visibleCell(robot, 3).getStyleClass().contains("harmless-line"));
+    }
 }
