@@ -17,6 +17,7 @@ import dev.dockercheckpoint.core.ContainerSpec.MountSpec;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Json;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,22 +37,30 @@ final class ContainerFactory {
 
     /** Creates the container {@code name}; returns its full id. */
     static String create(Docker docker, ContainerSpec spec, String name) {
-        return create(docker, spec, name, null);
+        return create(docker, spec, name, null, null);
+    }
+
+    /** Whether {@link #create} recreates the container from Docker's complete saved configuration. */
+    static boolean fromSaved(ContainerSpec spec) {
+        DockerConfig saved = spec.docker();
+        return saved != null && saved.config() != null && saved.hostConfig() != null;
     }
 
     /**
      * Creates the container {@code name}, in the network namespace of container {@code holderId}
-     * when that is not null (see {@link NetnsHolder}); returns its full id.
+     * when that is not null (see {@link NetnsHolder}), with runc reading CRIU's settings from
+     * {@code criuConfig} when that is not null (only with the saved configuration, see
+     * {@link #fromSaved}); returns its full id.
      */
-    static String create(Docker docker, ContainerSpec spec, String name, String holderId) {
+    static String create(Docker docker, ContainerSpec spec, String name, String holderId, Path criuConfig) {
         String image = chooseImage(docker, spec);
         if (image == null) {
             throw new DcpException(ErrorCode.DOCKER_ERROR, "image " + spec.image() + " is not on this host",
                     "load or pull the image the checkpointed container used, then restore again");
         }
         DockerConfig saved = spec.docker();
-        if (saved != null && saved.config() != null && saved.hostConfig() != null) {
-            return createFromSaved(docker, saved, image, name, holderId);
+        if (fromSaved(spec)) {
+            return createFromSaved(docker, saved, image, name, holderId, criuConfig);
         }
         return createFromFields(docker, spec, image, name, holderId);
     }
@@ -61,11 +70,17 @@ final class ContainerFactory {
      * then the networks beyond the first. A container that cannot be completed is removed again.
      */
     private static String createFromSaved(Docker docker, DockerConfig saved, String image, String name,
-            String holderId) {
+            String holderId, Path criuConfig) {
         CreateBody.Plan plan = CreateBody.of(saved, image);
         if (holderId != null) {
             NetnsHolder.join(plan.body(), holderId);
             plan.laterNetworks().clear();
+        }
+        if (criuConfig != null) {
+            ObjectNode host = (ObjectNode) plan.body().get("HostConfig");
+            ObjectNode annotations = host.path("Annotations") instanceof ObjectNode a ? a
+                    : host.putObject("Annotations");
+            annotations.put(CriuRestoreConfig.ANNOTATION, criuConfig.toString());
         }
         for (ObjectNode m : plan.addedMounts()) {
             String volume = m.path("Source").asText();

@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable {
     private final Docker docker;
     private final HostTools tools;
     private final RuncCriuConfig criuConfig;
+    private final Path criuDir = CriuRestoreConfig.DEFAULT_DIR;
     private volatile Manifest.Versions versions;
     private volatile Path dockerRoot;
 
@@ -529,12 +530,21 @@ public final class Engine implements AutoCloseable {
             holderId = NetnsHolder.start(docker, saved == null ? null : saved.config(),
                     saved == null ? null : saved.hostConfig(), manifest.spec(), request.newName());
         }
+        List<String> criuSettings = RuncCriuConfig.restoreLines(manifest.options(), manifest.spec());
+        // API 1.43+: CRIU's settings for this restore alone, through the container's annotation
+        CriuRestoreConfig perRestore = Docker.compare(docker.apiVersion(), "1.43") >= 0
+                && ContainerFactory.fromSaved(manifest.spec())
+                ? CriuRestoreConfig.create(criuDir, criuSettings) : null;
         String id;
         try {
-            id = ContainerFactory.create(docker, manifest.spec(), request.newName(), holderId);
+            id = ContainerFactory.create(docker, manifest.spec(), request.newName(), holderId,
+                    perRestore == null ? null : perRestore.file());
         } catch (RuntimeException e) {
             if (holderId != null) {
                 docker.removeContainer(holderId);
+            }
+            if (perRestore != null) {
+                perRestore.finish(stored.dir().resolve(RESTORE_LOG));
             }
             throw e;
         }
@@ -571,11 +581,18 @@ public final class Engine implements AutoCloseable {
             Path restoreLog = stored.dir().resolve(RESTORE_LOG);
             keepEarlierRestoreLog(restoreLog);
             try {
-                criuConfig.forRestore(RuncCriuConfig.restoreLines(manifest.options(), manifest.spec()), restoreLog,
-                        () -> {
-                    docker.startFromCheckpoint(id, request.name());
-                    return null;
-                });
+                if (perRestore != null) {
+                    try {
+                        docker.startFromCheckpoint(id, request.name());
+                    } finally {
+                        perRestore.finish(restoreLog);
+                    }
+                } else {
+                    criuConfig.forRestore(criuSettings, restoreLog, () -> {
+                        docker.startFromCheckpoint(id, request.name());
+                        return null;
+                    });
+                }
             } catch (Docker.DockerApiException e) {
                 keptLog = Files.isRegularFile(restoreLog) ? restoreLog : null;
                 throw criuFailure("CRIU could not restore " + request.container() + "/" + request.name() + " into "
