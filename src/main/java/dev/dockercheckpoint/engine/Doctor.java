@@ -30,6 +30,8 @@ final class Doctor {
     static final String KERNEL = "checkpoint-restore";
     static final String ROOT = "root";
     static final String SYS_RESOURCE = "cap-sys-resource";
+    static final String ENGINE_RUNTIME = "engine-runtime";
+    static final String ENGINE_RESTORE = "engine-restore";
 
     private Doctor() {
     }
@@ -50,6 +52,9 @@ final class Doctor {
                 items.add(new Item(DOCKER, "Docker engine reachable", false, e.getMessage(),
                         "start dockerd and check access to its socket"));
             }
+        }
+        if (docker != null && info != null) {
+            items.addAll(engineItems(docker, info, tools));
         }
         boolean experimental = info != null && info.path("ExperimentalBuild").asBoolean(false);
         items.add(new Item(EXPERIMENTAL, "Docker experimental features", experimental,
@@ -94,6 +99,72 @@ final class Doctor {
         items.add(new Item(ROOT, "Running as root", root, root ? "uid 0" : "uid " + Posix.currentUid(),
                 "run with sudo, or use the helper (docker-checkpoint helper) that runs as root"));
         return new DoctorReport(items);
+    }
+
+    /**
+     * What the engine really uses, read from the engine itself: the API version spoken, its
+     * data-root, and from a running container's shim the runc binary, runc's state root and the
+     * CRIU runc finds; plus the engine versions with known checkpoint traps.
+     */
+    static List<Item> engineItems(Docker docker, JsonNode info, HostTools tools) {
+        List<Item> items = new ArrayList<>();
+        String version = docker.serverVersion();
+        Optional<ContainerRuntime> runtime = Optional.empty();
+        try {
+            for (var c : docker.client().listContainersCmd().exec()) {
+                runtime = ContainerRuntime.locate(c.getId());
+                if (runtime.isPresent()) {
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            // listed as unknown below
+        }
+        String facts = "API " + docker.apiVersion() + ", data-root " + info.path("DockerRootDir").asText("?");
+        if (runtime.isEmpty()) {
+            items.add(Item.warnUnless(true, ENGINE_RUNTIME, "The engine's runc, state root and CRIU",
+                    facts + "; no running container to read the runtime from (found when one runs)", ""));
+        } else {
+            ContainerRuntime rt = runtime.get();
+            String engineRunc = tools.versionOf(rt.runc());
+            Optional<Path> pathRunc = HostTools.which("runc");
+            boolean same = pathRunc.map(p -> p.toString().equals(rt.runc()) || tools.versionOf(p.toString())
+                    .equals(engineRunc)).orElse(true);
+            items.add(Item.warnUnless(same, ENGINE_RUNTIME, "The engine's runc, state root and CRIU", facts
+                    + "; runc " + rt.runc() + " " + engineRunc + ", state root " + rt.runcRoot() + ", criu "
+                    + (rt.criu() == null ? "not on the engine's PATH" : rt.criu()) + (same ? "" : "; the runc on PATH ("
+                    + pathRunc.get() + " " + tools.versionOf(pathRunc.get().toString()) + ") differs"),
+                    "docker-checkpoint uses the engine's runc; other tools that run runc from PATH may not match"
+                            + " the engine's state"));
+        }
+        int major = NetnsHolder.major(version);
+        if (version.startsWith("25.0.") && atMost(version, 25, 0, 3)) {
+            items.add(Item.warnUnless(false, ENGINE_RESTORE, "Docker's restore", "Docker " + version + " cannot"
+                    + " restore checkpoints (\"content digest ...: not found\", fixed by moby#47456 in 25.0.4)",
+                    "upgrade Docker to 25.0.4 or newer"));
+        } else if (major >= NetnsHolder.FIRST_BROKEN_MAJOR) {
+            items.add(Item.warnUnless(true, ENGINE_RESTORE, "Docker's restore", "Docker " + version + "'s own"
+                    + " restore fails for containers with a network namespace (moby#50750); docker-checkpoint"
+                    + " restores them into the namespace of a holder container (<name>-netns)", ""));
+        } else {
+            items.add(Item.warnUnless(true, ENGINE_RESTORE, "Docker's restore", "Docker " + version
+                    + ": restores through docker start --checkpoint", ""));
+        }
+        return items;
+    }
+
+    /** Whether {@code version} (x.y.z) is at most {@code major.minor.patch}. */
+    static boolean atMost(String version, int major, int minor, int patch) {
+        String[] p = version.split("[^0-9]+");
+        int[] v = new int[3];
+        for (int i = 0; i < 3 && i < p.length; i++) {
+            try {
+                v[i] = Integer.parseInt(p[i]);
+            } catch (NumberFormatException e) {
+                v[i] = 0;
+            }
+        }
+        return v[0] < major || (v[0] == major && (v[1] < minor || (v[1] == minor && v[2] <= patch)));
     }
 
     /**

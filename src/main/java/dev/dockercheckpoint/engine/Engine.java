@@ -141,7 +141,8 @@ public final class Engine implements AutoCloseable {
 
         CheckpointStore.Pending pending = store.create(info.name(), request.name());
         Path dir = pending.dir();
-        Map<String, String> criuEnv = dumpConfig(runtime, info, dir);
+        Map<String, String> criuEnv = NetnsHolder.needed(docker.serverVersion(), info.spec())
+                ? dumpConfig(runtime, info, dir) : Map.of();
         Attempt attempt = new Attempt();
         RestartPolicySuspension suspension = options.leaveRunning() ? RestartPolicySuspension.NONE
                 : RestartPolicySuspension.suspend(docker, info);
@@ -232,7 +233,9 @@ public final class Engine implements AutoCloseable {
 
     /**
      * CRIU settings of this dump alone, passed through {@code CRIU_CONFIG_FILE}: the external
-     * mark of a network namespace runc created (Docker 28 and newer, see {@link NetworkNamespace}).
+     * mark of a network namespace runc created, on engines whose restores go through a holder's
+     * namespace (Docker 28 and newer, see {@link NetworkNamespace} and {@link NetnsHolder}; older
+     * runc dumps such a namespace whole and recreates it at restore).
      * The file lives in the checkpoint's temporary directory and is removed with the rest when the
      * dump fails; a finished checkpoint keeps it as a record.
      */

@@ -95,6 +95,17 @@ public final class HostTools {
                 .orElse("not found"));
     }
 
+    /** "1.3.6" style version of a binary ({@code --version}), cached per path. */
+    public String versionOf(String binary) {
+        return (String) cache.computeIfAbsent("version:" + binary, k -> {
+            try {
+                return firstVersion(runner.run(List.of(binary, "--version"), SHORT).stdout());
+            } catch (RuntimeException e) {
+                return "unknown";
+            }
+        });
+    }
+
     /** "4.2.1" style version of CRIU, or "not found". */
     public String criuVersion() {
         return (String) cache.computeIfAbsent("criuVersion", k -> which("criu")

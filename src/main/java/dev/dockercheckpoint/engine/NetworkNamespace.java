@@ -8,13 +8,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * A container's network namespace as CRIU must see it. Docker up to 27 creates the namespace
- * itself and names it in the OCI spec; runc then tells CRIU it is external ({@code extRootNetNS})
- * at dump, and hands the new container's namespace to CRIU at restore. From Docker 28 the spec
- * has a network namespace without a path, runc creates it and always passes it to CRIU as an
- * empty namespace: a dump then holds no network namespace, and a restore would get one with its
- * loopback down. Such a dump is given the external mark through a CRIU config file of its own
- * ({@code CRIU_CONFIG_FILE}), so that its images have the form Docker 20.10 makes.
+ * A container's network namespace as CRIU must see it. When the OCI spec names the namespace
+ * (Docker's bridge networks), runc tells CRIU it is external ({@code extRootNetNS}) at dump and
+ * hands the new container's namespace to CRIU at restore. When it has none (network mode none,
+ * and every mode from Docker 28), runc creates the namespace: runc 1.1 lets CRIU dump it whole
+ * and recreate it, but runc 1.3 (Docker 28) passes it to CRIU as an empty namespace, so a dump
+ * holds no network namespace and a restore would get one with its loopback down. On such engines
+ * the dump gives the namespace the external mark through a CRIU config file of its own
+ * ({@code CRIU_CONFIG_FILE}), and the restore supplies a holder's namespace for it.
  */
 final class NetworkNamespace {
     /** The key runc gives the container's network namespace when it passes it to CRIU. */

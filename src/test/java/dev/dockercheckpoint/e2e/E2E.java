@@ -187,10 +187,13 @@ public final class E2E {
     }
 
     static void remove(String name) {
-        try {
-            docker().removeContainerCmd(name).withForce(true).withRemoveVolumes(true).exec();
-        } catch (NotFoundException e) {
-            // gone
+        // on Docker 28+ a restored container comes with the holder of its network namespace
+        for (String n : List.of(name, name + "-netns")) {
+            try {
+                docker().removeContainerCmd(n).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException e) {
+                // gone
+            }
         }
     }
 
