@@ -72,6 +72,11 @@ public final class HostTools {
                 null);
     }
 
+    /** The runc binary the engine runs container {@code id} with (its shim's), or runc on PATH. */
+    public String runcFor(String id) {
+        return runtime(id).runc();
+    }
+
     /** runc's state root holding container {@code id}, from its shim or else a known location. */
     public String runcRoot(String id) {
         Optional<ContainerRuntime> located = ContainerRuntime.locate(id);
