@@ -1,5 +1,7 @@
 package dev.dockercheckpoint.cli;
 
+import dev.dockercheckpoint.engine.DockerContexts;
+
 import dev.dockercheckpoint.client.HelperClient;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
@@ -31,8 +33,21 @@ interface Backend extends AutoCloseable {
 
     /** The engine when root; otherwise the helper at DOCKER_CHECKPOINT_SOCKET or the default socket. */
     static Backend open() {
+        return open(null);
+    }
+
+    /**
+     * As {@link #open()}, on the Docker engine of context {@code context} when not null (as
+     * {@code docker --context}); the helper serves its own engine only.
+     */
+    static Backend open(String context) {
+        if (context != null && !Posix.isRoot()) {
+            throw new DcpException(ErrorCode.UNSUPPORTED, "--context needs root: the helper works on its own engine",
+                    "run with sudo, or set the helper's DOCKER_HOST");
+        }
         if (Posix.isRoot()) {
-            Engine engine = Engine.local();
+            Engine engine = context == null ? Engine.local()
+                    : Engine.forHost(DockerContexts.ofCurrentUser().host(context));
             return new Backend() {
                 @Override
                 public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {

@@ -22,12 +22,17 @@ final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = {"-context", "--context"}, paramLabel = "NAME",
+            description = "Docker context whose engine to check (default: DOCKER_HOST or the local socket).")
+    String context;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Docker docker = null;
         try {
-            docker = Docker.connect();
+            docker = context == null ? Docker.connect()
+                    : Docker.connect(dev.dockercheckpoint.engine.DockerContexts.ofCurrentUser().host(context));
         } catch (DcpException e) {
             // reported as a failed item
         }

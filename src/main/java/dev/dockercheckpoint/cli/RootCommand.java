@@ -91,6 +91,10 @@ public final class RootCommand implements Callable<Integer> {
             description = "Name of the restored container (default: <container>-restored).")
     String newName;
 
+    @Option(names = {"-context", "--context"}, paramLabel = "NAME", description = "Docker context whose engine"
+            + " to use, as docker --context (default: DOCKER_HOST or the local socket).")
+    String context;
+
     @Option(names = {"-v", "--verbose"}, description = "Log details to stderr.")
     boolean verbose;
 
@@ -110,7 +114,7 @@ public final class RootCommand implements Callable<Integer> {
         }
         new CheckpointStore(dir); // validates the path syntax before anything else
         ProgressListener progress = new ConsoleProgress(err, verbose);
-        try (Backend backend = Backend.open()) {
+        try (Backend backend = Backend.open(context)) {
             if (restore) {
                 return restore(backend, progress, out);
             }

@@ -79,9 +79,13 @@ public record Manifest(
         lostProcesses = lostProcesses == null || lostProcesses.isEmpty() ? null : java.util.List.copyOf(lostProcesses);
     }
 
-    /** Versions of the components that produced the checkpoint. */
+    /** Versions of the components that produced the checkpoint, and the engine's endpoint. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Versions(String tool, String docker, String dockerApi, String runc, String criu, String kernel) {
+    public record Versions(String tool, String docker, String dockerApi, String runc, String criu, String kernel,
+            String dockerHost) {
+        public Versions(String tool, String docker, String dockerApi, String runc, String criu, String kernel) {
+            this(tool, docker, dockerApi, runc, criu, kernel, null);
+        }
     }
 
     /** Summary of the captured filesystem changes (the files themselves are in the checkpoint). */

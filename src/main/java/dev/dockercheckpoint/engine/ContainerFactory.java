@@ -225,6 +225,11 @@ final class ContainerFactory {
         }
     }
 
+    /** Whether the checkpointed container's image (by name or id) is on this engine. */
+    static boolean imagePresent(Docker docker, ContainerSpec spec) {
+        return chooseImage(docker, spec) != null;
+    }
+
     /**
      * The image to create from: its name when the name still points at the checkpointed image
      * (so docker ps shows it), else the image id (same layers, as CRIU needs); null when neither exists.

@@ -210,6 +210,41 @@ public final class Docker implements AutoCloseable {
         }
     }
 
+    /** {@code docker save}: the image as a stream (the caller closes it). */
+    public InputStream saveImage(String ref) {
+        Response response = execute(Request.builder().method(Request.Method.GET)
+                .path(versioned("/images/" + encode(ref) + "/get")).build());
+        try {
+            checkStatus(response, "save image " + ref);
+        } catch (RuntimeException e) {
+            response.close();
+            throw e;
+        }
+        InputStream body = response.getBody();
+        return new java.io.FilterInputStream(body) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    response.close();
+                }
+            }
+        };
+    }
+
+    /** {@code docker load} of a stream made by {@link #saveImage}. */
+    public void loadImage(InputStream image) {
+        LOG.info("docker load (image from another engine)");
+        try (Response response = execute(Request.builder().method(Request.Method.POST).path(versioned("/images/load"))
+                .putHeader("Content-Type", "application/x-tar").body(image).build())) {
+            checkStatus(response, "load image");
+            response.getBody().readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Imports a root filesystem tar as image {@code repo:tag} ({@code docker import}). */
     public void importImage(String repo, String tag, byte[] tar) {
         LOG.info("docker import - {}:{}", repo, tag);

@@ -77,9 +77,14 @@ public final class Engine implements AutoCloseable {
         this.criuConfig = criuConfig;
     }
 
-    /** An engine on the local Docker engine and host tools. */
+    /** An engine on the local Docker engine (DOCKER_HOST or the default socket) and host tools. */
     public static Engine local() {
         return new Engine(Docker.connect(), new HostTools(new SystemProcessRunner()), new RuncCriuConfig());
+    }
+
+    /** An engine on the Docker engine at {@code host} ({@code unix://PATH}). */
+    public static Engine forHost(String host) {
+        return new Engine(Docker.connect(host), new HostTools(new SystemProcessRunner()), new RuncCriuConfig());
     }
 
     public Docker docker() {
@@ -135,7 +140,7 @@ public final class Engine implements AutoCloseable {
         FilesystemChanges.Layer layer = FilesystemChanges.layerOf(info);
         List<String> lost = lostProcesses(info, options);
         // tool versions for container.json are probed while CRIU works
-        CompletableFuture<Manifest.Versions> probedVersions = CompletableFuture.supplyAsync(this::versions,
+        CompletableFuture<Manifest.Versions> probedVersions = CompletableFuture.supplyAsync(() -> versions(runc),
                 VIRTUAL);
         timings.put("inspect", millisSince(start));
 
@@ -195,7 +200,7 @@ public final class Engine implements AutoCloseable {
             attempt.committed = true;
             listener.phase("done", 1.0);
             LOG.info("checkpoint {} written to {}", request.name(), finalDir);
-            return new CheckpointResult(finalDir, manifest, containerState(info.id()));
+            return new CheckpointResult(finalDir, manifest, containerState(info.id(), !options.leaveRunning()));
         } catch (DcpException e) {
             throw keepIfEnded(preserveFailedLog(e, pending), pending, attempt, options, e.getMessage());
         } catch (Exception e) {
@@ -221,11 +226,28 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Docker's word for the container's state now (running, exited, restarting...), or null. */
-    private String containerState(String id) {
+    /**
+     * Docker's word for the container's state (running, exited, restarting...), or null. After
+     * CRIU ended the container, Docker learns of the exit a moment later: up to 10 s are given
+     * for that, so the report is Docker's real view rather than a stale "running".
+     */
+    private String containerState(String id, boolean ended) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         try {
-            JsonNode json = docker.inspectContainer(id);
-            return json == null ? "removed" : json.path("State").path("Status").asText(null);
+            while (true) {
+                JsonNode json = docker.inspectContainer(id);
+                if (json == null) {
+                    return "removed";
+                }
+                String status = json.path("State").path("Status").asText(null);
+                if (!ended || !"running".equals(status) || System.nanoTime() > deadline) {
+                    return status;
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         } catch (RuntimeException e) {
             return null;
         }
@@ -476,14 +498,14 @@ public final class Engine implements AutoCloseable {
         return false;
     }
 
-    /** Versions of Docker, runc, CRIU and the kernel; probed once per engine. */
-    private Manifest.Versions versions() {
+    /** Versions of Docker, the engine's runc, CRIU and the kernel, and the engine's endpoint; probed once. */
+    private Manifest.Versions versions(String runc) {
         Manifest.Versions v = versions;
         if (v == null) {
             JsonNode json = docker.version();
             v = new Manifest.Versions(toolVersion(), json == null ? null : json.path("Version").asText(null),
-                    json == null ? null : json.path("ApiVersion").asText(null), tools.runcVersion(),
-                    tools.criuVersion(), HostTools.kernel());
+                    json == null ? null : json.path("ApiVersion").asText(null), tools.versionOf(runc),
+                    tools.criuVersion(), HostTools.kernel(), docker.host());
             versions = v;
         }
         return v;
@@ -527,7 +549,8 @@ public final class Engine implements AutoCloseable {
         listener.phase("creating container " + request.newName(), 0.1);
         long t = System.nanoTime();
         String holderId = null;
-        if (NetnsHolder.needed(docker.serverVersion(), manifest.spec())) {
+        carryImage(manifest, listener);
+        if (NetnsHolder.needed(docker.serverVersion(), manifest.spec(), stored.dir())) {
             // Docker 28+ cannot restore into a network namespace of the container's own (moby#50750)
             var saved = manifest.spec().docker();
             holderId = NetnsHolder.start(docker, saved == null ? null : saved.config(),
@@ -622,6 +645,34 @@ public final class Engine implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /**
+     * A checkpoint made on another engine of this host restores here with its image: when this
+     * engine lacks it, it is copied from the engine that made the checkpoint (save and load).
+     */
+    private void carryImage(Manifest m, ProgressListener listener) {
+        var spec = m.spec();
+        String source = m.versions() == null ? null : m.versions().dockerHost();
+        if (source == null || source.equals(docker.host()) || ContainerFactory.imagePresent(docker, spec)) {
+            return;
+        }
+        String ref = spec.imageId() != null ? spec.imageId() : spec.image();
+        listener.phase("copying image " + spec.image() + " from " + source, 0.06);
+        try (Docker from = Docker.connect(source)) {
+            JsonNode byName = from.getJson("/images/" + Docker.encode(spec.image()) + "/json");
+            if (byName != null && (spec.imageId() == null || spec.imageId().equals(byName.path("Id").asText()))) {
+                ref = spec.image(); // the name travels with the image, so docker ps shows it
+            }
+            try (InputStream image = from.saveImage(ref)) {
+                docker.loadImage(image);
+            }
+        } catch (DcpException | IOException | Docker.DockerApiException e) {
+            throw new DcpException(ErrorCode.DOCKER_ERROR, "image " + spec.image() + " is not on this engine and"
+                    + " cannot be copied from the engine that made the checkpoint (" + source + "): "
+                    + e.getMessage(), "copy it yourself: docker save " + spec.image() + " | DOCKER_HOST="
+                            + docker.host() + " docker load");
         }
     }
 

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * container that shares another container's namespace ({@code container:<holder>}) takes the path
  * Docker 20.10 took: the namespace exists before the start, runc hands it to CRIU, and CRIU
  * restores the checkpoint's external network namespace into it. The holder is a tiny container
- * of its own ({@code <name>-netns}, network mode none, the original's hostname, DNS and extra
- * hosts, which Docker only accepts on the namespace's owner) running a 129-byte static program
+ * of its own ({@code <name>-netns}, the original's network mode, hostname, DNS and extra hosts,
+ * which Docker only accepts on the namespace's owner) running a 129-byte static program
  * that only waits; it is removed with the restored container.
  */
 final class NetnsHolder {
@@ -60,11 +60,27 @@ final class NetnsHolder {
      * their own (not {@code host}, not {@code container:}).
      */
     static boolean needed(String engineVersion, ContainerSpec spec) {
+        return ownNamespace(spec) && major(engineVersion) >= FIRST_BROKEN_MAJOR;
+    }
+
+    /** Whether the container has a network namespace of its own (not host, not another container's). */
+    static boolean ownNamespace(ContainerSpec spec) {
         String mode = spec.networkMode() == null ? "" : spec.networkMode();
-        if (mode.equals("host") || mode.startsWith("container:")) {
-            return false;
+        return !mode.equals("host") && !mode.startsWith("container:");
+    }
+
+    /**
+     * Whether a restore of {@code checkpointDir} needs a holder: on Docker 28+, and on older
+     * engines for a checkpoint made on Docker 28+ of a container with network mode none (its
+     * images expect the namespace from outside, which those engines give only to containers of
+     * another network mode).
+     */
+    static boolean needed(String engineVersion, ContainerSpec spec, java.nio.file.Path checkpointDir) {
+        if (needed(engineVersion, spec)) {
+            return true;
         }
-        return major(engineVersion) >= FIRST_BROKEN_MAJOR;
+        return ownNamespace(spec) && "none".equals(spec.networkMode())
+                && NetworkNamespace.externalInImages(checkpointDir);
     }
 
     static int major(String version) {
@@ -86,7 +102,10 @@ final class NetnsHolder {
         body.putArray("Cmd").add("/pause");
         body.putObject("Labels").put(LABEL, restoredName);
         ObjectNode host = body.putObject("HostConfig");
-        host.put("NetworkMode", "none");
+        // the holder owns the namespace, so it takes the original's network (none, or a network
+        // whose new address the restored processes then see, as with Docker's own restore)
+        String mode = savedHostConfig == null ? "" : savedHostConfig.path("NetworkMode").asText("");
+        host.put("NetworkMode", mode.isEmpty() || mode.equals("default") ? "none" : mode);
         host.putObject("RestartPolicy").put("Name", "unless-stopped");
         for (String f : HOLDER_CONFIG) {
             if (savedConfig != null && savedConfig.hasNonNull(f)) {

@@ -49,6 +49,24 @@ final class NetworkNamespace {
         return false;
     }
 
+    /** Whether the CRIU images in {@code dir} hold the network namespace as external (its key is in a netns image). */
+    static boolean externalInImages(Path dir) {
+        byte[] key = EXTERNAL_KEY.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (var files = Files.newDirectoryStream(dir, "netns-*.img")) {
+            for (Path f : files) {
+                byte[] b = Files.readAllBytes(f);
+                for (int i = 0; i + key.length <= b.length; i++) {
+                    if (java.util.Arrays.equals(b, i, i + key.length, key, 0, key.length)) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
     /** The CRIU config line that marks the network namespace of process {@code pid} external. */
     static String externalMark(int pid) throws IOException {
         Object ino = Files.getAttribute(Path.of("/proc", Integer.toString(pid), "ns", "net"), "unix:ino");
