@@ -625,6 +625,12 @@ public final class Engine implements AutoCloseable {
                         + request.newName(), keptLog, e.daemonMessage().replaceAll("\\s+", " "));
             }
             timings.put("restore", millisSince(t));
+            if (holderId != null && !NetworkNamespace.externalInImages(stored.dir())) {
+                // a checkpoint from an engine before 28 holds no network namespace: runc 1.3 has
+                // CRIU restore the processes into a new, empty one, with the loopback down
+                NetworkNamespace.loopbackUp(tools.runner(), docker.inspectContainer(id).path("State").path("Pid")
+                        .asInt());
+            }
             keptLog = restoreLog;
             copyRestoreStats(id, stored.dir());
             timings.put("total", millisSince(start));

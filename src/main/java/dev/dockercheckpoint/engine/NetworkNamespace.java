@@ -11,13 +11,15 @@ import java.nio.file.Path;
  * A container's network namespace as CRIU must see it. When the OCI spec names the namespace
  * (Docker's bridge networks), runc tells CRIU it is external ({@code extRootNetNS}) at dump and
  * hands the new container's namespace to CRIU at restore. When it has none (network mode none,
- * and every mode from Docker 28), runc creates the namespace: runc 1.1 lets CRIU dump it whole
- * and recreate it, but runc 1.3 (Docker 28) passes it to CRIU as an empty namespace, so a dump
- * holds no network namespace and a restore would get one with its loopback down. On such engines
- * the dump gives the namespace the external mark through a CRIU config file of its own
- * ({@code CRIU_CONFIG_FILE}), and the restore supplies a holder's namespace for it.
+ * and every mode from Docker 28), runc creates the namespace and passes it to CRIU as an empty
+ * one: the dump holds no network namespace. runc 1.1 (Docker 20.10) restores such a dump into a
+ * namespace it sets up itself, loopback up; runc 1.3 (Docker 28) has CRIU make a new, empty one,
+ * loopback down. On Docker 28 the dump therefore gives the namespace the external mark through a
+ * CRIU config file of its own ({@code CRIU_CONFIG_FILE}), and the restore supplies a holder's
+ * namespace for it.
  */
 final class NetworkNamespace {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NetworkNamespace.class);
     /** The key runc gives the container's network namespace when it passes it to CRIU. */
     static final String EXTERNAL_KEY = "extRootNetNS";
 
@@ -65,6 +67,25 @@ final class NetworkNamespace {
             return false;
         }
         return false;
+    }
+
+    /**
+     * Brings up the loopback of process {@code pid}'s network namespace ({@code nsenter} and
+     * {@code ip}); a failure is logged, the restore stands.
+     */
+    static void loopbackUp(ProcessRunner runner, int pid) {
+        if (pid <= 0) {
+            return;
+        }
+        try {
+            ProcessResult r = runner.run(java.util.List.of("nsenter", "--target", Integer.toString(pid), "--net", "ip",
+                    "link", "set", "lo", "up"), java.time.Duration.ofSeconds(10));
+            if (!r.ok()) {
+                LOG.warn("cannot bring up the loopback of the restored container: {}", r.lastMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot bring up the loopback of the restored container: {}", e.getMessage());
+        }
     }
 
     /** The CRIU config line that marks the network namespace of process {@code pid} external. */

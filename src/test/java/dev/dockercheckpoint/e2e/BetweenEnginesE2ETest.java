@@ -1,0 +1,194 @@
+package dev.dockercheckpoint.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.engine.Engine;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A checkpoint made on one engine restores on the other, both ways: the system engine (Docker
+ * 20.10 here) and the second one (Docker 28, DOCKER_HOST in the test command's second lane). The
+ * image travels along when the target lacks it. Each restored container keeps counting where the
+ * original stopped and still answers on its loopback.
+ */
+@Tag("e2e")
+@Tag("two-engines")
+class BetweenEnginesE2ETest {
+    private static final String SYSTEM = "unix:///var/run/docker.sock";
+    private static final String SCRIPT = "nc -ll -p 7777 -e echo pong & i=0; while true; do echo n-$i; i=$((i+1));"
+            + " sleep 0.2; done";
+    private Engine system;
+    private Engine second;
+    private Path base;
+    private final List<Runnable> cleanup = new ArrayList<>();
+
+    @BeforeEach
+    void engines() throws Exception {
+        E2E.engine(); // prerequisites, and the test images on the second engine
+        String host = System.getenv("DOCKER_HOST");
+        if (host == null || host.equals(SYSTEM) || host.equals("unix:///run/docker.sock")) {
+            fail("DOCKER_HOST must name a second engine beside the system one (scripts/test runs this in its"
+                    + " second lane)");
+        }
+        system = Engine.forHost(SYSTEM);
+        second = Engine.forHost(host);
+        E2E.ensureImages(system.docker().client());
+        base = E2E.newBaseDir();
+    }
+
+    @AfterEach
+    void clean() {
+        cleanup.reversed().forEach(Runnable::run);
+        E2E.deleteTree(base);
+        system.close();
+        second.close();
+    }
+
+    @Test
+    void fromTheSystemEngineToTheSecondWithTheImageCarriedAlong() throws Exception {
+        // an image the second engine does not have
+        String image = "dcp-e2e-carry:" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        DockerClient from = system.docker().client();
+        String builder = run(from, "carry-src", E2E.BUSYBOX, "sh", "-c", "echo carried > /carried; sleep 1000");
+        Thread.sleep(500);
+        from.commitCmd(builder).withRepository(image.split(":")[0]).withTag(image.split(":")[1]).exec();
+        cleanup.add(() -> removeImage(system, image));
+        cleanup.add(() -> removeImage(second, image));
+        moveAndCheck(system, second, image);
+    }
+
+    @Test
+    void fromTheSecondEngineToTheSystemEngine() throws Exception {
+        moveAndCheck(second, system, E2E.BUSYBOX);
+    }
+
+    private void moveAndCheck(Engine from, Engine to, String image) throws Exception {
+        String app = run(from.docker().client(), "move", image, "sh", "-c", SCRIPT);
+        long last = waitForNumber(from.docker().client(), app, 3);
+        from.checkpoint(new CheckpointRequest(app, "cp", base, CheckpointOptions.defaults().withLeaveRunning(false)),
+                ProgressListener.NONE);
+        long stopped = numbers(from.docker().client(), app).getLast();
+        assertTrue(stopped >= last);
+
+        String restored = E2E.name("moved");
+        cleanup.add(() -> remove(to, restored));
+        RestoreResult r = to.restore(new RestoreRequest(app, "cp", base, restored), ProgressListener.NONE);
+        assertTrue(r.verification().passed(), r.verification().toString());
+        DockerClient target = to.docker().client();
+        waitForNumber(target, restored, stopped + 2);
+        assertEquals(stopped + 1, numbers(target, restored).getFirst(),
+                "the restored loop continues where the original stopped");
+        assertEquals("pong", exec(target, restored, "nc", "127.0.0.1", "7777").strip(),
+                "the restored listener answers on the loopback");
+    }
+
+    private String run(DockerClient docker, String base, String image, String... cmd) {
+        String name = E2E.name(base);
+        String id = docker.createContainerCmd(image).withName(name).withCmd(cmd)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")).exec().getId();
+        docker.startContainerCmd(id).exec();
+        cleanup.add(() -> {
+            try {
+                docker.removeContainerCmd(id).withForce(true).exec();
+            } catch (NotFoundException e) {
+                // gone
+            }
+        });
+        return name;
+    }
+
+    private static void remove(Engine engine, String name) {
+        for (String n : List.of(name, name + "-netns")) {
+            try {
+                engine.docker().client().removeContainerCmd(n).withForce(true).exec();
+            } catch (NotFoundException e) {
+                // gone
+            }
+        }
+    }
+
+    private static void removeImage(Engine engine, String image) {
+        try {
+            engine.docker().client().removeImageCmd(image).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // gone
+        }
+    }
+
+    private static String logs(DockerClient docker, String name) throws InterruptedException {
+        StringBuilder sb = new StringBuilder();
+        docker.logContainerCmd(name).withStdOut(true).withStdErr(true).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                synchronized (sb) {
+                    sb.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            }
+        }).awaitCompletion(20, TimeUnit.SECONDS);
+        synchronized (sb) {
+            return sb.toString();
+        }
+    }
+
+    private static List<Long> numbers(DockerClient docker, String name) throws InterruptedException {
+        List<Long> values = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^n-(\\d+)$").matcher(logs(docker, name));
+        while (m.find()) {
+            values.add(Long.parseLong(m.group(1)));
+        }
+        return values;
+    }
+
+    private static long waitForNumber(DockerClient docker, String name, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Long> v = numbers(docker, name);
+            if (!v.isEmpty() && v.getLast() >= atLeast) {
+                return v.getLast();
+            }
+            Thread.sleep(200);
+        }
+        fail(name + " did not count to " + atLeast + ":\n" + logs(docker, name));
+        return -1;
+    }
+
+    private static String exec(DockerClient docker, String container, String... cmd) throws InterruptedException {
+        var created = docker.execCreateCmd(container).withCmd(cmd).withAttachStdout(true).withAttachStderr(true)
+                .exec();
+        StringBuilder sb = new StringBuilder();
+        docker.execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                synchronized (sb) {
+                    sb.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            }
+        }).awaitCompletion(20, TimeUnit.SECONDS);
+        synchronized (sb) {
+            return sb.toString();
+        }
+    }
+}
