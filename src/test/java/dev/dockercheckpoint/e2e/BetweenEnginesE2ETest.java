@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointRequest;
@@ -15,12 +13,10 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.engine.Engine;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -101,7 +97,7 @@ class BetweenEnginesE2ETest {
         waitForNumber(target, restored, stopped + 2);
         assertEquals(stopped + 1, numbers(target, restored).getFirst(),
                 "the restored loop continues where the original stopped");
-        assertEquals("pong", exec(target, restored, "nc", "127.0.0.1", "7777").strip(),
+        assertEquals("pong", E2E.exec(target, restored, "nc", "127.0.0.1", "7777").output().strip(),
                 "the restored listener answers on the loopback");
     }
 
@@ -138,24 +134,9 @@ class BetweenEnginesE2ETest {
         }
     }
 
-    private static String logs(DockerClient docker, String name) throws InterruptedException {
-        StringBuilder sb = new StringBuilder();
-        docker.logContainerCmd(name).withStdOut(true).withStdErr(true).exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-                synchronized (sb) {
-                    sb.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                }
-            }
-        }).awaitCompletion(20, TimeUnit.SECONDS);
-        synchronized (sb) {
-            return sb.toString();
-        }
-    }
-
     private static List<Long> numbers(DockerClient docker, String name) throws InterruptedException {
         List<Long> values = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^n-(\\d+)$").matcher(logs(docker, name));
+        Matcher m = Pattern.compile("(?m)^n-(\\d+)$").matcher(E2E.logs(docker, name));
         while (m.find()) {
             values.add(Long.parseLong(m.group(1)));
         }
@@ -171,24 +152,7 @@ class BetweenEnginesE2ETest {
             }
             Thread.sleep(200);
         }
-        fail(name + " did not count to " + atLeast + ":\n" + logs(docker, name));
+        fail(name + " did not count to " + atLeast + ":\n" + E2E.logs(docker, name));
         return -1;
-    }
-
-    private static String exec(DockerClient docker, String container, String... cmd) throws InterruptedException {
-        var created = docker.execCreateCmd(container).withCmd(cmd).withAttachStdout(true).withAttachStderr(true)
-                .exec();
-        StringBuilder sb = new StringBuilder();
-        docker.execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-                synchronized (sb) {
-                    sb.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                }
-            }
-        }).awaitCompletion(20, TimeUnit.SECONDS);
-        synchronized (sb) {
-            return sb.toString();
-        }
     }
 }

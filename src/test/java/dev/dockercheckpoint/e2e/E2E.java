@@ -221,9 +221,14 @@ public final class E2E {
 
     /** stdout+stderr of the container's log. */
     static String logs(String name) {
+        return logs(docker(), name);
+    }
+
+    /** stdout+stderr of the log of container {@code name} of engine {@code docker}. */
+    static String logs(DockerClient docker, String name) {
         StringBuilder sb = new StringBuilder();
         try {
-            docker().logContainerCmd(name).withStdOut(true).withStdErr(true).exec(new ResultCallback.Adapter<Frame>() {
+            docker.logContainerCmd(name).withStdOut(true).withStdErr(true).exec(new ResultCallback.Adapter<Frame>() {
                 @Override
                 public void onNext(Frame frame) {
                     synchronized (sb) {
@@ -282,10 +287,15 @@ public final class E2E {
     }
 
     static ExecResult exec(String container, String... cmd) throws InterruptedException {
-        ExecCreateCmdResponse created = docker().execCreateCmd(container).withCmd(cmd).withAttachStdout(true)
+        return exec(docker(), container, cmd);
+    }
+
+    /** A command run inside container {@code container} of engine {@code docker}. */
+    static ExecResult exec(DockerClient docker, String container, String... cmd) throws InterruptedException {
+        ExecCreateCmdResponse created = docker.execCreateCmd(container).withCmd(cmd).withAttachStdout(true)
                 .withAttachStderr(true).exec();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        docker().execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
+        docker.execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
             @Override
             public void onNext(Frame frame) {
                 synchronized (buf) {
@@ -293,7 +303,7 @@ public final class E2E {
                 }
             }
         }).awaitCompletion(30, TimeUnit.SECONDS);
-        Long code = docker().inspectExecCmd(created.getId()).exec().getExitCodeLong();
+        Long code = docker.inspectExecCmd(created.getId()).exec().getExitCodeLong();
         synchronized (buf) {
             return new ExecResult(code == null ? -1 : code, buf.toString(StandardCharsets.UTF_8));
         }
