@@ -91,9 +91,13 @@ class GuiE2ETest {
         robot.clickOn("#containerFilter").write(app);
         waitFor("the filtered table", 10, () -> table.getItems().size() == 1);
         // live refreshes (Docker events) may replace the rows under the pointer: click until selected
-        for (int attempt = 0; attempt < 5 && table.getSelectionModel().getSelectedItems().isEmpty(); attempt++) {
+        // (on a busy host the events come often: keep clicking, with a pause, for up to 10 s)
+        for (int attempt = 0; attempt < 40 && table.getSelectionModel().getSelectedItems().isEmpty(); attempt++) {
             robot.clickOn(robot.lookup("#containersTable .table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
             WaitForAsyncUtils.waitForFxEvents();
+            if (table.getSelectionModel().getSelectedItems().isEmpty()) {
+                Thread.sleep(250);
+            }
         }
         assertEquals(1, table.getSelectionModel().getSelectedItems().size(), "the container is selected");
         robot.clickOn("#checkpointButton");
