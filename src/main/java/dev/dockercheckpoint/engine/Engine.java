@@ -357,8 +357,12 @@ public final class Engine implements AutoCloseable {
         ProcessResult r = tools.runner().run(List.of(runc, "--root", runcRoot, "pause", info.id()),
                 Duration.ofSeconds(30));
         if (!r.ok()) {
-            throw new DcpException(ErrorCode.CRIU_FAILED, "cannot freeze container " + info.name() + ": "
-                    + r.lastMessage(), "check that the container is running and not paused (docker ps)");
+            String why = r.lastMessage();
+            throw new DcpException(ErrorCode.CRIU_FAILED, "cannot freeze container " + info.name() + ": " + why,
+                    why.contains("cgroups not configured") ? "the engine sees another cgroup layout than this"
+                            + " process (it runs in a mount namespace of its own): run docker-checkpoint in the"
+                            + " engine's mount namespace" : "check that the container is running and not paused"
+                            + " (docker ps)");
         }
     }
 
@@ -388,7 +392,7 @@ public final class Engine implements AutoCloseable {
             throw new DcpException(ErrorCode.CONTAINER_NOT_FOUND, "no container named " + ref,
                     "docker ps shows the running containers");
         }
-        ContainerInfo info = ContainerInfo.of(json);
+        ContainerInfo info = ContainerInfo.of(NetnsHolder.asOriginal(docker, json));
         if (info.paused()) {
             throw new DcpException(ErrorCode.CONTAINER_NOT_RUNNING, "container " + info.name() + " is paused",
                     "unpause it first: docker unpause " + info.name());

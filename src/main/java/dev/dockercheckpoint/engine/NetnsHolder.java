@@ -120,6 +120,40 @@ final class NetnsHolder {
         return body;
     }
 
+    /**
+     * The inspect document of a container as its checkpoint must describe it: a container
+     * restored into a holder's namespace gets back the network settings the holder carries for
+     * it (network mode, hostname, DNS, extra hosts), and loses the annotation of its own restore,
+     * so that its checkpoint restores like the original's. Other containers are returned as they are.
+     */
+    static JsonNode asOriginal(Docker docker, JsonNode inspect) {
+        String mode = inspect.path("HostConfig").path("NetworkMode").asText("");
+        if (!mode.startsWith("container:") || !(inspect instanceof ObjectNode)) {
+            return inspect;
+        }
+        JsonNode holder = docker.inspectContainer(mode.substring("container:".length()));
+        if (holder == null || holder.path("Config").path("Labels").path(LABEL).isMissingNode()) {
+            return inspect;
+        }
+        ObjectNode copy = ((ObjectNode) inspect).deepCopy();
+        ObjectNode host = (ObjectNode) copy.get("HostConfig");
+        host.set("NetworkMode", holder.path("HostConfig").path("NetworkMode"));
+        for (String f : HOLDER_HOST_CONFIG) {
+            host.set(f, holder.path("HostConfig").get(f));
+        }
+        if (host.path("Annotations") instanceof ObjectNode a) {
+            a.remove(CriuRestoreConfig.ANNOTATION);
+            if (a.isEmpty()) {
+                host.putNull("Annotations");
+            }
+        }
+        ObjectNode config = (ObjectNode) copy.get("Config");
+        for (String f : HOLDER_CONFIG) {
+            config.set(f, holder.path("Config").get(f));
+        }
+        return copy;
+    }
+
     /** The restored container's create body joined to the holder's namespace. */
     static void join(ObjectNode body, String holderId) {
         MOVED_CONFIG.forEach(body::remove);

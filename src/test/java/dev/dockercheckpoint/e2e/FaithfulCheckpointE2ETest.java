@@ -255,4 +255,28 @@ class FaithfulCheckpointE2ETest extends BaseDirE2E {
             assertTrue(logs.contains("restore.log"), logs.toString());
         }
     }
+
+    @Test
+    void aRestoredContainerIsCheckpointedAndRestoredAgain() throws Exception {
+        String app = E2E.name("twice");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "i=0; while true; do echo n-$i; i=$((i+1)); sleep 0.2; done");
+        E2E.waitForNumber(app, "n-", 2, Duration.ofSeconds(20));
+        assertEquals(0, E2E.cli("-container", app, "-dir", base.toString(), "-leave-running=false").exit());
+        String first = E2E.name("twice-1");
+        assertEquals(0, E2E.cli("-restore", "-container", app, "-new-name", first, "-dir", base.toString()).exit());
+        long seen = E2E.waitForNumber(first, "n-", E2E.numbers(first, "n-").getFirst() + 2, Duration.ofSeconds(20));
+
+        // the restored container (on Docker 28+ in its holder's namespace) is checkpointed like any other
+        E2E.Cli dump = E2E.cli("-container", first, "-dir", base.toString(), "-leave-running=false");
+        assertEquals(0, dump.exit(), dump.toString());
+        Manifest m = new CheckpointStore(base).open(first, "checkpoint1").manifest();
+        assertEquals("none", m.spec().networkMode(), "the checkpoint describes the original's network, not the holder");
+        long last = E2E.numbers(first, "n-").getLast();
+        assertTrue(last >= seen);
+        String second = E2E.name("twice-2");
+        E2E.Cli restore = E2E.cli("-restore", "-container", first, "-new-name", second, "-dir", base.toString());
+        assertEquals(0, restore.exit(), restore.toString());
+        E2E.waitForNumber(second, "n-", last + 2, Duration.ofSeconds(20));
+        assertEquals(last + 1, E2E.numbers(second, "n-").getFirst(), "the second restore continues too");
+    }
 }

@@ -442,7 +442,8 @@ class HelperE2ETest {
             boolean frozen = false;
             while (!frozen && System.nanoTime() < deadline) {
                 String line = logLines.poll(1, TimeUnit.SECONDS);
-                frozen = line != null && line.contains("freezer.state=FROZEN");
+                // cgroup v1 says freezer.state=FROZEN, cgroup v2 cgroup.freeze=1
+                frozen = line != null && (line.contains("freezer.state=FROZEN") || line.contains("cgroup.freeze=1"));
             }
             assertTrue(frozen, "CRIU froze the container");
             // kill -9 the helper in the middle of the dump; runc and CRIU, now orphans, run to their end
