@@ -264,6 +264,7 @@ class FaithfulCheckpointE2ETest extends BaseDirE2E {
         assertEquals(0, E2E.cli("-container", app, "-dir", base.toString(), "-leave-running=false").exit());
         String first = E2E.name("twice-1");
         assertEquals(0, E2E.cli("-restore", "-container", app, "-new-name", first, "-dir", base.toString()).exit());
+        E2E.waitForNumber(first, "n-", 0, Duration.ofSeconds(20)); // its log starts with the restore
         long seen = E2E.waitForNumber(first, "n-", E2E.numbers(first, "n-").getFirst() + 2, Duration.ofSeconds(20));
 
         // the restored container (on Docker 28+ in its holder's namespace) is checkpointed like any other
