@@ -487,7 +487,7 @@ public final class Engine implements AutoCloseable {
             ProcessResult state = tools.runner().run(List.of(runc, "--root", runcRoot, "state", info.id()),
                     Duration.ofSeconds(10));
             if (state.ok() && state.stdout().contains("\"paused\"")) {
-                LOG.warn("container {} was left frozen by an interrupted dump; thawing it", info.name());
+                LOG.warn("thawing container {}: a dump that did not finish left it frozen", info.name());
                 ProcessResult resume = tools.runner().run(List.of(runc, "--root", runcRoot, "resume", info.id()),
                         Duration.ofSeconds(30));
                 return resume.ok();
