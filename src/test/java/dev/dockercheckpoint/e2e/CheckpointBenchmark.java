@@ -204,18 +204,22 @@ public final class CheckpointBenchmark {
                 E2E.remove(newName);
             }
         }
-        line("| restore: docker-checkpoint (create + files + images + CRIU restore) | %.0f ms | %.2f× |",
-                median(ours), median(ours) / median(rawAll));
-        line("| restore: docker-checkpoint including the five verification checks | %.0f ms | %.2f× |",
-                median(oursVerified), median(oursVerified) / median(rawAll));
         if (rawAll.isEmpty()) {
+            line("| restore: docker-checkpoint (create + files + images + CRIU restore) | %.0f ms | |", median(ours));
+            line("| restore: docker-checkpoint including the five verification checks | %.0f ms | |",
+                    median(oursVerified));
             line("| restore: raw docker create + cp -a images + docker start --checkpoint | fails: %s | |",
                     rawFailure == null ? "?" : rawFailure.replace("|", "/"));
+        } else {
+            line("| restore: docker-checkpoint (create + files + images + CRIU restore) | %.0f ms | %.2f× |",
+                    median(ours), median(ours) / median(rawAll));
+            line("| restore: docker-checkpoint including the five verification checks | %.0f ms | %.2f× |",
+                    median(oursVerified), median(oursVerified) / median(rawAll));
+            line("| restore: raw docker create + cp -a images + docker start --checkpoint | %.0f ms | 1.00× |",
+                    median(rawAll));
+            line("| restore: raw docker start --checkpoint alone | %.0f ms | %.2f× |", median(rawStart),
+                    median(rawStart) / median(rawAll));
         }
-        line("| restore: raw docker create + cp -a images + docker start --checkpoint | %.0f ms | 1.00× |",
-                median(rawAll));
-        line("| restore: raw docker start --checkpoint alone | %.0f ms | %.2f× |", median(rawStart),
-                median(rawStart) / median(rawAll));
         line("");
     }
 
