@@ -74,6 +74,16 @@ final class CriuRestoreConfig {
         return log;
     }
 
+    /** Removes both files: for a restore that failed before any container named them. */
+    void discard() {
+        try {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", file, e.getMessage());
+        }
+    }
+
     /**
      * After the start (succeeded or not): CRIU's log goes to {@code restoreLog} (when CRIU wrote
      * one) and the settings are emptied so that later dumps of the container are not affected.

@@ -110,7 +110,7 @@ final class Restorer {
                 docker.removeContainer(holderId);
             }
             if (perRestore != null) {
-                perRestore.finish(stored.dir().resolve(RESTORE_LOG));
+                perRestore.discard();
             }
             throw e;
         }
