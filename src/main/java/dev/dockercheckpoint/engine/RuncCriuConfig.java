@@ -1,6 +1,7 @@
 package dev.dockercheckpoint.engine;
 
 import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.ContainerSpec;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class RuncCriuConfig {
      * bind mount CRIU's newer mount engine cannot restore ("mnt-v2: Can't remount ... with
      * MS_PRIVATE").
      */
-    public static List<String> restoreLines(CheckpointOptions options, dev.dockercheckpoint.core.ContainerSpec spec) {
+    public static List<String> restoreLines(CheckpointOptions options, ContainerSpec spec) {
         List<String> lines = restoreLines(options);
         if (spec != null && Boolean.TRUE.equals(spec.init())) {
             lines.add("mntns-compat-mode");

@@ -150,13 +150,22 @@ public final class E2E {
     }
 
     static String run(List<String> cmd) {
+        Output o = runAllowingFailure(cmd);
+        if (o.exit() != 0) {
+            throw new IllegalStateException(cmd + " failed: " + o.text());
+        }
+        return o.text();
+    }
+
+    /** A command's exit code (-1 when it did not end within 5 minutes) and output (stdout and stderr). */
+    record Output(int exit, String text) {
+    }
+
+    static Output runAllowingFailure(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException(cmd + " failed: " + out);
-            }
-            return out;
+            return new Output(p.waitFor(5, TimeUnit.MINUTES) ? p.exitValue() : -1, out);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

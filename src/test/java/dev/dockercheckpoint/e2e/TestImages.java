@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -319,7 +318,7 @@ final class TestImages {
 
     /** The libraries (and the loader) ldd lists for an ELF file; none for a static one. */
     static List<Path> ldd(Path elf) {
-        String out = runAllowingFailure(List.of("ldd", elf.toString()));
+        String out = E2E.runAllowingFailure(List.of("ldd", elf.toString())).text();
         List<Path> libs = new ArrayList<>();
         for (String line : out.split("\n")) {
             line = line.strip();
@@ -344,19 +343,5 @@ final class TestImages {
 
     static String run(List<String> cmd) {
         return E2E.run(cmd);
-    }
-
-    private static String runAllowingFailure(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(1, TimeUnit.MINUTES);
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
