@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.cli;
 
+import dev.dockercheckpoint.helper.HelperConfig;
 import dev.dockercheckpoint.helper.HelperServer;
 import dev.dockercheckpoint.protocol.Protocol;
 import java.nio.file.Path;
@@ -24,12 +25,18 @@ final class HelperCommand implements Callable<Integer> {
             description = "Where the helper keeps its own state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = HelperConfig.DEFAULT_FILE,
+            description = {"The helper's configuration: the base directories it serves, its engines and limits",
+                "(default: ${DEFAULT-VALUE}; when absent: /tmp/docker-checkpoints and",
+                "/var/lib/docker-checkpoint/checkpoints, the engine at DOCKER_HOST or Docker's socket)."})
+    Path config;
+
     @Option(names = {"-v", "--verbose"}, description = "Log details.")
     boolean verbose;
 
     @Override
     public Integer call() {
-        HelperServer server = HelperServer.start(socket, group, stateDir);
+        HelperServer server = HelperServer.start(socket, group, stateDir, HelperConfig.load(config));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "helper-shutdown"));
         server.serve();
         return ExitCodes.OK;

@@ -45,17 +45,19 @@ final class Connection {
     private final Engine engine;
     private final Operations operations;
     private final KnownBaseDirs baseDirs;
+    private final HelperConfig config;
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
     private final Object writeLock = new Object();
     private volatile boolean open = true;
 
     Connection(SocketChannel channel, UnixDomainPrincipal peer, Engine engine, Operations operations,
-            KnownBaseDirs baseDirs) {
+            KnownBaseDirs baseDirs, HelperConfig config) {
         this.channel = channel;
         this.peer = peer;
         this.engine = engine;
         this.operations = operations;
         this.baseDirs = baseDirs;
+        this.config = config;
     }
 
     /** Reads lines until the client closes; over-long lines are answered with an error and skipped. */
@@ -136,7 +138,9 @@ final class Connection {
                             "use a client of the same docker-checkpoint version as the helper");
                 }
                 result(id, new HelloInfo(Protocol.VERSION, Engine.toolVersion(), peer.user().getName(),
-                        Engine.doctor(engine.docker(), engine.tools())));
+                        Engine.doctor(engine.docker(), engine.tools()),
+                        config.baseDirs().stream().map(Path::toString).toList(),
+                        config.engines().stream().map(HelperConfig.EngineEntry::name).toList()));
             }
             case Request.ListContainers l -> result(id, engine.listContainers(l.all()));
             case Request.Subscribe s -> {

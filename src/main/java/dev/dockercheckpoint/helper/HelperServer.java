@@ -42,24 +42,26 @@ public final class HelperServer implements AutoCloseable {
     private final PeerAuthorizer authorizer;
     private final Operations operations = new Operations();
     private final KnownBaseDirs baseDirs;
+    private final HelperConfig config;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private HelperServer(Engine engine, ServerSocketChannel server, Path socket, boolean ownsSocketFile,
-            PeerAuthorizer authorizer, KnownBaseDirs baseDirs) {
+            PeerAuthorizer authorizer, KnownBaseDirs baseDirs, HelperConfig config) {
         this.engine = engine;
         this.server = server;
         this.socket = socket;
         this.ownsSocketFile = ownsSocketFile;
         this.authorizer = authorizer;
         this.baseDirs = baseDirs;
+        this.config = config;
     }
 
     /**
      * Checks that the helper can start (root, the group exists, no live helper on the socket),
      * binds the socket and repairs what an interrupted run left behind. Use {@link #serve()} next.
      */
-    public static HelperServer start(Path socket, String group, Path stateDir) {
+    public static HelperServer start(Path socket, String group, Path stateDir, HelperConfig config) {
         if (!Posix.isRoot()) {
             throw new DcpException(ErrorCode.PERMISSION_DENIED, "the helper must run as root",
                     "start it with: sudo docker-checkpoint helper (or systemctl start docker-checkpoint.socket)");
@@ -74,7 +76,7 @@ public final class HelperServer implements AutoCloseable {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot look up group " + group + ": " + e.getMessage(),
                     "check the system's group database");
         }
-        Engine engine = Engine.local();
+        Engine engine = Engine.forHost(config.engine(null).host());
         ServerSocketChannel server;
         boolean owns;
         try {
@@ -97,7 +99,7 @@ public final class HelperServer implements AutoCloseable {
         }
         KnownBaseDirs dirs = new KnownBaseDirs(stateDir.resolve("base-dirs.json"));
         HelperServer helper = new HelperServer(engine, server, socket, owns,
-                new PeerAuthorizer(group, engine.tools().runner()), dirs);
+                new PeerAuthorizer(group, engine.tools().runner()), dirs, config);
         helper.recover();
         return helper;
     }
@@ -196,7 +198,7 @@ public final class HelperServer implements AutoCloseable {
             return;
         }
         LOG.debug("connection from {}", peer.user().getName());
-        Connection connection = new Connection(channel, peer, engine, operations, baseDirs);
+        Connection connection = new Connection(channel, peer, engine, operations, baseDirs, config);
         connections.add(connection);
         try {
             connection.run();

@@ -1,7 +1,22 @@
 package dev.dockercheckpoint.protocol;
 
 import dev.dockercheckpoint.core.DoctorReport;
+import java.util.List;
 
-/** The helper's answer to hello: protocol and helper versions, who the peer is, and what the host can do. */
-public record HelloInfo(int protocolVersion, String helperVersion, String user, DoctorReport capabilities) {
+/**
+ * The helper's answer to hello: protocol and helper versions, who the peer is, what the host can
+ * do, the checkpoint base directories the helper serves (the first is its default; no other is
+ * accepted) and the names of the Docker engines it serves (the first is its default).
+ */
+public record HelloInfo(int protocolVersion, String helperVersion, String user, DoctorReport capabilities,
+        List<String> baseDirs, List<String> engines) {
+
+    public HelloInfo {
+        baseDirs = baseDirs == null ? List.of() : List.copyOf(baseDirs);
+        engines = engines == null ? List.of() : List.copyOf(engines);
+    }
+
+    public HelloInfo(int protocolVersion, String helperVersion, String user, DoctorReport capabilities) {
+        this(protocolVersion, helperVersion, user, capabilities, List.of(), List.of());
+    }
 }
