@@ -1,5 +1,8 @@
 package dev.dockercheckpoint.core;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The user's CRIU options, with the seed's defaults: leave running, established TCP
  * connections and file locks on; pre-dump off. {@code allowLostProcesses} checkpoints a
@@ -13,8 +16,27 @@ public record CheckpointOptions(boolean leaveRunning, boolean tcpEstablished, bo
         this(leaveRunning, tcpEstablished, fileLocks, preDump, false);
     }
 
+    private static final CheckpointOptions DEFAULTS = new CheckpointOptions(true, true, true, false, false);
+
     public static CheckpointOptions defaults() {
-        return new CheckpointOptions(true, true, true, false, false);
+        return DEFAULTS;
+    }
+
+    /**
+     * From JSON (a request or container.json): a field left out takes its documented default,
+     * never Java's false ({@code {"tcpEstablished": true}} alone leaves the container running).
+     */
+    @JsonCreator
+    static CheckpointOptions fromJson(@JsonProperty("leaveRunning") Boolean leaveRunning,
+            @JsonProperty("tcpEstablished") Boolean tcpEstablished, @JsonProperty("fileLocks") Boolean fileLocks,
+            @JsonProperty("preDump") Boolean preDump, @JsonProperty("allowLostProcesses") Boolean allowLostProcesses) {
+        return new CheckpointOptions(or(leaveRunning, DEFAULTS.leaveRunning), or(tcpEstablished, DEFAULTS.tcpEstablished),
+                or(fileLocks, DEFAULTS.fileLocks), or(preDump, DEFAULTS.preDump),
+                or(allowLostProcesses, DEFAULTS.allowLostProcesses));
+    }
+
+    private static boolean or(Boolean value, boolean fallback) {
+        return value == null ? fallback : value;
     }
 
     public CheckpointOptions withLeaveRunning(boolean value) {

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint API does not), and the checkpoint store. Thread-safe; one instance serves many
  * operations.
  */
-public final class Engine implements AutoCloseable {
+public final class Engine implements CheckpointEngine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final Duration DUMP_TIMEOUT = Duration.ofMinutes(30);
     static final String DUMP_LOG = "dump.log";
@@ -113,6 +113,7 @@ public final class Engine implements AutoCloseable {
      * ended the container the checkpoint is never deleted: a later failure keeps it, marked
      * incomplete with the reason.
      */
+    @Override
     public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
         long start = System.nanoTime();
         Map<String, Long> timings = new LinkedHashMap<>();
@@ -517,10 +518,12 @@ public final class Engine implements AutoCloseable {
     /**
      * Restores a checkpoint into a new container (see {@link Restorer}).
      */
+    @Override
     public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
         return new Restorer(docker, tools, criuConfig, criuDir, this::verify).restore(request, listener);
     }
 
+    @Override
     public VerificationReport verify(String container, ProgressListener listener) {
         Names.requireValid("container name", container);
         return new Verifier(docker).verify(container, listener);
@@ -529,6 +532,7 @@ public final class Engine implements AutoCloseable {
     // ---------------------------------------------------------------- contents
 
     /** Process tree, memory, open files and statistics of a stored checkpoint. */
+    @Override
     public CheckpointContents inspect(Path baseDir, String container, String name) {
         CheckpointStore.Stored stored = new CheckpointStore(baseDir).open(container, name);
         CriuStats stats = stored.manifest().dumpStats() != null ? stored.manifest().dumpStats()
@@ -657,6 +661,7 @@ public final class Engine implements AutoCloseable {
     // ---------------------------------------------------------------- containers
 
     /** Containers known to Docker (all of them, or only running ones), sorted by name. */
+    @Override
     public List<ContainerSummary> listContainers(boolean all) {
         List<ContainerSummary> result = new ArrayList<>();
         for (Container c : docker.client().listContainersCmd().withShowAll(all).exec()) {
@@ -668,14 +673,11 @@ public final class Engine implements AutoCloseable {
         return result;
     }
 
-    /** A change of a container, from Docker's event stream. */
-    public record ContainerEvent(String action, String containerId, String name, String image) {
-    }
-
     /**
      * Follows Docker's container events until the returned handle is closed; {@code sink} is
      * called on Docker's event thread.
      */
+    @Override
     public AutoCloseable subscribe(java.util.function.Consumer<ContainerEvent> sink) {
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -698,6 +700,17 @@ public final class Engine implements AutoCloseable {
 
     public static DoctorReport doctor(Docker dockerOrNull, HostTools tools) {
         return Doctor.run(dockerOrNull, tools);
+    }
+
+    @Override
+    public DoctorReport doctor() {
+        return Doctor.run(docker, tools);
+    }
+
+    @Override
+    public String containerId(String ref) {
+        JsonNode json = docker.inspectContainer(ref);
+        return json == null ? null : json.path("Id").asText(null);
     }
 
     static long millisSince(long nanos) {

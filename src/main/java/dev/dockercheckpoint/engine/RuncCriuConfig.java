@@ -5,18 +5,14 @@ import dev.dockercheckpoint.core.ContainerSpec;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,19 +20,18 @@ import org.slf4j.LoggerFactory;
  * runc reads CRIU options for every checkpoint and restore from {@code /etc/criu/runc.conf},
  * whose settings override runc's own. Docker cannot pass CRIU options to a restore, so a restore
  * with established TCP connections or file locks writes them into that file for the duration of
- * the start call only. All dumps and restores take one lock, so a restore's settings never leak
- * into a concurrent dump; the original content is saved beside the file and put back even after
- * a crash ({@link #repair()}).
+ * the start call only. Such a restore holds a host-wide lock alone; dumps share it, so they run in
+ * parallel with each other but never while a restore's settings are in the file. The original
+ * content is saved beside the file and put back even after a crash ({@link #repair()}).
  */
 public final class RuncCriuConfig {
     private static final Logger LOG = LoggerFactory.getLogger(RuncCriuConfig.class);
     static final String MARKER = "# written by docker-checkpoint for one restore; removed afterwards";
     private static final String ABSENT = "# docker-checkpoint: no runc.conf existed\n";
-    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
     private final Path file;
     private final Path saved;
-    private final Path lockFile;
+    private final HostFileLock lock;
     private final Path logDir;
 
     public RuncCriuConfig() {
@@ -52,7 +47,7 @@ public final class RuncCriuConfig {
         this.file = file;
         this.logDir = logDir;
         this.saved = file.resolveSibling(file.getFileName() + ".docker-checkpoint-saved");
-        this.lockFile = file.resolveSibling("." + file.getFileName() + ".docker-checkpoint.lock");
+        this.lock = HostFileLock.of(file.resolveSibling("." + file.getFileName() + ".docker-checkpoint.lock"));
     }
 
     public Path file() {
@@ -86,12 +81,15 @@ public final class RuncCriuConfig {
     }
 
     /**
-     * Runs a dump under the lock. Refuses when the host's runc.conf itself sets an option that
-     * would override the user's choice.
+     * Runs a dump under the shared side of the lock (dumps run in parallel; no restore rewrites
+     * runc.conf meanwhile). Refuses when the host's runc.conf itself sets an option that would
+     * override the user's choice.
      */
     public <T> T forDump(CheckpointOptions options, Callable<T> dump) {
-        return locked(() -> {
-            repairLocked();
+        if (Files.isRegularFile(saved)) {
+            repair();
+        }
+        return locked(true, () -> {
             List<String> present = settings();
             if (!options.tcpEstablished() && present.contains("tcp-established")) {
                 throw overridden("tcp-established", "-tcp=false");
@@ -142,7 +140,7 @@ public final class RuncCriuConfig {
     }
 
     private <T> T forRestoreLines(List<String> lines, Callable<T> restore) {
-        return locked(() -> {
+        return locked(false, () -> {
             repairLocked();
             if (lines.isEmpty()) {
                 return restore.call();
@@ -168,7 +166,7 @@ public final class RuncCriuConfig {
 
     /** Puts back a runc.conf left modified by an interrupted restore. Returns true if it did. */
     public boolean repair() {
-        return locked(this::repairLocked);
+        return locked(false, this::repairLocked);
     }
 
     /** Under the lock: puts back the saved original if an interrupted restore left one. */
@@ -207,14 +205,9 @@ public final class RuncCriuConfig {
         Files.deleteIfExists(saved);
     }
 
-    private <T> T locked(Callable<T> body) {
-        IN_PROCESS.lock();
+    private <T> T locked(boolean shared, Callable<T> body) {
         try {
-            Files.createDirectories(lockFile.getParent());
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock ignored = ch.lock()) {
-                return body.call();
-            }
+            return shared ? lock.shared(body) : lock.exclusive(body);
         } catch (DcpException e) {
             throw e;
         } catch (IOException e) {
@@ -224,8 +217,6 @@ public final class RuncCriuConfig {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        } finally {
-            IN_PROCESS.unlock();
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.dockercheckpoint.core.CheckResult;
+import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
@@ -14,6 +15,7 @@ import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
 import dev.dockercheckpoint.core.criulog.LogReport;
+import dev.dockercheckpoint.engine.CheckpointEngine;
 import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.protocol.LineReader;
@@ -26,38 +28,52 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: reads requests (one JSON object per line), runs each on its own
- * virtual thread, and writes messages back. A client that goes away does not stop the
- * operations it started; their messages are dropped.
+ * virtual thread (at most {@value #MAX_IN_FLIGHT} at a time), and queues messages back through
+ * its {@link Outbox}. A client that goes away, or stops reading and is dropped, does not stop the
+ * operations it started; their messages are discarded. Every request that changes something
+ * leaves one audit line (user, uid, request, container, result) in the helper's log.
  */
 final class Connection {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
-    private static final int MAX_ID = 100;
+    private static final Logger AUDIT = LoggerFactory.getLogger("dev.dockercheckpoint.audit");
+    /** Requests one connection may have running at a time. */
+    static final int MAX_IN_FLIGHT = 64;
+    /** Container-event subscriptions per connection. */
+    static final int MAX_SUBSCRIPTIONS = 4;
 
+    private final long number;
     private final SocketChannel channel;
-    private final UnixDomainPrincipal peer;
-    private final Engine engine;
+    private final Peer peer;
+    private final CheckpointEngine engine;
     private final Operations operations;
     private final KnownBaseDirs baseDirs;
     private final HelperConfig config;
+    private final Outbox outbox;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
-    private final Object writeLock = new Object();
     private volatile boolean open = true;
 
-    Connection(SocketChannel channel, UnixDomainPrincipal peer, Engine engine, Operations operations,
+    Connection(long number, SocketChannel channel, Peer peer, CheckpointEngine engine, Operations operations,
             KnownBaseDirs baseDirs, HelperConfig config) {
+        this.number = number;
         this.channel = channel;
         this.peer = peer;
         this.engine = engine;
         this.operations = operations;
         this.baseDirs = baseDirs;
         this.config = config;
+        this.outbox = new Outbox(channel, config.limits().queuedMessages(), this::dropSlowReader);
+    }
+
+    Peer peer() {
+        return peer;
     }
 
     /** Reads lines until the client closes; over-long lines are answered with an error and skipped. */
@@ -66,7 +82,19 @@ final class Connection {
             new LineReader(channel, Protocol.MAX_LINE_BYTES).run(new LineReader.Sink() {
                 @Override
                 public void line(String text) {
-                    Thread.ofVirtual().name("helper-req").start(() -> handleLine(text));
+                    if (!inFlight.tryAcquire()) {
+                        send(new Message.Error(idOf(text), ErrorCode.BUSY.name(), "more than " + MAX_IN_FLIGHT
+                                + " requests at once on one connection", "wait for answers before sending more",
+                                null, null));
+                        return;
+                    }
+                    Thread.ofVirtual().name("helper-req").start(() -> {
+                        try {
+                            handleLine(text);
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
                 }
 
                 @Override
@@ -79,12 +107,31 @@ final class Connection {
         } catch (IOException e) {
             LOG.debug("connection closed: {}", e.getMessage());
         } finally {
-            close();
+            closeAfterWriting();
         }
+    }
+
+    /** The client stopped reading: drop it so that nothing waits for it. */
+    private void dropSlowReader() {
+        LOG.warn("dropped connection {} of user {}: it left {} messages unread", number, peer.user(),
+                config.limits().queuedMessages());
+        close();
+    }
+
+    /** Closes once what is queued has been written, or after a short grace. */
+    private void closeAfterWriting() {
+        outbox.close();
+        try {
+            outbox.awaitWritten(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     void close() {
         open = false;
+        outbox.close();
         for (AutoCloseable s : subscriptions) {
             try {
                 s.close();
@@ -107,24 +154,30 @@ final class Connection {
         try {
             request = Protocol.strict().readValue(text, Request.class);
         } catch (IOException e) {
-            send(new Message.Error(idOf(text), ErrorCode.INVALID_INPUT.name(), "malformed request: " + describe(e),
-                    "send one JSON object per line with \"type\" and \"id\"; see docs/protocol.md", null, null));
+            if (e.getCause() instanceof DcpException invalid) {
+                send(Message.Error.of(invalid.getMessage().contains("\"id\"") ? null : idOf(text), invalid));
+            } else {
+                send(new Message.Error(idOf(text), ErrorCode.INVALID_INPUT.name(), "malformed request: "
+                        + describe(e), "send one JSON object per line with \"type\" and \"id\"; see docs/protocol.md",
+                        null, null));
+            }
             return;
         }
         String id = request.id();
-        if (id == null || id.isBlank() || id.length() > MAX_ID || id.chars().anyMatch(Character::isISOControl)) {
-            send(new Message.Error(null, ErrorCode.INVALID_INPUT.name(), "request without a valid \"id\"",
-                    "give every request an id of 1.." + MAX_ID + " printable characters", null, null));
-            return;
-        }
+        long started = System.nanoTime();
+        Message.Error failure = null;
         try {
             dispatch(request);
         } catch (DcpException e) {
-            send(Message.Error.of(id, e));
+            failure = Message.Error.of(id, e);
+            send(failure);
         } catch (RuntimeException e) {
             LOG.error("request {} ({}) failed", id, request.getClass().getSimpleName(), e);
-            send(new Message.Error(id, ErrorCode.INTERNAL.name(), "internal error: " + e,
-                    "see the helper's log (journalctl -u docker-checkpoint)", null, null));
+            failure = new Message.Error(id, ErrorCode.INTERNAL.name(), "internal error: " + e,
+                    "see the helper's log (journalctl -u docker-checkpoint)", null, null);
+            send(failure);
+        } finally {
+            audit(request, failure, started);
         }
     }
 
@@ -137,13 +190,16 @@ final class Connection {
                             + " is not supported (this helper speaks " + Protocol.VERSION + ")",
                             "use a client of the same docker-checkpoint version as the helper");
                 }
-                result(id, new HelloInfo(Protocol.VERSION, Engine.toolVersion(), peer.user().getName(),
-                        Engine.doctor(engine.docker(), engine.tools()),
+                result(id, new HelloInfo(Protocol.VERSION, Engine.toolVersion(), peer.user(), engine.doctor(),
                         config.baseDirs().stream().map(Path::toString).toList(),
                         config.engines().stream().map(HelperConfig.EngineEntry::name).toList()));
             }
             case Request.ListContainers l -> result(id, engine.listContainers(l.all()));
             case Request.Subscribe s -> {
+                if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+                    throw new DcpException(ErrorCode.BUSY, "more than " + MAX_SUBSCRIPTIONS
+                            + " subscriptions on one connection", "one subscription per connection is enough");
+                }
                 result(id, Map.of("subscribed", true));
                 subscriptions.add(engine.subscribe(e -> send(new Message.ContainerChanged(id, e.action(),
                         e.containerId(), e.name(), e.image()))));
@@ -154,7 +210,8 @@ final class Connection {
                 Names.requireValid("checkpoint name", c.name() == null ? CheckpointRequest.DEFAULT_NAME : c.name());
                 runLong(id, containerKey(c.container()), cancelled -> {
                     baseDirs.add(dir);
-                    return engine.checkpoint(new CheckpointRequest(c.container(), c.name(), dir, c.options()),
+                    return engine.checkpoint(new CheckpointRequest(c.container(), c.name(), dir,
+                            c.options() == null ? CheckpointOptions.defaults() : c.options()),
                             listener(id, cancelled));
                 });
             }
@@ -177,7 +234,7 @@ final class Connection {
             }
             case Request.Details d -> result(id, new CheckpointStore(dir(d.dir())).details(d.container(), d.name()));
             case Request.ReadLog r -> result(id, new CheckpointStore(dir(r.dir())).readLog(r.container(), r.name(),
-                    r.log(), r.offset(), r.maxLines() == 0 ? Request.DEFAULT_LOG_LINES : r.maxLines()));
+                    r.log(), r.offset(), r.maxLines()));
             case Request.Delete d -> result(id, Map.of("deleted",
                     new CheckpointStore(dir(d.dir())).delete(d.container(), d.name()).toString()));
             case Request.Diagnose d -> {
@@ -190,45 +247,41 @@ final class Connection {
                 }
             }
             case Request.Inspect i -> result(id, engine.inspect(dir(i.dir()), i.container(), i.name()));
-            case Request.Doctor d -> result(id, Engine.doctor(engine.docker(), engine.tools()));
-            case Request.Cancel c -> result(id, Map.of("cancelled", operations.cancel(c.target())));
+            case Request.Doctor d -> result(id, engine.doctor());
+            case Request.Cancel c -> {
+                Operations.Cancel outcome = operations.cancel(number, peer.user(), c.target());
+                if (outcome.target() != null && outcome.target().key().connection() != number) {
+                    LOG.info("user {} cancelled request {} of user {} on connection {}", peer.user(), c.target(),
+                            outcome.target().user(), outcome.target().key().connection());
+                }
+                result(id, Map.of("cancelled", outcome.cancelled()));
+            }
         }
     }
 
     /** Operations on one container are serialised by its full id (a name and an id are the same container). */
     private String containerKey(String ref) {
-        JsonNode json = engine.docker().inspectContainer(ref);
-        return "container:" + (json == null ? ref : json.path("Id").asText(ref));
+        String full = engine.containerId(ref);
+        return "container:" + (full == null ? ref : full);
     }
 
     private interface Body {
         Object run(AtomicBoolean cancelled);
     }
 
-    /** Runs a long operation if {@code key} is free; answers "busy" at once otherwise. */
-    private void runLong(String id, String key, Body body) {
-        if (!operations.tryStart(key, id)) {
-            throw new DcpException(ErrorCode.BUSY, "busy: another operation (request " + operations.holder(key)
-                    + ") is running on " + key.substring(key.indexOf(':') + 1),
-                    "wait for it to finish, or cancel it");
-        }
-        AtomicBoolean cancelled = operations.running(id);
-        Object value = null;
-        DcpException failure = null;
+    /** Runs a long operation if {@code resource} is free and the user is within the limit; "busy" at once otherwise. */
+    private void runLong(String id, String resource, Body body) {
+        Operations.Running running = operations.start(new Operations.Key(number, id), peer.user(), resource,
+                config.limits().operationsPerUser());
+        Object value;
         try {
-            value = body.run(cancelled);
-        } catch (DcpException e) {
-            failure = e;
+            value = body.run(running.cancelled());
         } finally {
             // free the container before answering: a client that starts the next operation as soon
             // as it has the answer must not be told "busy"
-            operations.finish(key, id);
+            operations.finish(running);
         }
-        if (failure != null) {
-            send(Message.Error.of(id, failure));
-        } else {
-            result(id, value);
-        }
+        result(id, value);
     }
 
     private ProgressListener listener(String id, AtomicBoolean cancelled) {
@@ -255,6 +308,28 @@ final class Connection {
         };
     }
 
+    /** One audit line for each request that changes something or runs an operation. */
+    private void audit(Request request, Message.Error failure, long startedNanos) {
+        String what = switch (request) {
+            case Request.Checkpoint c -> "checkpoint container=" + c.container() + " name=" + c.name() + " dir="
+                    + Names.quote(String.valueOf(c.dir())) + " options="
+                    + (c.options() == null ? CheckpointOptions.defaults() : c.options());
+            case Request.Restore r -> "restore container=" + r.container() + " name=" + r.name() + " dir="
+                    + Names.quote(String.valueOf(r.dir())) + " newName=" + r.newName();
+            case Request.Verify v -> "verify container=" + v.container();
+            case Request.Delete d -> "delete-checkpoint container=" + d.container() + " name=" + d.name() + " dir="
+                    + Names.quote(String.valueOf(d.dir()));
+            case Request.Cancel c -> "cancel target=" + Names.quote(c.target());
+            default -> null;
+        };
+        if (what == null) {
+            return;
+        }
+        AUDIT.info("user={} uid={} conn={} id={} {} result={} ({} ms)", peer.user(), peer.uid(), number,
+                Names.quote(request.id()), what, failure == null ? "ok" : failure.code(),
+                (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
     private static Path dir(String dir) {
         if (dir == null || dir.isEmpty()) {
             return CheckpointStore.DEFAULT_BASE;
@@ -271,21 +346,8 @@ final class Connection {
     }
 
     void send(Message message) {
-        if (!open) {
-            return;
-        }
-        // an interrupted writer would close the socket for every request on it: write uninterrupted
-        boolean interrupted = Thread.interrupted();
-        synchronized (writeLock) {
-            try {
-                Protocol.writeLine(channel, message);
-            } catch (IOException e) {
-                open = false; // the client went away; operations go on
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        if (open) {
+            outbox.offer(message);
         }
     }
 
@@ -302,7 +364,8 @@ final class Connection {
         try {
             JsonNode node = Protocol.lenient().readTree(text);
             JsonNode id = node == null ? null : node.get("id");
-            return id != null && id.isTextual() && id.asText().length() <= MAX_ID ? id.asText() : null;
+            return id != null && id.isTextual() && id.asText().length() <= Request.MAX_ID
+                    && id.asText().chars().noneMatch(Character::isISOControl) ? id.asText() : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

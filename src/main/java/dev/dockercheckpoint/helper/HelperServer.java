@@ -3,6 +3,7 @@ package dev.dockercheckpoint.helper;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.engine.CheckpointEngine;
 import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
@@ -20,8 +21,11 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class HelperServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HelperServer.class);
 
-    private final Engine engine;
+    private final CheckpointEngine engine;
     private final ServerSocketChannel server;
     private final Path socket;
     private final boolean ownsSocketFile;
@@ -44,9 +48,11 @@ public final class HelperServer implements AutoCloseable {
     private final KnownBaseDirs baseDirs;
     private final HelperConfig config;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> connectionsPerUser = new HashMap<>();
+    private final AtomicLong connectionNumbers = new AtomicLong();
     private volatile boolean closed;
 
-    private HelperServer(Engine engine, ServerSocketChannel server, Path socket, boolean ownsSocketFile,
+    private HelperServer(CheckpointEngine engine, ServerSocketChannel server, Path socket, boolean ownsSocketFile,
             PeerAuthorizer authorizer, KnownBaseDirs baseDirs, HelperConfig config) {
         this.engine = engine;
         this.server = server;
@@ -100,8 +106,22 @@ public final class HelperServer implements AutoCloseable {
         KnownBaseDirs dirs = new KnownBaseDirs(stateDir.resolve("base-dirs.json"));
         HelperServer helper = new HelperServer(engine, server, socket, owns,
                 new PeerAuthorizer(group, engine.tools().runner()), dirs, config);
-        helper.recover();
+        helper.recover(engine);
         return helper;
+    }
+
+    /**
+     * A helper on {@code engine} listening on {@code socket} (mode 0600, this process's user),
+     * without the root and group checks of {@link #start}: for tests of the protocol and its
+     * bookkeeping against an engine of their own.
+     */
+    static HelperServer serving(CheckpointEngine engine, Path socket, PeerAuthorizer authorizer, HelperConfig config)
+            throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        return new HelperServer(engine, server, socket, true, authorizer,
+                new KnownBaseDirs(socket.resolveSibling("base-dirs.json")), config);
     }
 
     private static ServerSocketChannel bind(Path socket, GroupPrincipal group) throws IOException {
@@ -131,7 +151,7 @@ public final class HelperServer implements AutoCloseable {
         }
     }
 
-    private void recover() {
+    private void recover(Engine engine) {
         try {
             Engine.Recovery r = engine.recover(baseDirs.all());
             for (String c : r.thawed()) {
@@ -197,14 +217,47 @@ public final class HelperServer implements AutoCloseable {
             closeQuietly(channel);
             return;
         }
-        LOG.debug("connection from {}", peer.user().getName());
-        Connection connection = new Connection(channel, peer, engine, operations, baseDirs, config);
-        connections.add(connection);
-        try {
-            connection.run();
-        } finally {
-            connections.remove(connection);
+        String user = peer.user().getName();
+        String limit = claimConnection(user);
+        if (limit != null) {
+            LOG.warn("refused connection from user {}: {}", user, limit);
+            Connection.sendOnce(channel, new Message.Error(null, ErrorCode.BUSY.name(), "busy: " + limit,
+                    "close connections you no longer use, or raise limits in the helper's configuration", null,
+                    null));
+            closeQuietly(channel);
+            return;
         }
+        try {
+            Connection connection = new Connection(connectionNumbers.incrementAndGet(), channel,
+                    new Peer(user, authorizer.uidOf(user)), engine, operations, baseDirs, config);
+            LOG.debug("connection from {}", user);
+            connections.add(connection);
+            try {
+                connection.run();
+            } finally {
+                connections.remove(connection);
+            }
+        } finally {
+            releaseConnection(user);
+        }
+    }
+
+    /** Counts a new connection of {@code user}; why not when a limit is reached. */
+    private synchronized String claimConnection(String user) {
+        int all = connectionsPerUser.values().stream().mapToInt(Integer::intValue).sum();
+        if (all >= config.limits().connections()) {
+            return "the helper already serves " + all + " connections, its limit";
+        }
+        int mine = connectionsPerUser.getOrDefault(user, 0);
+        if (mine >= config.limits().connectionsPerUser()) {
+            return "user " + user + " already has " + mine + " connections, the limit per user";
+        }
+        connectionsPerUser.put(user, mine + 1);
+        return null;
+    }
+
+    private synchronized void releaseConnection(String user) {
+        connectionsPerUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
     }
 
     private static void closeQuietly(SocketChannel channel) {

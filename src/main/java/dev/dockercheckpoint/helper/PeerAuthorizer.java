@@ -41,6 +41,22 @@ final class PeerAuthorizer {
         return "user " + user + " is not a member of group " + group;
     }
 
+    /** The uid of {@code user} (a name, or a number when the user has no name), -1 when unknown. */
+    int uidOf(String user) {
+        if (user.chars().allMatch(Character::isDigit) && !user.isEmpty() && user.length() < 10) {
+            return Integer.parseInt(user);
+        }
+        if ("root".equals(user)) {
+            return 0;
+        }
+        ProcessResult r = runner.run(List.of("id", "-u", "--", user), Duration.ofSeconds(10));
+        try {
+            return r.ok() ? Integer.parseInt(r.stdout().strip()) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Group names of {@code user} (primary and supplementary), resolved through the system's user database. */
     List<String> groupsOf(String user) {
         ProcessResult r = runner.run(List.of("id", "-Gn", "--", user), Duration.ofSeconds(10));

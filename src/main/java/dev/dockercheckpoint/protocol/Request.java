@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.dockercheckpoint.core.CheckpointOptions;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
 
 /**
  * A request from a client. Every request carries an {@code id} chosen by the client; every
@@ -28,38 +30,111 @@ import dev.dockercheckpoint.core.CheckpointOptions;
     @JsonSubTypes.Type(value = Request.Cancel.class, name = "cancel")
 })
 public sealed interface Request {
+    /** Longest request id, client name and cancel target. */
+    int MAX_ID = 100;
+    /** Longest container reference (a name or a full id). */
+    int MAX_REF = 256;
+    /** Longest directory path. */
+    int MAX_PATH = 1024;
+    /** Most lines one read-log request may ask for. */
+    int MAX_LOG_LINES = 100_000;
+
     String id();
+
+    /**
+     * Checks one string field: null is allowed (the field is optional or its absence is reported
+     * as missing), otherwise at most {@code max} characters and no control characters.
+     */
+    private static String bounded(String field, String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "field \"" + field + "\" is longer than " + max
+                    + " characters", "shorten it; see docs/protocol.md for each field's limit");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "field \"" + field + "\" contains a control character",
+                    "send printable text only");
+        }
+        return value;
+    }
+
+    private static String requestId(String id) {
+        if (id == null || id.isBlank()) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "request without a valid \"id\"",
+                    "give every request an id of 1.." + MAX_ID + " printable characters");
+        }
+        return bounded("id", id, MAX_ID);
+    }
 
     /** First request of a connection: the client's protocol version and name. */
     record Hello(@JsonProperty(required = true) String id, @JsonProperty(required = true) int protocolVersion,
             String client) implements Request {
+        public Hello {
+            id = requestId(id);
+            client = bounded("client", client, MAX_ID);
+        }
     }
 
     /** Containers known to Docker; {@code all} includes stopped ones. */
     record ListContainers(@JsonProperty(required = true) String id, boolean all) implements Request {
+        public ListContainers {
+            id = requestId(id);
+        }
     }
 
     /** Container changes (Docker events) pushed as they happen, until the connection closes. */
     record Subscribe(@JsonProperty(required = true) String id) implements Request {
+        public Subscribe {
+            id = requestId(id);
+        }
     }
 
     record Checkpoint(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container,
             String name, String dir, CheckpointOptions options)
             implements Request {
+        public Checkpoint {
+            id = requestId(id);
+            container = bounded("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+            dir = bounded("dir", dir, MAX_PATH);
+        }
     }
 
     record Restore(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container,
             String name, String dir, String newName) implements Request {
+        public Restore {
+            id = requestId(id);
+            container = bounded("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+            dir = bounded("dir", dir, MAX_PATH);
+            newName = bounded("newName", newName, MAX_REF);
+        }
     }
 
     record Verify(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container) implements Request {
+        public Verify {
+            id = requestId(id);
+            container = bounded("container", container, MAX_REF);
+        }
     }
 
     record ListCheckpoints(@JsonProperty(required = true) String id, String dir) implements Request {
+        public ListCheckpoints {
+            id = requestId(id);
+            dir = bounded("dir", dir, MAX_PATH);
+        }
     }
 
     record Details(@JsonProperty(required = true) String id, String dir,
             @JsonProperty(required = true) String container, @JsonProperty(required = true) String name) implements Request {
+        public Details {
+            id = requestId(id);
+            dir = bounded("dir", dir, MAX_PATH);
+            container = bounded("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+        }
     }
 
     /** A page of dump.log or restore.log: up to {@code maxLines} lines from byte {@code offset}. */
@@ -70,28 +145,70 @@ public sealed interface Request {
             @JsonProperty(required = true) String container, @JsonProperty(required = true) String name,
             @JsonProperty(required = true) String log, long offset, int maxLines)
             implements Request {
+        public ReadLog {
+            id = requestId(id);
+            dir = bounded("dir", dir, MAX_PATH);
+            container = bounded("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+            log = bounded("log", log, MAX_ID);
+            if (offset < 0) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "field \"offset\" is negative",
+                        "pass a byte offset of 0 or more (0: from the start)");
+            }
+            if (maxLines < 0 || maxLines > MAX_LOG_LINES) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "field \"maxLines\" must be 0.." + MAX_LOG_LINES,
+                        "leave it out for " + DEFAULT_LOG_LINES + " lines");
+            }
+            maxLines = maxLines == 0 ? DEFAULT_LOG_LINES : maxLines;
+        }
     }
 
     record Delete(@JsonProperty(required = true) String id, String dir,
             @JsonProperty(required = true) String container, @JsonProperty(required = true) String name) implements Request {
+        public Delete {
+            id = requestId(id);
+            dir = bounded("dir", dir, MAX_PATH);
+            container = bounded("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+        }
     }
 
     /** The diagnosis of a checkpoint's dump.log or restore.log (verdict, cause, fix, timeline). */
     record Diagnose(@JsonProperty(required = true) String id, String dir,
             @JsonProperty(required = true) String container, @JsonProperty(required = true) String name,
             @JsonProperty(required = true) String log) implements Request {
+        public Diagnose {
+            id = requestId(id);
+            dir = bounded("dir", dir, MAX_PATH);
+            container = bounded("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+            log = bounded("log", log, MAX_ID);
+        }
     }
 
     /** A checkpoint's contents: process tree, memory, open files, statistics. */
     record Inspect(@JsonProperty(required = true) String id, String dir,
             @JsonProperty(required = true) String container, @JsonProperty(required = true) String name)
             implements Request {
+        public Inspect {
+            id = requestId(id);
+            dir = bounded("dir", dir, MAX_PATH);
+            container = bounded("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+        }
     }
 
     record Doctor(@JsonProperty(required = true) String id) implements Request {
+        public Doctor {
+            id = requestId(id);
+        }
     }
 
     /** Cancels the running operation started by request {@code target}. */
     record Cancel(@JsonProperty(required = true) String id, @JsonProperty(required = true) String target) implements Request {
+        public Cancel {
+            id = requestId(id);
+            target = bounded("target", target, MAX_ID);
+        }
     }
 }

@@ -39,11 +39,11 @@ public final class CheckpointDialogViewModel {
     private final ReadOnlyStringWrapper container = new ReadOnlyStringWrapper();
     private final StringProperty name = new SimpleStringProperty(CheckpointRequest.DEFAULT_NAME);
     private final StringProperty dir = new SimpleStringProperty();
-    private final BooleanProperty leaveRunning = new SimpleBooleanProperty(true);
-    private final BooleanProperty tcp = new SimpleBooleanProperty(true);
-    private final BooleanProperty fileLocks = new SimpleBooleanProperty(true);
-    private final BooleanProperty preDump = new SimpleBooleanProperty(false);
-    private final BooleanProperty allowLostProcesses = new SimpleBooleanProperty(false);
+    private final BooleanProperty leaveRunning = new SimpleBooleanProperty(CheckpointOptions.defaults().leaveRunning());
+    private final BooleanProperty tcp = new SimpleBooleanProperty(CheckpointOptions.defaults().tcpEstablished());
+    private final BooleanProperty fileLocks = new SimpleBooleanProperty(CheckpointOptions.defaults().fileLocks());
+    private final BooleanProperty preDump = new SimpleBooleanProperty(CheckpointOptions.defaults().preDump());
+    private final BooleanProperty allowLostProcesses = new SimpleBooleanProperty(CheckpointOptions.defaults().allowLostProcesses());
     private final ReadOnlyBooleanWrapper preDumpAvailable = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyStringWrapper preDumpReason = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
