@@ -388,6 +388,11 @@ final class Connection {
         String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
                 : e.getMessage();
         msg = msg == null ? "not JSON" : msg.replaceAll("\\s+", " ");
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            String field = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : String.valueOf(r.getIndex())).collect(java.util.stream.Collectors.joining("."));
+            msg = "field \"" + field + "\": " + msg;
+        }
         return msg.length() > 160 ? msg.substring(0, 157) + "..." : msg;
     }
 }

@@ -60,6 +60,15 @@ public sealed interface Request {
         return value;
     }
 
+    /** As {@link #bounded}, for a field that must be there: null is refused as missing. */
+    private static String required(String field, String value, int max) {
+        if (value == null) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "missing field \"" + field + "\"",
+                    "see docs/protocol.md for the fields of each request");
+        }
+        return bounded(field, value, max);
+    }
+
     private static String requestId(String id) {
         if (id == null || id.isBlank()) {
             throw new DcpException(ErrorCode.INVALID_INPUT, "request without a valid \"id\"",
@@ -96,7 +105,7 @@ public sealed interface Request {
             implements Request {
         public Checkpoint {
             id = requestId(id);
-            container = bounded("container", container, MAX_REF);
+            container = required("container", container, MAX_REF);
             name = bounded("name", name, MAX_REF);
             dir = bounded("dir", dir, MAX_PATH);
         }
@@ -106,7 +115,7 @@ public sealed interface Request {
             String name, String dir, String newName) implements Request {
         public Restore {
             id = requestId(id);
-            container = bounded("container", container, MAX_REF);
+            container = required("container", container, MAX_REF);
             name = bounded("name", name, MAX_REF);
             dir = bounded("dir", dir, MAX_PATH);
             newName = bounded("newName", newName, MAX_REF);
@@ -116,7 +125,7 @@ public sealed interface Request {
     record Verify(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container) implements Request {
         public Verify {
             id = requestId(id);
-            container = bounded("container", container, MAX_REF);
+            container = required("container", container, MAX_REF);
         }
     }
 
@@ -132,8 +141,8 @@ public sealed interface Request {
         public Details {
             id = requestId(id);
             dir = bounded("dir", dir, MAX_PATH);
-            container = bounded("container", container, MAX_REF);
-            name = bounded("name", name, MAX_REF);
+            container = required("container", container, MAX_REF);
+            name = required("name", name, MAX_REF);
         }
     }
 
@@ -148,9 +157,9 @@ public sealed interface Request {
         public ReadLog {
             id = requestId(id);
             dir = bounded("dir", dir, MAX_PATH);
-            container = bounded("container", container, MAX_REF);
-            name = bounded("name", name, MAX_REF);
-            log = bounded("log", log, MAX_ID);
+            container = required("container", container, MAX_REF);
+            name = required("name", name, MAX_REF);
+            log = required("log", log, MAX_ID);
             if (offset < 0) {
                 throw new DcpException(ErrorCode.INVALID_INPUT, "field \"offset\" is negative",
                         "pass a byte offset of 0 or more (0: from the start)");
@@ -168,8 +177,8 @@ public sealed interface Request {
         public Delete {
             id = requestId(id);
             dir = bounded("dir", dir, MAX_PATH);
-            container = bounded("container", container, MAX_REF);
-            name = bounded("name", name, MAX_REF);
+            container = required("container", container, MAX_REF);
+            name = required("name", name, MAX_REF);
         }
     }
 
@@ -180,9 +189,9 @@ public sealed interface Request {
         public Diagnose {
             id = requestId(id);
             dir = bounded("dir", dir, MAX_PATH);
-            container = bounded("container", container, MAX_REF);
-            name = bounded("name", name, MAX_REF);
-            log = bounded("log", log, MAX_ID);
+            container = required("container", container, MAX_REF);
+            name = required("name", name, MAX_REF);
+            log = required("log", log, MAX_ID);
         }
     }
 
@@ -193,8 +202,8 @@ public sealed interface Request {
         public Inspect {
             id = requestId(id);
             dir = bounded("dir", dir, MAX_PATH);
-            container = bounded("container", container, MAX_REF);
-            name = bounded("name", name, MAX_REF);
+            container = required("container", container, MAX_REF);
+            name = required("name", name, MAX_REF);
         }
     }
 
@@ -208,7 +217,7 @@ public sealed interface Request {
     record Cancel(@JsonProperty(required = true) String id, @JsonProperty(required = true) String target) implements Request {
         public Cancel {
             id = requestId(id);
-            target = bounded("target", target, MAX_ID);
+            target = required("target", target, MAX_ID);
         }
     }
 }
