@@ -69,7 +69,8 @@ final class Connection {
         this.operations = operations;
         this.baseDirs = baseDirs;
         this.config = config;
-        this.outbox = new Outbox(channel, config.limits().queuedMessages(), this::dropSlowReader);
+        this.outbox = new Outbox(channel, config.limits().queuedMessages(), config.limits().queuedBytes(),
+                this::dropSlowReader);
     }
 
     Peer peer() {
@@ -113,8 +114,8 @@ final class Connection {
 
     /** The client stopped reading: drop it so that nothing waits for it. */
     private void dropSlowReader() {
-        LOG.warn("dropped connection {} of user {}: it left {} messages unread", number, peer.user(),
-                config.limits().queuedMessages());
+        LOG.warn("dropped connection {} of user {}: it stopped reading ({} messages or {} bytes unread)", number,
+                peer.user(), config.limits().queuedMessages(), config.limits().queuedBytes());
         close();
     }
 

@@ -29,7 +29,7 @@ import java.util.List;
  *   "baseDirs": ["/tmp/docker-checkpoints", "/var/lib/docker-checkpoint/checkpoints"],
  *   "engines": [{"name": "default", "host": "unix:///var/run/docker.sock"}],
  *   "limits": {"connections": 256, "connectionsPerUser": 128, "operationsPerUser": 8,
- *              "queuedMessages": 4096}
+ *              "queuedMessages": 4096, "queuedBytes": 16777216}
  * }
  * </pre>
  */
@@ -52,19 +52,26 @@ public record HelperConfig(List<Path> baseDirs, List<EngineEntry> engines, Limit
 
     /**
      * How much one helper and one user may take: open connections in all and per user, running
-     * operations (checkpoint, restore, verify) per user, and messages waiting to be sent on one
-     * connection (a client that lets more pile up is disconnected).
+     * operations (checkpoint, restore, verify) per user, and messages (and their bytes) waiting to
+     * be sent on one connection (a client that lets more pile up is disconnected).
      */
-    public record Limits(int connections, int connectionsPerUser, int operationsPerUser, int queuedMessages) {
-        public static final Limits DEFAULT = new Limits(256, 128, 8, 4096);
+    public record Limits(int connections, int connectionsPerUser, int operationsPerUser, int queuedMessages,
+            long queuedBytes) {
+        public static final Limits DEFAULT = new Limits(256, 128, 8, 4096, 16L << 20);
+
+        public Limits(int connections, int connectionsPerUser, int operationsPerUser, int queuedMessages) {
+            this(connections, connectionsPerUser, operationsPerUser, queuedMessages, DEFAULT.queuedBytes);
+        }
 
         @JsonCreator
         static Limits of(@JsonProperty("connections") Integer connections,
                 @JsonProperty("connectionsPerUser") Integer connectionsPerUser,
                 @JsonProperty("operationsPerUser") Integer operationsPerUser,
-                @JsonProperty("queuedMessages") Integer queuedMessages) {
+                @JsonProperty("queuedMessages") Integer queuedMessages,
+                @JsonProperty("queuedBytes") Long queuedBytes) {
             return new Limits(or(connections, DEFAULT.connections), or(connectionsPerUser, DEFAULT.connectionsPerUser),
-                    or(operationsPerUser, DEFAULT.operationsPerUser), or(queuedMessages, DEFAULT.queuedMessages));
+                    or(operationsPerUser, DEFAULT.operationsPerUser), or(queuedMessages, DEFAULT.queuedMessages),
+                    queuedBytes == null ? DEFAULT.queuedBytes : queuedBytes);
         }
 
         private static int or(Integer value, int fallback) {
@@ -167,8 +174,9 @@ public record HelperConfig(List<Path> baseDirs, List<EngineEntry> engines, Limit
             }
         }
         if (limits.connections() < 1 || limits.connectionsPerUser() < 1 || limits.operationsPerUser() < 1
-                || limits.queuedMessages() < 16) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, "limits must be positive (queuedMessages at least 16)",
+                || limits.queuedMessages() < 16 || limits.queuedBytes() < 65536) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "limits must be positive (queuedMessages at least 16, "
+                    + "queuedBytes at least 65536)",
                     "leave limits out for the defaults: " + Limits.DEFAULT);
         }
         return new HelperConfig(new ArrayList<>(new LinkedHashSet<>(baseDirs)), engines, limits);

@@ -8,26 +8,31 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The messages waiting to go to one client, written by a thread of their own: an operation
  * that reports progress never waits for a client to read. A client that lets more than
- * {@code capacity} messages pile up (it stopped reading) is dropped: the queue is discarded and
- * {@code onOverflow} closes its connection. Operations go on either way.
+ * {@code capacity} messages or {@code maxBytes} bytes pile up (it stopped reading) is dropped: the
+ * queue is discarded and {@code onOverflow} closes its connection. One message is always taken
+ * into an empty queue, however large. Operations go on either way.
  */
 final class Outbox implements AutoCloseable {
-    private static final String POISON = "";
+    private static final byte[] POISON = new byte[0];
 
     private final WritableByteChannel channel;
-    private final BlockingQueue<String> queue;
+    private final BlockingQueue<byte[]> queue;
     private final int capacity;
+    private final long maxBytes;
+    private final AtomicLong bytes = new AtomicLong();
     private final Runnable onOverflow;
     private final Thread writer;
     private volatile boolean closed;
 
-    Outbox(WritableByteChannel channel, int capacity, Runnable onOverflow) {
+    Outbox(WritableByteChannel channel, int capacity, long maxBytes, Runnable onOverflow) {
         this.channel = channel;
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
         this.queue = new ArrayBlockingQueue<>(capacity + 1);
         this.onOverflow = onOverflow;
         this.writer = Thread.ofVirtual().name("helper-out").start(this::write);
@@ -38,8 +43,9 @@ final class Outbox implements AutoCloseable {
         if (closed) {
             return false;
         }
-        String line = Protocol.line(message) + "\n";
-        if (queue.size() >= capacity || !queue.offer(line)) {
+        byte[] line = (Protocol.line(message) + "\n").getBytes(StandardCharsets.UTF_8);
+        long queued = bytes.addAndGet(line.length);
+        if (queue.size() >= capacity || (queued > maxBytes && queued != line.length) || !queue.offer(line)) {
             overflow();
             return false;
         }
@@ -63,14 +69,15 @@ final class Outbox implements AutoCloseable {
     private void write() {
         try {
             while (true) {
-                String line = queue.take();
+                byte[] line = queue.take();
                 if (line == POISON) {
                     return;
                 }
-                ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     channel.write(buf);
                 }
+                bytes.addAndGet(-line.length);
             }
         } catch (IOException e) {
             closed = true; // the client went away

@@ -24,7 +24,7 @@ class HelperDispatchTest {
 
     @BeforeEach
     void start() throws Exception {
-        helper = new HelperHarness(dir, new HelperConfig.Limits(256, 128, 3, 64));
+        helper = new HelperHarness(dir, new HelperConfig.Limits(256, 128, 3, 1024, 256 * 1024));
     }
 
     @AfterEach
