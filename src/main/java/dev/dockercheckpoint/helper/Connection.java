@@ -51,7 +51,9 @@ final class Connection {
     private final long number;
     private final SocketChannel channel;
     private final Peer peer;
-    private final CheckpointEngine engine;
+    private final Engines engines;
+    private volatile CheckpointEngine engine;
+    private volatile String engineName;
     private final Operations operations;
     private final KnownBaseDirs baseDirs;
     private final HelperConfig config;
@@ -60,12 +62,14 @@ final class Connection {
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
 
-    Connection(long number, SocketChannel channel, Peer peer, CheckpointEngine engine, Operations operations,
+    Connection(long number, SocketChannel channel, Peer peer, Engines engines, Operations operations,
             KnownBaseDirs baseDirs, HelperConfig config) {
         this.number = number;
         this.channel = channel;
         this.peer = peer;
-        this.engine = engine;
+        this.engines = engines;
+        this.engine = engines.get(null);
+        this.engineName = engines.defaultName();
         this.operations = operations;
         this.baseDirs = baseDirs;
         this.config = config;
@@ -191,9 +195,12 @@ final class Connection {
                             + " is not supported (this helper speaks " + Protocol.VERSION + ")",
                             "use a client of the same docker-checkpoint version as the helper");
                 }
+                if (h.engine() != null) {
+                    engine = engines.get(h.engine());
+                    engineName = h.engine();
+                }
                 result(id, new HelloInfo(Protocol.VERSION, Engine.toolVersion(), peer.user(), engine.doctor(),
-                        config.baseDirs().stream().map(Path::toString).toList(),
-                        config.engines().stream().map(HelperConfig.EngineEntry::name).toList()));
+                        config.baseDirs().stream().map(Path::toString).toList(), engines.names(), engineName));
             }
             case Request.ListContainers l -> result(id, engine.listContainers(l.all()));
             case Request.Subscribe s -> {
@@ -221,7 +228,7 @@ final class Connection {
                 RestoreRequest restore = new RestoreRequest(r.container(), r.name(), dir, r.newName());
                 Names.requireValid("container name", restore.container());
                 Names.requireValid("new container name", restore.newName());
-                runLong(id, "name:" + restore.newName(),
+                runLong(id, "name:" + engineName + "/" + restore.newName(),
                         cancelled -> engine.restore(restore, listener(id, cancelled)));
             }
             case Request.Verify v -> {
@@ -263,7 +270,7 @@ final class Connection {
     /** Operations on one container are serialised by its full id (a name and an id are the same container). */
     private String containerKey(String ref) {
         String full = engine.containerId(ref);
-        return "container:" + (full == null ? ref : full);
+        return "container:" + engineName + "/" + (full == null ? ref : full);
     }
 
     private interface Body {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class HelperServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HelperServer.class);
 
     private final CheckpointEngine engine;
+    private final Engines engines;
     private final ServerSocketChannel server;
     private final Path socket;
     private final boolean ownsSocketFile;
@@ -53,8 +55,10 @@ public final class HelperServer implements AutoCloseable {
     private volatile boolean closed;
 
     private HelperServer(CheckpointEngine engine, ServerSocketChannel server, Path socket, boolean ownsSocketFile,
-            PeerAuthorizer authorizer, KnownBaseDirs baseDirs, HelperConfig config) {
+            PeerAuthorizer authorizer, KnownBaseDirs baseDirs, HelperConfig config,
+            Function<String, CheckpointEngine> connect) {
         this.engine = engine;
+        this.engines = new Engines(config, engine, connect);
         this.server = server;
         this.socket = socket;
         this.ownsSocketFile = ownsSocketFile;
@@ -105,7 +109,7 @@ public final class HelperServer implements AutoCloseable {
         }
         KnownBaseDirs dirs = new KnownBaseDirs(stateDir.resolve("base-dirs.json"));
         HelperServer helper = new HelperServer(engine, server, socket, owns,
-                new PeerAuthorizer(group, engine.tools().runner()), dirs, config);
+                new PeerAuthorizer(group, engine.tools().runner()), dirs, config, Engine::forHost);
         helper.recover(engine);
         return helper;
     }
@@ -115,13 +119,13 @@ public final class HelperServer implements AutoCloseable {
      * without the root and group checks of {@link #start}: for tests of the protocol and its
      * bookkeeping against an engine of their own.
      */
-    static HelperServer serving(CheckpointEngine engine, Path socket, PeerAuthorizer authorizer, HelperConfig config)
-            throws IOException {
+    static HelperServer serving(CheckpointEngine engine, Function<String, CheckpointEngine> connect, Path socket,
+            PeerAuthorizer authorizer, HelperConfig config) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         return new HelperServer(engine, server, socket, true, authorizer,
-                new KnownBaseDirs(socket.resolveSibling("base-dirs.json")), config);
+                new KnownBaseDirs(socket.resolveSibling("base-dirs.json")), config, connect);
     }
 
     private static ServerSocketChannel bind(Path socket, GroupPrincipal group) throws IOException {
@@ -229,7 +233,7 @@ public final class HelperServer implements AutoCloseable {
         }
         try {
             Connection connection = new Connection(connectionNumbers.incrementAndGet(), channel,
-                    new Peer(user, authorizer.uidOf(user)), engine, operations, baseDirs, config);
+                    new Peer(user, authorizer.uidOf(user)), engines, operations, baseDirs, config);
             LOG.debug("connection from {}", user);
             connections.add(connection);
             try {
@@ -284,6 +288,6 @@ public final class HelperServer implements AutoCloseable {
                 // stale sockets are replaced at the next start
             }
         }
-        engine.close();
+        engines.close();
     }
 }

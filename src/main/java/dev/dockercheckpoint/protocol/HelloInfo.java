@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * The helper's answer to hello: protocol and helper versions, who the peer is, what the host can
  * do, the checkpoint base directories the helper serves (the first is its default; no other is
- * accepted) and the names of the Docker engines it serves (the first is its default).
+ * accepted), the names of the Docker engines it serves (the first is its default) and the one
+ * this connection's requests go to ({@code capabilities} describe that one).
  */
 public record HelloInfo(int protocolVersion, String helperVersion, String user, DoctorReport capabilities,
-        List<String> baseDirs, List<String> engines) {
+        List<String> baseDirs, List<String> engines, String engine) {
 
     public HelloInfo {
         baseDirs = baseDirs == null ? List.of() : List.copyOf(baseDirs);
@@ -17,6 +18,6 @@ public record HelloInfo(int protocolVersion, String helperVersion, String user, 
     }
 
     public HelloInfo(int protocolVersion, String helperVersion, String user, DoctorReport capabilities) {
-        this(protocolVersion, helperVersion, user, capabilities, List.of(), List.of());
+        this(protocolVersion, helperVersion, user, capabilities, List.of(), List.of(), null);
     }
 }

@@ -77,12 +77,21 @@ public sealed interface Request {
         return bounded("id", id, MAX_ID);
     }
 
-    /** First request of a connection: the client's protocol version and name. */
+    /**
+     * First request of a connection: the client's protocol version and name, and the engine (one
+     * of those the helper names in its answer) that the connection's requests go to; absent: the
+     * helper's default.
+     */
     record Hello(@JsonProperty(required = true) String id, @JsonProperty(required = true) int protocolVersion,
-            String client) implements Request {
+            String client, String engine) implements Request {
         public Hello {
             id = requestId(id);
             client = bounded("client", client, MAX_ID);
+            engine = bounded("engine", engine, MAX_REF);
+        }
+
+        public Hello(String id, int protocolVersion, String client) {
+            this(id, protocolVersion, client, null);
         }
     }
 

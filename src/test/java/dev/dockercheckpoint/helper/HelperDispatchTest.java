@@ -58,6 +58,35 @@ class HelperDispatchTest {
     }
 
     @Test
+    void aConnectionPicksOneOfTheHelpersEnginesInHello() throws Exception {
+        try (var c = helper.connect(); var d = helper.connect()) {
+            JsonNode hello = c.ask("{\"type\":\"hello\",\"id\":\"h\",\"protocolVersion\":1,\"engine\":\"second\"}");
+            assertEquals("second", hello.path("value").path("engine").asText(), hello.toString());
+            assertEquals("[\"default\",\"second\"]", hello.path("value").path("engines").toString());
+            assertEquals(List.of("unix:///second.sock"), helper.connectedHosts, "connected when first picked");
+            JsonNode plain = d.ask("{\"type\":\"hello\",\"id\":\"h\",\"protocolVersion\":1}");
+            assertEquals("default", plain.path("value").path("engine").asText(), plain.toString());
+
+            // the same container name on two engines is two containers
+            c.send(checkpoint("1", "block-same", null));
+            helper.second.awaitStarted("block-same");
+            d.send(checkpoint("1", "block-same", null));
+            helper.engine.awaitStarted("block-same");
+            helper.engine.release();
+            helper.second.release();
+            assertEquals("result", c.answer("1").path("type").asText());
+            assertEquals("result", d.answer("1").path("type").asText());
+            assertEquals(1, helper.second.checkpoints.size());
+            assertEquals(1, helper.engine.checkpoints.size());
+
+            JsonNode unknown = d.ask("{\"type\":\"hello\",\"id\":\"h2\",\"protocolVersion\":1,\"engine\":\"third\"}");
+            assertEquals("INVALID_INPUT", unknown.path("code").asText(), unknown.toString());
+            assertTrue(unknown.path("message").asText().contains("default, second"), unknown.toString());
+            assertEquals(List.of("unix:///second.sock"), helper.connectedHosts, "connected once");
+        }
+    }
+
+    @Test
     void optionsLeftOutTakeTheDocumentedDefaults() throws Exception {
         try (var c = helper.connect()) {
             assertEquals("result", c.ask(checkpoint("1", "a", "{\"tcpEstablished\":true}")).path("type").asText());

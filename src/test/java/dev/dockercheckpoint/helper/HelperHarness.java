@@ -25,6 +25,9 @@ import java.util.function.Predicate;
 /** A helper serving a {@link FakeEngine} on a socket in a temporary directory, and raw clients for it. */
 final class HelperHarness implements AutoCloseable {
     final FakeEngine engine = new FakeEngine();
+    /** The engine called "second" in the configuration, connected when a client picks it. */
+    final FakeEngine second = new FakeEngine();
+    final List<String> connectedHosts = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Path dir;
     final Path socket;
     final HelperConfig config;
@@ -36,9 +39,13 @@ final class HelperHarness implements AutoCloseable {
         this.dir = dir;
         this.socket = dir.resolve("helper.sock");
         this.config = new HelperConfig(List.of(dir.resolve("base"), dir.resolve("other base")),
-                List.of(new HelperConfig.EngineEntry("default", "unix:///nonexistent.sock")), limits);
+                List.of(new HelperConfig.EngineEntry("default", "unix:///nonexistent.sock"),
+                        new HelperConfig.EngineEntry("second", "unix:///second.sock")), limits);
         GroupPrincipal group = Files.readAttributes(dir, PosixFileAttributes.class).group();
-        server = HelperServer.serving(engine, socket, new PeerAuthorizer(group.getName(), new SystemProcessRunner()),
+        server = HelperServer.serving(engine, host -> {
+            connectedHosts.add(host);
+            return second;
+        }, socket, new PeerAuthorizer(group.getName(), new SystemProcessRunner()),
                 config);
         serving = Thread.ofVirtual().name("test-helper").start(server::serve);
     }
