@@ -1,16 +1,7 @@
 package dev.dockercheckpoint.ui.logviewer;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.OptionalInt;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javafx.animation.PauseTransition;
-import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
@@ -22,16 +13,12 @@ import javafx.event.EventHandler;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
-import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.SkinBase;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
-import javafx.scene.control.skin.VirtualFlow;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
@@ -41,20 +28,16 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.util.Duration;
 import javafx.util.StringConverter;
 
 /**
  * Default skin of {@link LogViewer}: toolbar (filter, search, First error, Copy), optional banner,
  * virtualised list of lines, status bar. Document updates arrive on the indexing thread and are
- * applied here on the FX thread, at most one pending refresh at a time.
+ * applied here on the FX thread through a {@link RefreshThrottle}; the search, the selection in log
+ * lines and copying are {@link ViewerSearch}, {@link LineSelection} and {@link ClipboardCopy}.
  */
 @SuppressWarnings("this-escape") // JavaFX properties and listeners take this as their bean, as in every control
 public class LogViewerSkin extends SkinBase<LogViewer> {
-    /** Most lines one copy puts on the clipboard. */
-    static final int MAX_COPY_LINES = 100_000;
-    /** Least time between two refreshes from the indexing thread (each one relays out the list). */
-    static final long REFRESH_INTERVAL_MS = 200;
     private static final KeyCombination COPY = new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN);
     private static final KeyCombination FIND = new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN);
     private static final KeyCombination NEXT = new KeyCodeCombination(KeyCode.F3);
@@ -76,17 +59,18 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
 
     private final IntegerProperty digits = new SimpleIntegerProperty(1);
     private final BooleanProperty hasErrors = new SimpleBooleanProperty(false);
-    private final AtomicBoolean refreshScheduled = new AtomicBoolean();
-    private long lastRefresh = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
-    private final Runnable documentListener = this::scheduleRefresh;
+    private final RefreshThrottle throttle = new RefreshThrottle(this::refresh, this::refreshMayWait);
+    private final Runnable documentListener = throttle::request;
     private final EventHandler<KeyEvent> shortcuts = this::onKey;
+    private final LineSelection selection = new LineSelection(listView, () -> this.items);
+    private final ViewerSearch search;
 
     private LogDocument doc;
     private LineItems items = new LineItems(null, LogDocument.Filter.ALL);
-    private CompletableFuture<OptionalInt> pendingSearch;
 
     public LogViewerSkin(LogViewer control) {
         super(control);
+        search = new ViewerSearch(control, selection::selectLine);
 
         titleLabel.getStyleClass().add("title-label");
         titleLabel.textProperty().bind(control.titleProperty());
@@ -221,7 +205,7 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
         if (doc != null) {
             doc.removeListener(documentListener);
         }
-        cancelSearch();
+        search.cancel();
         getSkinnable().setSearchStatus("");
         doc = getSkinnable().getDocument();
         if (doc != null) {
@@ -234,7 +218,7 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
 
     private void filterChanged() {
         int selected = getSkinnable().getSelectedLine();
-        cancelSearch();
+        search.cancel();
         items = new LineItems(doc, getSkinnable().getFilter());
         listView.setItems(items);
         refresh();
@@ -242,33 +226,19 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
             int k = doc.nearestViewIndex(items.filter(), selected);
             if (k >= 0 && k < items.size()) {
                 if (items.get(k) == selected) {
-                    select(k);
+                    selection.select(k);
                 } else {
-                    reveal(k);
+                    selection.reveal(k);
                 }
             }
         }
     }
 
-    /** Called on the indexing thread: at most one refresh pending, at most one per REFRESH_INTERVAL. */
-    private void scheduleRefresh() {
-        if (refreshScheduled.compareAndSet(false, true)) {
-            Platform.runLater(this::refreshSoon);
-        }
-    }
-
-    private void refreshSoon() {
-        long waitMs = REFRESH_INTERVAL_MS - (System.nanoTime() - lastRefresh) / 1_000_000;
+    /** A refresh may wait for the throttle's interval: the first lines and the last state show at once. */
+    private boolean refreshMayWait() {
         LogDocument d = doc;
         boolean finished = d == null || d.isDone() || d.isClosed() || d.failure() != null;
-        if (waitMs > 0 && !finished && items.size() > 0) { // the first lines show at once
-            PauseTransition pause = new PauseTransition(Duration.millis(waitMs));
-            pause.setOnFinished(e -> refreshSoon());
-            pause.play();
-            return;
-        }
-        refreshScheduled.set(false);
-        refresh();
+        return !finished && items.size() > 0;
     }
 
     /** Takes in what the document indexed since the last refresh (FX thread). */
@@ -276,76 +246,21 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
         if (getSkinnable() == null) {
             return; // disposed
         }
-        lastRefresh = System.nanoTime();
+        throttle.refreshed();
         items.sync();
         LogViewer control = getSkinnable();
-        if (doc == null) {
-            digits.set(1);
-            hasErrors.set(false);
-            control.setStatus("");
-            placeholder.setText("No log");
-            return;
-        }
-        digits.set(Integer.toString(Math.max(1, doc.lineCount())).length());
-        hasErrors.set(doc.firstErrorLine() >= 0);
-        control.setStatus(statusOf(doc));
-        if (doc.failure() != null && doc.lineCount() == 0) {
-            placeholder.setText("Cannot read " + doc.name() + ": " + message(doc.failure()));
-        } else if (!doc.isDone()) {
-            placeholder.setText("Reading " + doc.name() + "\u2026");
-        } else if (doc.lineCount() == 0) {
-            placeholder.setText(doc.name() + " is empty");
-        } else {
-            placeholder.setText("No " + (items.filter() == LogDocument.Filter.ERRORS ? "errors" : "warnings or errors"));
-        }
-    }
-
-    /**
-     * "N lines, indexing 42%" while indexing, "N lines, 3 errors, 12 warnings" when done, with the
-     * known harmless ones named: "3 errors (1 known harmless)".
-     */
-    static String statusOf(LogDocument doc) {
-        String lines = count(doc.lineCount(), "line");
-        if (doc.failure() != null) {
-            return lines + ", read failed: " + message(doc.failure());
-        }
-        if (!doc.isDone()) {
-            if (doc.isClosed()) {
-                return lines + ", closed";
-            }
-            return lines + ", indexing " + (int) Math.floor(doc.progress() * 100) + "%";
-        }
-        return lines + ", " + count(doc.errorCount(), "error") + harmless(doc.harmlessErrorCount()) + ", "
-                + count(doc.warningCount(), "warning") + harmless(doc.harmlessWarningCount());
-    }
-
-    private static String harmless(int n) {
-        return n == 0 ? "" : String.format(Locale.ROOT, " (%,d known harmless)", n);
-    }
-
-    private static String count(int n, String noun) {
-        return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
-    }
-
-    private static String message(Throwable t) {
-        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        digits.set(doc == null ? 1 : Integer.toString(Math.max(1, doc.lineCount())).length());
+        hasErrors.set(doc != null && doc.firstErrorLine() >= 0);
+        control.setStatus(doc == null ? "" : StatusTexts.status(doc));
+        placeholder.setText(StatusTexts.placeholder(doc, items.filter()));
     }
 
     private void updateSelectedLine() {
-        int k = listView.getSelectionModel().getSelectedIndex();
-        getSkinnable().setSelectedLine(k >= 0 && k < items.size() ? items.get(k) : -1);
+        getSkinnable().setSelectedLine(selection.selectedLine());
     }
 
     List<Integer> selectedLines() {
-        List<Integer> lines = new ArrayList<>();
-        for (Integer k : listView.getSelectionModel().getSelectedIndices()) {
-            if (k != null && k >= 0 && k < items.size()) {
-                lines.add(items.get(k));
-            }
-        }
-        lines.sort(null);
-        return lines;
+        return selection.selectedLines();
     }
 
     // ------------------------------------------------------------ actions
@@ -365,37 +280,7 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
     }
 
     void find(boolean forward) {
-        LogViewer control = getSkinnable();
-        String query = control.getSearchText();
-        cancelSearch();
-        if (doc == null || query == null || query.isEmpty()) {
-            control.setSearchStatus("");
-            return;
-        }
-        control.setSearchStatus("Searching\u2026");
-        CompletableFuture<OptionalInt> search = doc.search(query, control.getSelectedLine(), forward, items.filter());
-        pendingSearch = search;
-        search.whenComplete((found, ex) -> Platform.runLater(() -> {
-            if (pendingSearch != search) {
-                return; // superseded or cancelled
-            }
-            pendingSearch = null;
-            if (ex != null) {
-                control.setSearchStatus(ex instanceof CancellationException ? "" : "Search failed: " + message(ex));
-            } else if (found.isEmpty()) {
-                control.setSearchStatus("Not found");
-            } else {
-                control.setSearchStatus("Line " + (found.getAsInt() + 1));
-                selectLine(found.getAsInt());
-            }
-        }));
-    }
-
-    private void cancelSearch() {
-        if (pendingSearch != null) {
-            pendingSearch.cancel(false);
-            pendingSearch = null;
-        }
+        search.find(doc, items.filter(), forward);
     }
 
     /** The first Error line not known to be harmless; the first Error line when all are. */
@@ -405,7 +290,7 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
         }
         int line = doc.firstRealErrorLine() >= 0 ? doc.firstRealErrorLine() : doc.firstErrorLine();
         if (line >= 0) {
-            selectLine(line);
+            selection.selectLine(line);
         }
     }
 
@@ -417,69 +302,11 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
         if (items.viewIndexOf(line) < 0) {
             getSkinnable().setFilter(LogDocument.Filter.ALL);
         }
-        selectLine(line);
-    }
-
-    private void selectLine(int line) {
-        items.sync();
-        int k = items.viewIndexOf(line);
-        if (k >= 0) {
-            select(k);
-        }
-    }
-
-    private void select(int k) {
-        listView.getSelectionModel().clearAndSelect(k);
-        listView.getFocusModel().focus(k);
-        reveal(k);
-    }
-
-    /** Scrolls view index {@code k} into view unless it is fully visible already. */
-    private void reveal(int k) {
-        VirtualFlow<?> flow = listView.lookup(".virtual-flow") instanceof VirtualFlow<?> f ? f : null;
-        IndexedCell<?> first = flow == null ? null : flow.getFirstVisibleCell();
-        IndexedCell<?> last = flow == null ? null : flow.getLastVisibleCell();
-        if (first == null || last == null) {
-            listView.scrollTo(k);
-            return;
-        }
-        if (k > first.getIndex() && k < last.getIndex()) {
-            return;
-        }
-        int rows = Math.max(1, last.getIndex() - first.getIndex());
-        listView.scrollTo(Math.max(0, k - rows / 3));
+        selection.selectLine(line);
     }
 
     CompletableFuture<String> copySelection() {
-        LogViewer control = getSkinnable();
-        List<Integer> selected = selectedLines();
-        if (doc == null || selected.isEmpty()) {
-            return CompletableFuture.completedFuture("");
-        }
-        int n = Math.min(selected.size(), MAX_COPY_LINES);
-        int[] lines = new int[n];
-        for (int i = 0; i < n; i++) {
-            lines[i] = selected.get(i);
-        }
-        boolean truncated = selected.size() > n;
-        control.setSearchStatus("Copying\u2026");
-        CompletableFuture<String> copied = new CompletableFuture<>();
-        doc.textsAsync(lines).whenComplete((texts, ex) -> Platform.runLater(() -> {
-            if (ex != null) {
-                control.setSearchStatus("Copy failed: " + message(ex));
-                copied.completeExceptionally(ex);
-                return;
-            }
-            String text = String.join("\n", texts);
-            ClipboardContent content = new ClipboardContent();
-            content.putString(text);
-            Clipboard.getSystemClipboard().setContent(content);
-            control.setSearchStatus(truncated
-                    ? "Copied the first " + count(n, "line")
-                    : "Copied " + count(n, "line"));
-            copied.complete(text);
-        }));
-        return copied;
+        return ClipboardCopy.copy(doc, selection.selectedLines(), getSkinnable()::setSearchStatus);
     }
 
     @Override
@@ -488,7 +315,7 @@ public class LogViewerSkin extends SkinBase<LogViewer> {
             return;
         }
         LogViewer control = getSkinnable();
-        cancelSearch();
+        search.cancel();
         if (doc != null) {
             doc.removeListener(documentListener);
             doc = null;

@@ -389,7 +389,7 @@ class LogDocumentTest {
         assertFalse(doc.isDone());
         assertEquals(300, doc.lineCount());
         assertEquals(LogFixtures.line(299), doc.text(299));
-        assertEquals("300 lines, read failed: helper went away", LogViewerSkin.statusOf(doc));
+        assertEquals("300 lines, read failed: helper went away", StatusTexts.status(doc));
     }
 
     @Test
@@ -434,7 +434,7 @@ class LogDocumentTest {
         assertEquals(2, doc.firstRealErrorLine());
         assertEquals(2, doc.harmlessErrorCount());
         assertEquals(1, doc.harmlessWarningCount());
-        assertEquals("5 lines, 4 errors (2 known harmless), 1 warning (1 known harmless)", LogViewerSkin.statusOf(doc));
+        assertEquals("5 lines, 4 errors (2 known harmless), 1 warning (1 known harmless)", StatusTexts.status(doc));
         assertEquals(4, doc.count(ERRORS), "the filters still list every Error line");
     }
 
@@ -442,7 +442,7 @@ class LogDocumentTest {
     void statusTextsFollowIndexing() throws Exception {
         LogDocument doc = generated(3_000);
         assertEquals("3,000 lines, 6 errors, " + LogFixtures.count(3_000, WARN) + " warnings",
-                LogViewerSkin.statusOf(doc));
+                StatusTexts.status(doc));
         CountDownLatch never = new CountDownLatch(1);
         Path file = LogFixtures.write(dir.resolve("two.log"), 2_000);
         FileLogSource files = new FileLogSource(file);
@@ -454,7 +454,7 @@ class LogDocumentTest {
         }, "half", 1000, 100, 1000);
         docs.add(half);
         half.start().whenFirstPage().get(5, TimeUnit.SECONDS);
-        assertTrue(LogViewerSkin.statusOf(half).matches("1,000 lines, indexing (49|50)%"), LogViewerSkin.statusOf(half));
+        assertTrue(StatusTexts.status(half).matches("1,000 lines, indexing (49|50)%"), StatusTexts.status(half));
         never.countDown();
     }
 }
