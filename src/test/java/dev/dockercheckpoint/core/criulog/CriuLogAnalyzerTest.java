@@ -420,7 +420,7 @@ class CriuLogAnalyzerTest {
         lines.add("(00.000000) Dumping processes (pid: 1 comm: sh)");
         long size = lines.get(0).length() + 1;
         int i = 0;
-        while (size < CriuLogAnalyzer.BUFFER_SIZE + 30) {
+        while (size < LineScanner.BUFFER_SIZE + 30) {
             String l = String.format("(00.%06d) filler line number %07d", i % 1_000_000, i++);
             lines.add(l);
             size += l.length() + 1;
@@ -444,7 +444,7 @@ class CriuLogAnalyzerTest {
 
     @Test
     void aLineLongerThanTheBufferIsCutNotFatal() throws IOException {
-        String huge = "(00.000200) " + "x".repeat(3 * CriuLogAnalyzer.BUFFER_SIZE);
+        String huge = "(00.000200) " + "x".repeat(3 * LineScanner.BUFFER_SIZE);
         LogAnalysis a = analyze(List.of(
                 "(00.000100) Dumping processes (pid: 1 comm: sh)",
                 huge,
