@@ -4,7 +4,7 @@ import dev.dockercheckpoint.protocol.Protocol;
 import dev.dockercheckpoint.ui.main.MainWindow;
 import dev.dockercheckpoint.ui.services.FxDialogService;
 import dev.dockercheckpoint.ui.services.FxTaskExecutor;
-import dev.dockercheckpoint.ui.services.HelperBackend;
+import dev.dockercheckpoint.ui.services.HelperCheckpointService;
 import dev.dockercheckpoint.ui.services.Settings;
 import java.nio.file.Path;
 import javafx.application.Application;
@@ -19,7 +19,7 @@ public final class App extends Application {
     public static final String SOCKET_PROPERTY = "dockercheckpoint.socket";
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
-    private HelperBackend backend;
+    private HelperCheckpointService service;
 
     @Override
     public void start(Stage stage) {
@@ -30,9 +30,9 @@ public final class App extends Application {
             }
         });
         Path socket = Path.of(System.getProperty(SOCKET_PROPERTY, Protocol.DEFAULT_SOCKET.toString()));
-        backend = new HelperBackend(socket);
-        new MainWindow(stage, backend, new FxTaskExecutor(), FxDialogService::new, Settings.forUser(), socket,
-                new LogWindows(backend)).show();
+        service = new HelperCheckpointService(socket);
+        new MainWindow(stage, service, new FxTaskExecutor(), FxDialogService::new, Settings.forUser(), socket,
+                new LogWindows(service)).show();
         if (Boolean.getBoolean(REPORT_STARTUP_PROPERTY)) {
             reportFirstFrame();
         }
@@ -60,8 +60,8 @@ public final class App extends Application {
 
     @Override
     public void stop() {
-        if (backend != null) {
-            backend.close();
+        if (service != null) {
+            service.close();
         }
     }
 }

@@ -4,7 +4,7 @@ import dev.dockercheckpoint.ui.containers.ContainersViewModel;
 import dev.dockercheckpoint.ui.main.MainWindow;
 import dev.dockercheckpoint.ui.services.FxDialogService;
 import dev.dockercheckpoint.ui.services.FxTaskExecutor;
-import dev.dockercheckpoint.ui.services.HelperBackend;
+import dev.dockercheckpoint.ui.services.HelperCheckpointService;
 import dev.dockercheckpoint.ui.services.Settings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -83,10 +83,10 @@ public final class GuiBenchmark {
             names.add(n);
         }
         Platform.startup(() -> { });
-        HelperBackend backend = new HelperBackend(helper.socket);
+        HelperCheckpointService service = new HelperCheckpointService(helper.socket);
         Path settings = Files.createTempDirectory("dcp-bench").resolve("settings.json");
         MainWindow window = fx(() -> {
-            MainWindow w = new MainWindow(new Stage(), backend, new FxTaskExecutor(), FxDialogService::new,
+            MainWindow w = new MainWindow(new Stage(), service, new FxTaskExecutor(), FxDialogService::new,
                     new Settings(settings), helper.socket, (o, d, c, l) -> { });
             w.show();
             return w;
@@ -137,7 +137,7 @@ public final class GuiBenchmark {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
         System.out.printf(Locale.ROOT, "| GUI heap used with 200 containers (after GC) | %d MiB |%n", heap);
-        backend.close();
+        service.close();
     }
 
     private static <T> T fx(java.util.concurrent.Callable<T> action) throws Exception {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockercheckpoint.ui.main.MainWindow;
 import dev.dockercheckpoint.ui.services.FxDialogService;
 import dev.dockercheckpoint.ui.services.FxTaskExecutor;
-import dev.dockercheckpoint.ui.services.HelperBackend;
+import dev.dockercheckpoint.ui.services.HelperCheckpointService;
 import dev.dockercheckpoint.ui.services.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class GuiE2ETest {
     private static HelperProcess helper;
     private static Path base;
     private static String app;
-    private HelperBackend backend;
+    private HelperCheckpointService service;
 
     @BeforeAll
     static void startHelperAndContainer() throws Exception {
@@ -60,11 +60,11 @@ class GuiE2ETest {
 
     @Start
     void start(Stage stage) throws Exception {
-        backend = new HelperBackend(helper.socket);
+        service = new HelperCheckpointService(helper.socket);
         Path settingsFile = Files.createTempDirectory("dcp-gui-settings").resolve("settings.json");
         Settings settings = new Settings(settingsFile);
         settings.save(new Settings.Values(1100, 720, base.toString()));
-        new MainWindow(stage, backend, new FxTaskExecutor(), FxDialogService::new, settings, helper.socket,
+        new MainWindow(stage, service, new FxTaskExecutor(), FxDialogService::new, settings, helper.socket,
                 (owner, dir, cp, log) -> { }).show();
     }
 
@@ -126,6 +126,6 @@ class GuiE2ETest {
         assertEquals(5, robot.lookup(".step-passed").queryAll().size());
         assertTrue(E2E.running(app + "-restored"));
         E2E.waitForNumber(app + "-restored", "g-", checkpointed + 1, Duration.ofSeconds(20));
-        backend.close();
+        service.close();
     }
 }

@@ -7,7 +7,7 @@ import dev.dockercheckpoint.ui.main.MainWindow;
 import dev.dockercheckpoint.ui.restore.RestoreDialog;
 import dev.dockercheckpoint.ui.services.FxDialogService;
 import dev.dockercheckpoint.ui.services.FxTaskExecutor;
-import dev.dockercheckpoint.ui.services.HelperBackend;
+import dev.dockercheckpoint.ui.services.HelperCheckpointService;
 import dev.dockercheckpoint.ui.services.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ public final class ScreenshotTour {
 
     private void run(Path socket, Path base, String container) throws Exception {
         Platform.startup(() -> { });
-        HelperBackend backend = new HelperBackend(socket);
+        HelperCheckpointService service = new HelperCheckpointService(socket);
         Path settingsFile = Files.createTempDirectory("dcp-tour").resolve("settings.json");
         Settings settings = new Settings(settingsFile);
         settings.save(new Settings.Values(1200, 780, base.toString()));
@@ -81,8 +81,8 @@ public final class ScreenshotTour {
             Stage stage = new Stage();
             stage.setX(0);
             stage.setY(0);
-            MainWindow w = new MainWindow(stage, backend, new FxTaskExecutor(), FxDialogService::new, settings,
-                    socket, new LogWindows(backend));
+            MainWindow w = new MainWindow(stage, service, new FxTaskExecutor(), FxDialogService::new, settings,
+                    socket, new LogWindows(service));
             w.show();
             return w;
         });
@@ -141,7 +141,7 @@ public final class ScreenshotTour {
         shot("checkpoint-browser.png");
 
         fx(() -> {
-            dev.dockercheckpoint.ui.browser.ContentsWindow.open(Window.getWindows().getFirst(), backend,
+            dev.dockercheckpoint.ui.browser.ContentsWindow.open(Window.getWindows().getFirst(), service,
                     new FxTaskExecutor(), base, summary);
             Stage contents = topWindow();
             contents.setX(0);
@@ -156,7 +156,7 @@ public final class ScreenshotTour {
         });
 
         fx(() -> {
-            new LogWindows(backend).open((Stage) Window.getWindows().getFirst(), base, summary, "dump.log");
+            new LogWindows(service).open((Stage) Window.getWindows().getFirst(), base, summary, "dump.log");
             Stage log = topWindow();
             log.setX(0);
             log.setY(0);
@@ -180,7 +180,7 @@ public final class ScreenshotTour {
             return null;
         });
         shot("system.png");
-        backend.close();
+        service.close();
         if (dialog == null || restore == null) {
             throw new IllegalStateException("dialogs did not open");
         }

@@ -27,9 +27,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** View-model logic with a recording backend, on the calling thread. */
+/** View-model logic with a recording service, on the calling thread. */
 class ViewModelTest {
-    private final FakeBackend backend = new FakeBackend();
+    private final FakeCheckpointService service = new FakeCheckpointService();
     private final TaskExecutor now = TaskExecutor.currentThread();
 
     static final class RecordingDialogs implements DialogService {
@@ -67,8 +67,8 @@ class ViewModelTest {
     }
 
     private CheckpointDialogViewModel checkpointVm() {
-        return new CheckpointDialogViewModel(backend, now, "web", Path.of("/tmp/docker-checkpoints"),
-                backend.report());
+        return new CheckpointDialogViewModel(service, now, "web", Path.of("/tmp/docker-checkpoints"),
+                service.report());
     }
 
     @Test
@@ -120,7 +120,7 @@ class ViewModelTest {
         vm.preDumpProperty().set(true);
         assertFalse(vm.toRequest().options().preDump(), "never requested when unsupported");
 
-        backend.dirtyTracking = true;
+        service.dirtyTracking = true;
         CheckpointDialogViewModel capable = checkpointVm();
         assertTrue(capable.preDumpAvailableProperty().get());
         capable.preDumpProperty().set(true);
@@ -134,8 +134,8 @@ class ViewModelTest {
         AtomicReference<Object> done = new AtomicReference<>();
         vm.start(done::set, e -> done.set(e));
         assertNotNull(done.get());
-        assertEquals(1, backend.checkpoints.size());
-        assertEquals("cp7", backend.checkpoints.getFirst().name());
+        assertEquals(1, service.checkpoints.size());
+        assertEquals("cp7", service.checkpoints.getFirst().name());
         assertEquals(1.0, vm.progressProperty().get());
         assertEquals(List.of("(00.000000) Version: 4.2.1", "(00.200000) Dumping finished successfully"), vm.logTail());
         assertFalse(vm.runningProperty().get());
@@ -143,7 +143,7 @@ class ViewModelTest {
 
     @Test
     void checkpointFailureIsReported() {
-        backend.checkpointFailure = new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not checkpoint", "use -tcp");
+        service.checkpointFailure = new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not checkpoint", "use -tcp");
         CheckpointDialogViewModel vm = checkpointVm();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         vm.start(r -> { }, failed::set);
@@ -154,15 +154,15 @@ class ViewModelTest {
 
     @Test
     void restoreDialogDefaultsAndFlagsANameInUse() {
-        backend.stored.add(FakeBackend.stored("web", "cp1"));
-        backend.stored.add(FakeBackend.stored("db", "nightly"));
-        RestoreDialogViewModel vm = new RestoreDialogViewModel(backend, now, Path.of("/tmp/docker-checkpoints"),
+        service.stored.add(FakeCheckpointService.stored("web", "cp1"));
+        service.stored.add(FakeCheckpointService.stored("db", "nightly"));
+        RestoreDialogViewModel vm = new RestoreDialogViewModel(service, now, Path.of("/tmp/docker-checkpoints"),
                 () -> List.of("web", "web-restored", "db"));
         vm.load("db", "nightly");
         assertEquals("db", vm.selectedProperty().get().container());
         assertEquals("db-restored", vm.newNameProperty().get());
         assertTrue(vm.validProperty().get());
-        vm.selectedProperty().set(backend.stored.getFirst());
+        vm.selectedProperty().set(service.stored.getFirst());
         assertEquals("web-restored", vm.newNameProperty().get(), "default follows the chosen checkpoint");
         assertTrue(vm.nameErrorProperty().get().contains("already exists"));
         assertFalse(vm.validProperty().get());
@@ -171,14 +171,14 @@ class ViewModelTest {
         vm.newNameProperty().set("web2");
         vm.nameEditedByUser();
         assertTrue(vm.validProperty().get());
-        vm.selectedProperty().set(backend.stored.get(1));
+        vm.selectedProperty().set(service.stored.get(1));
         assertEquals("web2", vm.newNameProperty().get(), "a typed name is kept");
     }
 
     @Test
     void restoreFeedsTheVerificationPanelStepByStep() {
-        backend.stored.add(FakeBackend.stored("web", "cp1"));
-        RestoreDialogViewModel vm = new RestoreDialogViewModel(backend, now, Path.of("/tmp/docker-checkpoints"),
+        service.stored.add(FakeCheckpointService.stored("web", "cp1"));
+        RestoreDialogViewModel vm = new RestoreDialogViewModel(service, now, Path.of("/tmp/docker-checkpoints"),
                 List::of);
         vm.load("web", "cp1");
         List<String> seen = new ArrayList<>();
@@ -193,29 +193,29 @@ class ViewModelTest {
         assertEquals(VerificationViewModel.CHECKS, seen, "each check turns green in order");
         assertEquals("done: CRIU restored the processes in 238.1 ms", vm.phaseProperty().get());
         assertEquals(VerificationViewModel.Verdict.PASSED, vm.verification().verdictProperty().get());
-        assertEquals("web-restored", backend.restores.getFirst().newName());
+        assertEquals("web-restored", service.restores.getFirst().newName());
     }
 
     @Test
     void failedCheckShowsWhyAndRunAgainReverifies() {
-        backend.verificationPasses = false;
-        VerificationViewModel vm = new VerificationViewModel(backend, now);
+        service.verificationPasses = false;
+        VerificationViewModel vm = new VerificationViewModel(service, now);
         vm.reset("web-restored");
         vm.runAgain();
         assertEquals(VerificationViewModel.Verdict.FAILED, vm.verdictProperty().get());
         assertEquals(VerificationViewModel.State.FAILED, vm.steps().get(1).state());
         assertEquals("PID 0 does not exist", vm.steps().get(1).detail());
         assertTrue(vm.summaryProperty().get().startsWith("1 of 5 checks failed"));
-        backend.verificationPasses = true;
+        service.verificationPasses = true;
         vm.runAgain();
         assertEquals(VerificationViewModel.Verdict.PASSED, vm.verdictProperty().get());
     }
 
     @Test
     void containerListFiltersAndFollowsEvents() {
-        backend.containers = new ArrayList<>(List.of(FakeBackend.container("web", "running"),
-                FakeBackend.container("db", "exited")));
-        ContainersViewModel vm = new ContainersViewModel(backend, now);
+        service.containers = new ArrayList<>(List.of(FakeCheckpointService.container("web", "running"),
+                FakeCheckpointService.container("db", "exited")));
+        ContainersViewModel vm = new ContainersViewModel(service, now);
         vm.start();
         assertEquals(2, vm.rows().size());
         assertEquals("2 containers, 1 running", vm.statusProperty().get());
@@ -225,9 +225,9 @@ class ViewModelTest {
         assertEquals(List.of("db"), vm.rows().stream().map(ContainersViewModel.Row::name).toList());
         vm.filterProperty().set("");
         vm.selectedProperty().set(vm.rows().getFirst());
-        backend.containers = new ArrayList<>(List.of(FakeBackend.container("web", "exited"),
-                FakeBackend.container("db", "exited"), FakeBackend.container("cache", "running")));
-        backend.fire("cache");
+        service.containers = new ArrayList<>(List.of(FakeCheckpointService.container("web", "exited"),
+                FakeCheckpointService.container("db", "exited"), FakeCheckpointService.container("cache", "running")));
+        service.fire("cache");
         assertEquals(3, vm.rows().size());
         assertEquals("web", vm.selectedProperty().get().name(), "selection survives a refresh");
         assertEquals("exited", vm.selectedProperty().get().state());
@@ -235,16 +235,16 @@ class ViewModelTest {
 
     @Test
     void browserGroupsDescribesAndDeletesOnlyAfterConfirmation() {
-        backend.stored.add(FakeBackend.stored("web", "cp1"));
-        backend.stored.add(FakeBackend.stored("web", "cp2"));
-        backend.stored.add(FakeBackend.stored("db", "nightly"));
+        service.stored.add(FakeCheckpointService.stored("web", "cp1"));
+        service.stored.add(FakeCheckpointService.stored("web", "cp2"));
+        service.stored.add(FakeCheckpointService.stored("db", "nightly"));
         RecordingDialogs dialogs = new RecordingDialogs();
-        CheckpointBrowserViewModel vm = new CheckpointBrowserViewModel(backend, now, dialogs,
+        CheckpointBrowserViewModel vm = new CheckpointBrowserViewModel(service, now, dialogs,
                 Path.of("/tmp/docker-checkpoints"));
         vm.refresh();
         assertEquals(List.of("web", "db"), vm.groups().stream().map(java.util.Map.Entry::getKey).toList());
         assertEquals(2, vm.groups().getFirst().getValue().size());
-        vm.selectedProperty().set(backend.stored.getFirst());
+        vm.selectedProperty().set(service.stored.getFirst());
         assertNotNull(vm.detailsProperty().get());
         var rows = CheckpointBrowserViewModel.describe(vm.detailsProperty().get());
         assertTrue(rows.stream().anyMatch(r -> r.getKey().equals("Options")));
@@ -253,33 +253,33 @@ class ViewModelTest {
         dialogs.answer = false;
         vm.deleteSelected();
         assertEquals(1, dialogs.questions);
-        assertTrue(backend.deleted.isEmpty(), "not deleted without confirmation");
+        assertTrue(service.deleted.isEmpty(), "not deleted without confirmation");
         dialogs.answer = true;
         vm.deleteSelected();
-        assertEquals(List.of("web/cp1"), backend.deleted);
-        assertEquals(2, backend.stored.size());
+        assertEquals(List.of("web/cp1"), service.deleted);
+        assertEquals(2, service.stored.size());
         assertNull(vm.selectedProperty().get());
-        vm.selectedProperty().set(backend.stored.getFirst());
+        vm.selectedProperty().set(service.stored.getFirst());
         vm.copySelectedPath();
         assertEquals(List.of("/tmp/docker-checkpoints/web/cp2"), dialogs.clipboard);
     }
 
     @Test
     void mainSaysWhatToDoWhenTheHelperIsAbsentOrRefuses() {
-        backend.helloFailure = new DcpException(ErrorCode.HELPER_UNAVAILABLE, "helper not running",
+        service.helloFailure = new DcpException(ErrorCode.HELPER_UNAVAILABLE, "helper not running",
                 "start it with: sudo systemctl start docker-checkpoint.socket");
-        MainViewModel vm = new MainViewModel(backend, now, Path.of("/run/docker-checkpoint/helper.sock"));
+        MainViewModel vm = new MainViewModel(service, now, Path.of("/run/docker-checkpoint/helper.sock"));
         List<String> connected = new ArrayList<>();
         vm.connect(() -> connected.add("yes"));
         assertFalse(vm.connectedProperty().get());
         assertTrue(vm.problemProperty().get().contains("not running"));
         assertTrue(vm.problemHintProperty().get().contains("systemctl start docker-checkpoint.socket"));
-        backend.helloFailure = new DcpException(ErrorCode.PERMISSION_DENIED, "not allowed",
+        service.helloFailure = new DcpException(ErrorCode.PERMISSION_DENIED, "not allowed",
                 "add your user to group docker");
         vm.connect(() -> connected.add("yes"));
         assertTrue(vm.problemProperty().get().startsWith("Not allowed"));
         assertTrue(vm.problemHintProperty().get().contains("group docker"));
-        backend.helloFailure = null;
+        service.helloFailure = null;
         vm.connect(() -> connected.add("yes"));
         assertTrue(vm.connectedProperty().get());
         assertEquals("", vm.problemProperty().get());
@@ -289,12 +289,12 @@ class ViewModelTest {
 
     @Test
     void systemSummarySaysWhetherTheHostCanWork() {
-        SystemViewModel vm = new SystemViewModel(backend, now);
+        SystemViewModel vm = new SystemViewModel(service, now);
         vm.refresh();
         assertEquals(3, vm.items().size());
         assertEquals("This host can checkpoint and restore containers (without pre-dump), with 1 warning: see below.",
                 vm.summaryProperty().get());
-        backend.dirtyTracking = true;
+        service.dirtyTracking = true;
         vm.refresh();
         assertTrue(vm.summaryProperty().get().startsWith("All checks passed"));
         vm.apply(new DoctorReport(List.of(

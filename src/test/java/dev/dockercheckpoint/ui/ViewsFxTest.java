@@ -34,13 +34,13 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** The real views and dialogs, driven by clicks and typing in a headless window, over a recording backend. */
+/** The real views and dialogs, driven by clicks and typing in a headless window, over a recording service. */
 @ExtendWith(ApplicationExtension.class)
 class ViewsFxTest {
     @TempDir
     static Path tmp;
 
-    private final FakeBackend backend = new FakeBackend();
+    private final FakeCheckpointService service = new FakeCheckpointService();
     private final ViewModelTest.RecordingDialogs dialogs = new ViewModelTest.RecordingDialogs();
     private final List<String> logsOpened = new ArrayList<>();
     private MainWindow window;
@@ -49,11 +49,11 @@ class ViewsFxTest {
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        backend.containers = new ArrayList<>(List.of(FakeBackend.container("web", "running"),
-                FakeBackend.container("db", "exited")));
-        backend.stored.add(FakeBackend.stored("web", "cp1"));
+        service.containers = new ArrayList<>(List.of(FakeCheckpointService.container("web", "running"),
+                FakeCheckpointService.container("db", "exited")));
+        service.stored.add(FakeCheckpointService.stored("web", "cp1"));
         Path settings = Files.createTempDirectory(tmp, "settings").resolve("settings.json");
-        window = new MainWindow(stage, backend, TaskExecutor.currentThread(), s -> dialogs, new Settings(settings),
+        window = new MainWindow(stage, service, TaskExecutor.currentThread(), s -> dialogs, new Settings(settings),
                 Path.of("/run/test.sock"), (owner, dir, cp, log) -> logsOpened.add(cp.container() + "/" + cp.name()
                         + "/" + log));
         window.show();
@@ -80,9 +80,9 @@ class ViewsFxTest {
         TableView<?> table = node(robot, "containersTable", TableView.class);
         assertEquals(1, table.getItems().size());
         robot.doubleClickOn("#containerFilter").eraseText(2);
-        backend.containers = new ArrayList<>(List.of(FakeBackend.container("web", "running"),
-                FakeBackend.container("db", "exited"), FakeBackend.container("cache", "running")));
-        robot.interact(() -> backend.fire("cache"));
+        service.containers = new ArrayList<>(List.of(FakeCheckpointService.container("web", "running"),
+                FakeCheckpointService.container("db", "exited"), FakeCheckpointService.container("cache", "running")));
+        robot.interact(() -> service.fire("cache"));
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(3, table.getItems().size());
     }
@@ -104,17 +104,17 @@ class ViewsFxTest {
         robot.clickOn("#tcp");
         robot.clickOn("#startCheckpoint");
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(1, backend.checkpoints.size());
-        assertEquals("nightly", backend.checkpoints.getFirst().name());
-        assertEquals("web", backend.checkpoints.getFirst().container());
-        assertEquals(new CheckpointOptions(true, false, true, false), backend.checkpoints.getFirst().options());
+        assertEquals(1, service.checkpoints.size());
+        assertEquals("nightly", service.checkpoints.getFirst().name());
+        assertEquals("web", service.checkpoints.getFirst().container());
+        assertEquals(new CheckpointOptions(true, false, true, false), service.checkpoints.getFirst().options());
         assertTrue(dialogs.notes.stream().anyMatch(n -> n.contains("web/nightly created")), dialogs.notes.toString());
         assertTrue(robot.lookup("#checkpointName").tryQuery().isEmpty(), "the dialog closed");
     }
 
     @Test
     void checkpointFailureShowsTheErrorAndKeepsTheDialog(FxRobot robot) {
-        backend.checkpointFailure = new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not checkpoint container web",
+        service.checkpointFailure = new DcpException(ErrorCode.CRIU_FAILED, "CRIU could not checkpoint container web",
                 "the container holds established TCP connections: checkpoint with -tcp");
         robot.clickOn("web");
         robot.press(KeyCode.CONTROL, KeyCode.K).release(KeyCode.K, KeyCode.CONTROL);
@@ -138,10 +138,10 @@ class ViewsFxTest {
         assertEquals("", node(robot, "newNameError", Label.class).getText());
         robot.clickOn("#startRestore");
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("web-copy", backend.restores.getFirst().newName());
+        assertEquals("web-copy", service.restores.getFirst().newName());
         assertEquals(5, robot.lookup(".step-passed").queryAll().size(), "five green checks");
         assertTrue(node(robot, "verificationSummary", Label.class).getText().startsWith("All 5 checks passed"));
-        backend.verificationPasses = false;
+        service.verificationPasses = false;
         robot.clickOn("#runAgainButton");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(1, robot.lookup(".step-failed").queryAll().size());
@@ -174,7 +174,7 @@ class ViewsFxTest {
         dialogs.answer = true;
         robot.clickOn("#deleteCheckpoint");
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(List.of("web/cp1"), backend.deleted);
+        assertEquals(List.of("web/cp1"), service.deleted);
         assertTrue(tree.getRoot().getChildren().isEmpty());
     }
 
@@ -193,12 +193,12 @@ class ViewsFxTest {
 
     @Test
     void whenTheHelperIsAbsentTheWindowSaysWhatToDoAndRetries(FxRobot robot) {
-        backend.helloFailure = new DcpException(ErrorCode.HELPER_UNAVAILABLE, "helper not running",
+        service.helloFailure = new DcpException(ErrorCode.HELPER_UNAVAILABLE, "helper not running",
                 "start it with: sudo systemctl start docker-checkpoint.socket, or sudo docker-checkpoint helper");
         robot.interact(() -> window.model().connect(() -> { }));
         assertTrue(node(robot, "problemPane", Node.class).isVisible());
         assertTrue(node(robot, "problemHint", Label.class).getText().contains("systemctl start"));
-        backend.helloFailure = null;
+        service.helloFailure = null;
         robot.clickOn("#retryButton");
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(node(robot, "problemPane", Node.class).isVisible());

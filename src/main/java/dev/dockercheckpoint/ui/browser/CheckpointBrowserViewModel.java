@@ -5,7 +5,7 @@ import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.Manifest;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.DialogService;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ public final class CheckpointBrowserViewModel {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
 
-    private final Backend backend;
+    private final CheckpointService service;
     private final TaskExecutor executor;
     private final DialogService dialogs;
     private final ObjectProperty<Path> dir = new SimpleObjectProperty<>();
@@ -44,8 +44,9 @@ public final class CheckpointBrowserViewModel {
     private final ReadOnlyObjectWrapper<CheckpointDetails> details = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
 
-    public CheckpointBrowserViewModel(Backend backend, TaskExecutor executor, DialogService dialogs, Path dir) {
-        this.backend = backend;
+    public CheckpointBrowserViewModel(CheckpointService service, TaskExecutor executor, DialogService dialogs,
+            Path dir) {
+        this.service = service;
         this.executor = executor;
         this.dialogs = dialogs;
         this.dir.set(dir);
@@ -56,7 +57,7 @@ public final class CheckpointBrowserViewModel {
     public void refresh() {
         Path d = dir.get();
         String keep = selected.get() == null ? null : selected.get().container() + "/" + selected.get().name();
-        executor.execute(() -> backend.listCheckpoints(d), list -> {
+        executor.execute(() -> service.listCheckpoints(d), list -> {
             Map<String, List<CheckpointSummary>> byContainer = new LinkedHashMap<>();
             for (CheckpointSummary s : list) {
                 byContainer.computeIfAbsent(s.container(), k -> new ArrayList<>()).add(s);
@@ -78,7 +79,7 @@ public final class CheckpointBrowserViewModel {
             return;
         }
         Path d = dir.get();
-        executor.execute(() -> backend.details(d, s.container(), s.name()), details::set,
+        executor.execute(() -> service.details(d, s.container(), s.name()), details::set,
                 e -> status.set("Cannot read " + s.container() + "/" + s.name() + ": " + e.getMessage()));
     }
 
@@ -102,7 +103,7 @@ public final class CheckpointBrowserViewModel {
         }
         Path d = dir.get();
         executor.execute(() -> {
-            backend.delete(d, s.container(), s.name());
+            service.delete(d, s.container(), s.name());
             return null;
         }, v -> {
             dialogs.notify("Deleted checkpoint " + s.container() + "/" + s.name());

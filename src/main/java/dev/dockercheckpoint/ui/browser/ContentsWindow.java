@@ -4,7 +4,7 @@ import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.ui.Resources;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,7 +24,7 @@ public final class ContentsWindow {
     private final Label stats = new Label();
 
     /** Opens the window and loads the contents through the helper. */
-    public static ContentsWindow open(Window owner, Backend backend, TaskExecutor executor, Path dir,
+    public static ContentsWindow open(Window owner, CheckpointService service, TaskExecutor executor, Path dir,
             CheckpointSummary checkpoint) {
         ContentsWindow w = new ContentsWindow();
         Stage stage = new Stage();
@@ -40,7 +40,7 @@ public final class ContentsWindow {
         scene.getStylesheets().add(Resources.stylesheet());
         stage.setScene(scene);
         stage.show();
-        executor.execute(() -> backend.inspect(dir, checkpoint.container(), checkpoint.name()), w::show,
+        executor.execute(() -> service.inspect(dir, checkpoint.container(), checkpoint.name()), w::show,
                 e -> w.summary.setText("Cannot read the checkpoint: " + e.getMessage()));
         return w;
     }

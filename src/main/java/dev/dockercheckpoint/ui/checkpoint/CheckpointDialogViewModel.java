@@ -6,7 +6,7 @@ import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.ProgressListener;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.OperationProgress;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ public final class CheckpointDialogViewModel {
     /** Lines of CRIU's log kept for the live tail. */
     static final int LOG_TAIL = 400;
 
-    private final Backend backend;
+    private final CheckpointService service;
     private final TaskExecutor executor;
     private final ReadOnlyStringWrapper container = new ReadOnlyStringWrapper();
     private final StringProperty name = new SimpleStringProperty(CheckpointRequest.DEFAULT_NAME);
@@ -53,9 +53,9 @@ public final class CheckpointDialogViewModel {
     private final BooleanBinding valid;
     private volatile boolean cancelRequested;
 
-    public CheckpointDialogViewModel(Backend backend, TaskExecutor executor, String container, Path dir,
+    public CheckpointDialogViewModel(CheckpointService service, TaskExecutor executor, String container, Path dir,
             DoctorReport capabilities) {
-        this.backend = backend;
+        this.service = service;
         this.executor = executor;
         this.container.set(container);
         this.dir.set(dir.toString());
@@ -132,7 +132,7 @@ public final class CheckpointDialogViewModel {
                 return cancelRequested;
             }
         };
-        executor.execute(() -> backend.checkpoint(request, listener), result -> {
+        executor.execute(() -> service.checkpoint(request, listener), result -> {
             op.succeeded("done");
             onDone.accept(result);
         }, error -> {

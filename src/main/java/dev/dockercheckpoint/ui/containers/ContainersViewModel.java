@@ -1,7 +1,7 @@
 package dev.dockercheckpoint.ui.containers;
 
 import dev.dockercheckpoint.core.ContainerSummary;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +52,7 @@ public final class ContainersViewModel {
         }
     }
 
-    private final Backend backend;
+    private final CheckpointService service;
     private final TaskExecutor executor;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final FilteredList<Row> filtered = new FilteredList<>(rows, r -> true);
@@ -64,8 +64,8 @@ public final class ContainersViewModel {
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private AutoCloseable subscription;
 
-    public ContainersViewModel(Backend backend, TaskExecutor executor) {
-        this.backend = backend;
+    public ContainersViewModel(CheckpointService service, TaskExecutor executor) {
+        this.service = service;
         this.executor = executor;
         filter.addListener((o, a, text) -> {
             String q = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
@@ -99,7 +99,7 @@ public final class ContainersViewModel {
     /** Loads the list, then follows Docker's events. */
     public void start() {
         refresh();
-        executor.execute(() -> backend.subscribe(name -> requestRefresh()), s -> subscription = s,
+        executor.execute(() -> service.subscribe(name -> requestRefresh()), s -> subscription = s,
                 e -> status.set("live updates unavailable: " + e.getMessage()));
     }
 
@@ -112,7 +112,7 @@ public final class ContainersViewModel {
 
     public void refresh() {
         refreshQueued.set(false);
-        executor.execute(() -> backend.listContainers(true), this::apply,
+        executor.execute(() -> service.listContainers(true), this::apply,
                 e -> status.set("cannot list containers: " + e.getMessage()));
     }
 

@@ -4,7 +4,7 @@ import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.protocol.HelloInfo;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.nio.file.Path;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -19,7 +19,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
  * status bar's versions.
  */
 public final class MainViewModel {
-    private final Backend backend;
+    private final CheckpointService service;
     private final TaskExecutor executor;
     private final Path socket;
     private final ReadOnlyBooleanWrapper connected = new ReadOnlyBooleanWrapper(false);
@@ -29,8 +29,8 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper versions = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<HelloInfo> hello = new ReadOnlyObjectWrapper<>();
 
-    public MainViewModel(Backend backend, TaskExecutor executor, Path socket) {
-        this.backend = backend;
+    public MainViewModel(CheckpointService service, TaskExecutor executor, Path socket) {
+        this.service = service;
         this.executor = executor;
         this.socket = socket;
     }
@@ -38,7 +38,7 @@ public final class MainViewModel {
     /** Says hello to the helper; {@code onConnected} runs once it answers. */
     public void connect(Runnable onConnected) {
         connection.set("Connecting to the helper at " + socket + "...");
-        executor.execute(backend::hello, info -> {
+        executor.execute(service::hello, info -> {
             hello.set(info);
             connected.set(true);
             problem.set("");

@@ -13,7 +13,7 @@ import dev.dockercheckpoint.ui.containers.ContainersView;
 import dev.dockercheckpoint.ui.containers.ContainersViewModel;
 import dev.dockercheckpoint.ui.restore.RestoreDialog;
 import dev.dockercheckpoint.ui.restore.RestoreDialogViewModel;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.DialogService;
 import dev.dockercheckpoint.ui.services.Settings;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
@@ -73,7 +73,7 @@ public final class MainWindow {
     private Label versionsLabel;
 
     private final Stage stage;
-    private final Backend backend;
+    private final CheckpointService service;
     private final TaskExecutor executor;
     private final DialogService dialogs;
     private final Settings settings;
@@ -87,19 +87,19 @@ public final class MainWindow {
     private Node browserNode;
     private Node systemNode;
 
-    public MainWindow(Stage stage, Backend backend, TaskExecutor executor, Function<Stage, DialogService> dialogs,
-            Settings settings, Path socket, LogOpener logOpener) {
+    public MainWindow(Stage stage, CheckpointService service, TaskExecutor executor,
+            Function<Stage, DialogService> dialogs, Settings settings, Path socket, LogOpener logOpener) {
         this.stage = stage;
-        this.backend = backend;
+        this.service = service;
         this.executor = executor;
         this.dialogs = dialogs.apply(stage);
         this.settings = settings;
         this.logOpener = logOpener;
         this.values = settings.load();
-        this.model = new MainViewModel(backend, executor, socket);
-        this.containers = new ContainersViewModel(backend, executor);
-        this.browser = new CheckpointBrowserViewModel(backend, executor, this.dialogs, Path.of(values.lastDir()));
-        this.system = new SystemViewModel(backend, executor);
+        this.model = new MainViewModel(service, executor, socket);
+        this.containers = new ContainersViewModel(service, executor);
+        this.browser = new CheckpointBrowserViewModel(service, executor, this.dialogs, Path.of(values.lastDir()));
+        this.system = new SystemViewModel(service, executor);
     }
 
     /** Builds the scene on {@code stage} and connects to the helper. */
@@ -135,7 +135,7 @@ public final class MainWindow {
                 row -> openRestoreDialog(row == null ? null : row.name(), null)).root();
         browserNode = new CheckpointBrowserView(browser, dialogs, s -> openRestoreDialog(s.container(), s.name()),
                 (s, log) -> logOpener.open(stage, browser.dirProperty().get(), s, log),
-                s -> ContentsWindow.open(stage, backend, executor, browser.dirProperty().get(), s)).root();
+                s -> ContentsWindow.open(stage, service, executor, browser.dirProperty().get(), s)).root();
         systemNode = new SystemView(system).root();
         content.getChildren().addAll(0, java.util.List.of(containersNode, browserNode, systemNode));
         nav.selectedToggleProperty().addListener((o, a, t) -> {
@@ -211,7 +211,7 @@ public final class MainWindow {
     /** Opens the checkpoint dialog for {@code container}. */
     public CheckpointDialog openCheckpointDialog(String container) {
         HelloInfo hello = model.helloProperty().get();
-        CheckpointDialogViewModel vm = new CheckpointDialogViewModel(backend, executor, container,
+        CheckpointDialogViewModel vm = new CheckpointDialogViewModel(service, executor, container,
                 Path.of(values.lastDir()), hello == null ? null : hello.capabilities());
         CheckpointDialog dialog = new CheckpointDialog(vm, dialogs, result -> {
             Path dir = result.dir().getParent().getParent();
@@ -231,7 +231,7 @@ public final class MainWindow {
     /** Opens the restore dialog, preselecting {@code container}/{@code name} when given. */
     public RestoreDialog openRestoreDialog(String container, String name) {
         Path dir = browser.dirProperty().get() == null ? CheckpointStore.DEFAULT_BASE : browser.dirProperty().get();
-        RestoreDialogViewModel vm = new RestoreDialogViewModel(backend, executor, dir, containers::names);
+        RestoreDialogViewModel vm = new RestoreDialogViewModel(service, executor, dir, containers::names);
         RestoreDialog dialog = new RestoreDialog(vm, dialogs, result -> {
             containers.refresh();
             browser.refresh();

@@ -6,7 +6,7 @@ import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.OperationProgress;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import dev.dockercheckpoint.ui.verify.VerificationViewModel;
@@ -33,7 +33,7 @@ import javafx.collections.ObservableList;
  * progress and the live verification.
  */
 public final class RestoreDialogViewModel {
-    private final Backend backend;
+    private final CheckpointService service;
     private final TaskExecutor executor;
     private final Supplier<List<String>> containerNames;
     private final Path dir;
@@ -46,13 +46,13 @@ public final class RestoreDialogViewModel {
     private final BooleanBinding valid;
     private boolean nameEdited;
 
-    public RestoreDialogViewModel(Backend backend, TaskExecutor executor, Path dir,
+    public RestoreDialogViewModel(CheckpointService service, TaskExecutor executor, Path dir,
             Supplier<List<String>> containerNames) {
-        this.backend = backend;
+        this.service = service;
         this.executor = executor;
         this.dir = dir;
         this.containerNames = containerNames;
-        this.verification = new VerificationViewModel(backend, executor);
+        this.verification = new VerificationViewModel(service, executor);
         selected.addListener((o, a, s) -> {
             if (s != null && !nameEdited) {
                 setDefaultName(RestoreRequest.defaultNewName(s.container()));
@@ -77,7 +77,7 @@ public final class RestoreDialogViewModel {
 
     /** Loads the stored checkpoints and preselects {@code container}/{@code name} when given. */
     public void load(String container, String name) {
-        executor.execute(() -> backend.listCheckpoints(dir), list -> {
+        executor.execute(() -> service.listCheckpoints(dir), list -> {
             checkpoints.setAll(list);
             CheckpointSummary pick = list.stream()
                     .filter(s -> s.container().equals(container) && (name == null || s.name().equals(name)))
@@ -129,7 +129,7 @@ public final class RestoreDialogViewModel {
                 executor.onUiThread(() -> verification.accept(result));
             }
         };
-        executor.execute(() -> backend.restore(request, listener), result -> {
+        executor.execute(() -> service.restore(request, listener), result -> {
             var st = result.restoreStats();
             op.succeeded(st == null || st.restoreTimeUs() == null ? "done" : String.format(java.util.Locale.ROOT,
                     "done: CRIU restored the processes in %.1f ms", st.restoreTimeUs() / 1000.0));

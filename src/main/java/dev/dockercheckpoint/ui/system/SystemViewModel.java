@@ -1,7 +1,7 @@
 package dev.dockercheckpoint.ui.system;
 
 import dev.dockercheckpoint.core.DoctorReport;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -10,19 +10,19 @@ import javafx.collections.ObservableList;
 
 /** The doctor's checks with ok, warning or failure and the fix for each. */
 public final class SystemViewModel {
-    private final Backend backend;
+    private final CheckpointService service;
     private final TaskExecutor executor;
     private final ObservableList<DoctorReport.Item> items = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
 
-    public SystemViewModel(Backend backend, TaskExecutor executor) {
-        this.backend = backend;
+    public SystemViewModel(CheckpointService service, TaskExecutor executor) {
+        this.service = service;
         this.executor = executor;
     }
 
     public void refresh() {
         summary.set("Checking...");
-        executor.execute(backend::doctor, this::apply, e -> summary.set("Cannot run the checks: " + e.getMessage()));
+        executor.execute(service::doctor, this::apply, e -> summary.set("Cannot run the checks: " + e.getMessage()));
     }
 
     public void apply(DoctorReport report) {

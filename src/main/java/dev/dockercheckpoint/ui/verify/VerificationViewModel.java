@@ -3,7 +3,7 @@ package dev.dockercheckpoint.ui.verify;
 import dev.dockercheckpoint.core.CheckResult;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.VerificationReport;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class VerificationViewModel {
     /** Overall verdict. */
     public enum Verdict { NONE, RUNNING, PASSED, FAILED }
 
-    private final Backend backend;
+    private final CheckpointService service;
     private final TaskExecutor executor;
     private final ObservableList<Step> steps = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper container = new ReadOnlyStringWrapper("");
@@ -43,8 +43,8 @@ public final class VerificationViewModel {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
 
-    public VerificationViewModel(Backend backend, TaskExecutor executor) {
-        this.backend = backend;
+    public VerificationViewModel(CheckpointService service, TaskExecutor executor) {
+        this.service = service;
         this.executor = executor;
         reset("");
     }
@@ -119,7 +119,7 @@ public final class VerificationViewModel {
                 executor.onUiThread(() -> accept(result));
             }
         };
-        executor.execute(() -> backend.verify(name, listener), this::finish, e -> abort("Verification failed: "
+        executor.execute(() -> service.verify(name, listener), this::finish, e -> abort("Verification failed: "
                 + e.getMessage()));
     }
 

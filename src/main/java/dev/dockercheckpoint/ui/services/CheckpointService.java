@@ -20,9 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * What the view-models may ask of the privileged helper. The application's implementation is
- * {@link HelperBackend}; unit tests of view-model logic use a recording fake.
+ * {@link HelperCheckpointService}; unit tests of view-model logic use a recording fake.
  */
-public interface Backend {
+public interface CheckpointService {
     HelloInfo hello();
 
     List<ContainerSummary> listContainers(boolean all);

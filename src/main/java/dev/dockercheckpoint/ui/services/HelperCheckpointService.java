@@ -24,15 +24,15 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * {@link Backend} through the helper's socket. Connects lazily and reconnects when the helper
+ * {@link CheckpointService} through the helper's socket. Connects lazily and reconnects when the helper
  * went away (restarted, or started after the application); a long operation in progress
  * cancels through the helper when its listener says so.
  */
-public final class HelperBackend implements Backend, AutoCloseable {
+public final class HelperCheckpointService implements CheckpointService, AutoCloseable {
     private final Path socket;
     private HelperClient client;
 
-    public HelperBackend(Path socket) {
+    public HelperCheckpointService(Path socket) {
         this.socket = socket;
     }
 

@@ -20,7 +20,7 @@ import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
 import dev.dockercheckpoint.core.criulog.LogReport;
 import dev.dockercheckpoint.core.ManifestFixtures;
 import dev.dockercheckpoint.protocol.HelloInfo;
-import dev.dockercheckpoint.ui.services.Backend;
+import dev.dockercheckpoint.ui.services.CheckpointService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  * A recording stand-in for the helper, for tests of view-model logic and of the views' behaviour.
  * (The real helper, Docker and CRIU are exercised by the end-to-end GUI test.)
  */
-public final class FakeBackend implements Backend {
+public final class FakeCheckpointService implements CheckpointService {
     public final List<CheckpointRequest> checkpoints = new CopyOnWriteArrayList<>();
     public final List<RestoreRequest> restores = new CopyOnWriteArrayList<>();
     public final List<String> deleted = new CopyOnWriteArrayList<>();
