@@ -47,8 +47,8 @@ final class InspectCommand implements Callable<Integer> {
         new CheckpointStore(dir);
         PrintWriter out = spec.commandLine().getOut();
         CheckpointContents contents;
-        try (Backend backend = Backend.open()) {
-            contents = backend.inspect(dir, container, name);
+        try (CommandTarget target = CommandTarget.open()) {
+            contents = target.inspect(dir, container, name);
         }
         if (json) {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(contents));

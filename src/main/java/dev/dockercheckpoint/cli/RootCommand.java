@@ -114,20 +114,20 @@ public final class RootCommand implements Callable<Integer> {
         }
         new CheckpointStore(dir); // validates the path syntax before anything else
         ProgressListener progress = new ConsoleProgress(err, verbose);
-        try (Backend backend = Backend.open(context)) {
+        try (CommandTarget target = CommandTarget.open(context)) {
             if (restore) {
-                return restore(backend, progress, out);
+                return restore(target, progress, out);
             }
-            return checkpoint(backend, progress, out);
+            return checkpoint(target, progress, out);
         }
     }
 
-    private int checkpoint(Backend engine, ProgressListener progress, PrintWriter out) {
+    private int checkpoint(CommandTarget target, ProgressListener progress, PrintWriter out) {
         CheckpointOptions options = new CheckpointOptions(leaveRunning, tcp, fileLocks, preDump, allowLostProcesses);
         out.printf("Checkpointing container %s as %s (leave-running=%s, tcp=%s, file-locks=%s, pre-dump=%s)%n",
                 container, name, leaveRunning, tcp, fileLocks, preDump);
         out.flush();
-        CheckpointResult result = engine.checkpoint(new CheckpointRequest(container, name, dir, options), progress);
+        CheckpointResult result = target.checkpoint(new CheckpointRequest(container, name, dir, options), progress);
         long size;
         try {
             size = Posix.treeSize(result.dir());
@@ -152,11 +152,11 @@ public final class RootCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private int restore(Backend engine, ProgressListener progress, PrintWriter out) {
+    private int restore(CommandTarget target, ProgressListener progress, PrintWriter out) {
         RestoreRequest request = new RestoreRequest(container, name, dir, newName);
         out.printf("Restoring %s/%s as %s%n", container, name, request.newName());
         out.flush();
-        RestoreResult result = engine.restore(request, progress);
+        RestoreResult result = target.restore(request, progress);
         out.printf("Container %s restored (id %s) in %.2f s%n", result.containerName(),
                 result.containerId().substring(0, 12), result.timingsMillis().getOrDefault("total", 0L) / 1000.0);
         if (result.restoreLog() != null) {

@@ -1,0 +1,33 @@
+package dev.dockercheckpoint.cli;
+
+import dev.dockercheckpoint.core.CheckpointContents;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.engine.CheckpointEngine;
+import java.nio.file.Path;
+
+/** The command line's work done in this process, on the engine (as root). */
+record EngineTarget(CheckpointEngine engine) implements CommandTarget {
+    @Override
+    public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
+        return engine.checkpoint(request, listener);
+    }
+
+    @Override
+    public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
+        return engine.restore(request, listener);
+    }
+
+    @Override
+    public CheckpointContents inspect(Path dir, String container, String name) {
+        return engine.inspect(dir, container, name);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.dockercheckpoint.cli;
+
+import dev.dockercheckpoint.client.HelperClient;
+import dev.dockercheckpoint.core.CheckpointContents;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.RestoreRequest;
+import dev.dockercheckpoint.core.RestoreResult;
+import java.nio.file.Path;
+
+/** The command line's work sent to the privileged helper (without root). */
+record HelperTarget(HelperClient client) implements CommandTarget {
+    @Override
+    public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
+        return client.checkpoint(request, listener);
+    }
+
+    @Override
+    public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
+        return client.restore(request, listener);
+    }
+
+    @Override
+    public CheckpointContents inspect(Path dir, String container, String name) {
+        return client.inspect(dir.toAbsolutePath(), container, name);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
