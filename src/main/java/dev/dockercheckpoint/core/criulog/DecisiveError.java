@@ -13,14 +13,10 @@ final class DecisiveError {
     private final KnowledgeBase knowledgeBase;
     private final ContextRing ring;
 
-    private LogLine cause;
-    private List<LogLine> causeContext;
-    private int causeAfter;
-    private PatternMatch causeMatch;
-    private LogLine summary;
-    private List<LogLine> summaryContext;
-    private int summaryAfter;
-    private PatternMatch summaryMatch;
+    /** The first Error line that is not a summary of an earlier one. */
+    private final Candidate cause = new Candidate();
+    /** The first summary ("Dumping FAILED."), used when there is no cause. */
+    private final Candidate summary = new Candidate();
     private PatternMatch errorMatch;
     private PatternMatch warnMatch;
     private int errorAttempts;
@@ -35,23 +31,15 @@ final class DecisiveError {
     /** An Error line, not known to be harmless, of a log of {@code kind}. */
     void error(LogLine line, LogKind kind) {
         boolean isSummary = KnownNoise.isConsequence(line.message());
-        if (cause == null && !isSummary) {
-            cause = line;
-            causeContext = ring.lines();
-            causeContext.add(line);
-            causeAfter = CriuLogAnalyzer.CONTEXT_AFTER;
-            causeMatch = knowledgeBase.matchCause(line, kind).orElse(null);
+        if (cause.line == null && !isSummary) {
+            cause.take(line, kind);
             return;
         }
-        if (cause == null && summary == null) {
-            summary = line;
-            summaryContext = ring.lines();
-            summaryContext.add(line);
-            summaryAfter = CriuLogAnalyzer.CONTEXT_AFTER;
-            summaryMatch = knowledgeBase.matchCause(line, kind).orElse(null);
+        if (cause.line == null && summary.line == null) {
+            summary.take(line, kind);
             return;
         }
-        if (errorMatch == null && causeMatch == null && errorAttempts < CriuLogAnalyzer.MAX_MATCH_ATTEMPTS) {
+        if (errorMatch == null && cause.match == null && errorAttempts < CriuLogAnalyzer.MAX_MATCH_ATTEMPTS) {
             errorAttempts++;
             errorMatch = knowledgeBase.matchCause(line, kind).orElse(null);
         }
@@ -59,7 +47,7 @@ final class DecisiveError {
 
     /** A Warn line not known to be harmless, or a plain line that may be a cause, of a log of {@code kind}. */
     void warning(LogLine line, LogKind kind) {
-        if (warnMatch == null && causeMatch == null && warnAttempts < CriuLogAnalyzer.MAX_MATCH_ATTEMPTS) {
+        if (warnMatch == null && cause.match == null && warnAttempts < CriuLogAnalyzer.MAX_MATCH_ATTEMPTS) {
             warnAttempts++;
             warnMatch = knowledgeBase.matchCause(line, kind).orElse(null);
         }
@@ -67,48 +55,66 @@ final class DecisiveError {
 
     /** True while the lines after the cause or the summary are still wanted as their context. */
     boolean wantsNextLine() {
-        return causeAfter > 0 || summaryAfter > 0;
+        return cause.after > 0 || summary.after > 0;
     }
 
     /** The line after the cause or the summary (while {@link #wantsNextLine()}). */
     void nextLine(LogLine after) {
-        if (causeAfter > 0) {
-            causeContext.add(after);
-            causeAfter--;
-        }
-        if (summaryAfter > 0) {
-            summaryContext.add(after);
-            summaryAfter--;
-        }
+        cause.next(after);
+        summary.next(after);
     }
 
     /** True once a cause (not a summary) is found: the lines before it are known. */
     boolean hasCause() {
-        return cause != null;
+        return cause.line != null;
     }
 
     /** True when an Error line was found that can decide the run, a cause or a summary. */
     boolean found() {
-        return cause != null || summary != null;
+        return cause.line != null || summary.line != null;
     }
 
     /** The cause, else the summary, else null. */
     LogLine line() {
-        return cause != null ? cause : summary;
+        return cause.line != null ? cause.line : summary.line;
     }
 
     /** The decisive line with the lines around it; without one, the last lines read. */
     List<LogLine> context() {
-        return cause != null ? causeContext : summary != null ? summaryContext : ring.lines();
+        return cause.line != null ? cause.context : summary.line != null ? summary.context : ring.lines();
     }
 
     /** The pattern that explains the run: of the cause, the summary, other errors, then warnings. */
     PatternMatch match() {
-        return Optional.ofNullable(causeMatch)
-                .or(() -> Optional.ofNullable(cause == null ? summaryMatch : null))
+        return Optional.ofNullable(cause.match)
+                .or(() -> Optional.ofNullable(cause.line == null ? summary.match : null))
                 .or(() -> Optional.ofNullable(errorMatch))
-                .or(() -> Optional.ofNullable(summaryMatch))
+                .or(() -> Optional.ofNullable(summary.match))
                 .or(() -> Optional.ofNullable(warnMatch))
                 .orElse(null);
+    }
+
+    /** A line that may decide the run: itself, the lines around it, and the pattern that explains it. */
+    private final class Candidate {
+        private LogLine line;
+        private List<LogLine> context;
+        private int after;
+        private PatternMatch match;
+
+        void take(LogLine decisive, LogKind kind) {
+            line = decisive;
+            context = ring.lines();
+            context.add(decisive);
+            after = CriuLogAnalyzer.CONTEXT_AFTER;
+            match = knowledgeBase.matchCause(decisive, kind).orElse(null);
+        }
+
+        /** The next line of the log, kept while lines after this one are wanted. */
+        void next(LogLine next) {
+            if (after > 0) {
+                context.add(next);
+                after--;
+            }
+        }
     }
 }

@@ -291,7 +291,8 @@ public final class LineClassifier {
         return -1;
     }
 
-    private static boolean startsWith(byte[] b, int at, int end, byte[] p) {
+    /** True when {@code b[at, end)} starts with the bytes {@code p}. */
+    static boolean startsWith(byte[] b, int at, int end, byte[] p) {
         if (end - at < p.length) {
             return false;
         }

@@ -31,10 +31,8 @@ final class LineCounts {
     /** Counts an Error line; true when it is not known to be harmless. */
     boolean error(LogLine line) {
         errors++;
-        LineClassifier.Classification c = classifier.classify(line);
-        if (c.isHarmless()) {
+        if (isHarmless(line)) {
             harmlessErrors++;
-            harmlessSeen.add(c.harmless().id());
             return false;
         }
         if (realErrors.size() < CriuLogAnalyzer.MAX_ERRORS) {
@@ -46,16 +44,23 @@ final class LineCounts {
     /** Counts a Warn line of a log of {@code kind}; true when it is not known to be harmless. */
     boolean warning(LogLine line, LogKind kind) {
         warnings++;
-        LineClassifier.Classification c = classifier.classify(line);
-        if (c.isHarmless()) {
+        if (isHarmless(line)) {
             harmlessWarnings++;
-            harmlessSeen.add(c.harmless().id());
             return false;
         }
         if (realWarnings.size() < CriuLogAnalyzer.MAX_WARNINGS) {
             realWarnings.add(new NotableLine(line, knowledgeBase.match(line, kind).orElse(null)));
         }
         return true;
+    }
+
+    /** Classifies {@code line}; a known harmless one has its rule noted. */
+    private boolean isHarmless(LogLine line) {
+        LineClassifier.Classification c = classifier.classify(line);
+        if (c.isHarmless()) {
+            harmlessSeen.add(c.harmless().id());
+        }
+        return c.isHarmless();
     }
 
     long errors() {

@@ -130,7 +130,7 @@ final class PhaseMarkers {
         Marker[] candidates = c > 0 ? BY_FIRST_BYTE[c] : null;
         if (candidates != null) {
             for (Marker m : candidates) {
-                if (startsWith(buf, from, end, m.text())) {
+                if (LineClassifier.startsWith(buf, from, end, m.text())) {
                     return m;
                 }
             }
@@ -141,22 +141,10 @@ final class PhaseMarkers {
     /** True when the line in {@code buf[s, e)} is one of the plain lines that are causes. */
     static boolean isPlainCause(byte[] buf, int s, int e) {
         for (byte[] plain : PLAIN_CAUSES) {
-            if (startsWith(buf, s, e, plain)) {
+            if (LineClassifier.startsWith(buf, s, e, plain)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean startsWith(byte[] buf, int s, int e, byte[] p) {
-        if (e - s < p.length) {
-            return false;
-        }
-        for (int i = 0; i < p.length; i++) {
-            if (buf[s + i] != p[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
