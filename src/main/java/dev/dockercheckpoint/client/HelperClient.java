@@ -42,6 +42,7 @@ public final class HelperClient implements AutoCloseable {
 
     private final HelperConnection connection;
     private final AtomicLong ids = new AtomicLong();
+    private volatile String engine;
 
     private HelperClient(HelperConnection connection) {
         this.connection = connection;
@@ -54,12 +55,20 @@ public final class HelperClient implements AutoCloseable {
 
     /** Connects and says hello; retries while the helper is starting, up to {@code wait}. */
     public static HelperClient connectAndHello(Path socket, Duration wait) {
+        return connectAndHello(socket, wait, null);
+    }
+
+    /**
+     * As {@link #connectAndHello(Path, Duration)}, with the connection's requests going to the
+     * helper's engine called {@code engine} (null: its default).
+     */
+    public static HelperClient connectAndHello(Path socket, Duration wait, String engine) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try {
                 HelperClient client = connect(socket);
                 try {
-                    client.hello();
+                    client.hello(engine);
                     return client;
                 } catch (DcpException e) {
                     client.close();
@@ -84,8 +93,20 @@ public final class HelperClient implements AutoCloseable {
     }
 
     public HelloInfo hello() {
-        return call(new Request.Hello(nextId(), Protocol.VERSION, "docker-checkpoint " + clientVersion()),
-                HelloInfo.class);
+        return hello(engine);
+    }
+
+    /** Says hello; from then on this connection's requests go to the helper's engine {@code name} (null: as before). */
+    public HelloInfo hello(String name) {
+        HelloInfo info = call(new Request.Hello(nextId(), Protocol.VERSION, "docker-checkpoint " + clientVersion(),
+                name), HelloInfo.class);
+        engine = info.engine();
+        return info;
+    }
+
+    /** The helper's engine this connection's requests go to, as its last hello said (null before). */
+    public String engine() {
+        return engine;
     }
 
     public List<ContainerSummary> listContainers(boolean all) {

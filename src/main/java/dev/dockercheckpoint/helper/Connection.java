@@ -208,9 +208,10 @@ final class Connection {
                     throw new DcpException(ErrorCode.BUSY, "more than " + MAX_SUBSCRIPTIONS
                             + " subscriptions on one connection", "one subscription per connection is enough");
                 }
-                result(id, Map.of("subscribed", true));
+                // following first: no event between the answer and the subscription is lost
                 subscriptions.add(engine.subscribe(e -> send(new Message.ContainerChanged(id, e.action(),
                         e.containerId(), e.name(), e.image()))));
+                result(id, Map.of("subscribed", true));
             }
             case Request.Checkpoint c -> {
                 Path dir = dir(c.dir());
