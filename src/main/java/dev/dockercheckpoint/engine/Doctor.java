@@ -32,6 +32,7 @@ final class Doctor {
     static final String SYS_RESOURCE = "cap-sys-resource";
     static final String ENGINE_RUNTIME = "engine-runtime";
     static final String ENGINE_RESTORE = "engine-restore";
+    static final String CGROUP_LAYOUT = "cgroup-layout";
 
     private Doctor() {
     }
@@ -55,6 +56,8 @@ final class Doctor {
         }
         if (docker != null && info != null) {
             items.addAll(engineItems(docker, info, tools));
+            items.add(cgroupLayout(info.path("CgroupVersion").asText(""), read(Path.of("/proc/self/mountinfo")),
+                    nsenter(docker.host())));
         }
         boolean experimental = info != null && info.path("ExperimentalBuild").asBoolean(false);
         items.add(new Item(EXPERIMENTAL, "Docker experimental features", experimental,
@@ -192,11 +195,169 @@ final class Doctor {
     }
 
     private static String readProcStatus() {
+        return read(Path.of("/proc/self/status"));
+    }
+
+    private static String read(Path file) {
         try {
-            return Files.readString(Path.of("/proc/self/status"));
+            return Files.readString(file);
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether runc, run from here, sees the cgroups the engine made: runc takes the layout from
+     * what is mounted at /sys/fs/cgroup in its mount namespace (a cgroup2 mount: cgroup v2;
+     * otherwise the v1 hierarchies below it, even when a host also mounts cgroup2 at
+     * /sys/fs/cgroup/unified). An engine started in a mount namespace of its own can see another
+     * layout than this process (scripts/setup-cgroup2-engine does that on purpose); runc then
+     * cannot find the container's cgroup and the freeze before a dump fails with
+     * {@code cgroups not configured for container}.
+     *
+     * @param engineVersion the engine's {@code CgroupVersion} ("1" or "2"; empty when not reported)
+     * @param mountinfo the text of /proc/self/mountinfo, or null when it cannot be read
+     * @param nsenter the command prefix that enters the engine's mount namespace
+     */
+    static Item cgroupLayout(String engineVersion, String mountinfo, String nsenter) {
+        String title = "runc sees the engine's cgroups";
+        if (mountinfo == null) {
+            return Item.warnUnless(false, CGROUP_LAYOUT, title, "unknown (cannot read /proc/self/mountinfo)",
+                    "check that /sys/fs/cgroup here is what the engine uses: stat -f -c %T /sys/fs/cgroup");
+        }
+        CgroupMount local = cgroupMount(mountinfo);
+        String here = "/sys/fs/cgroup in this mount namespace holds " + local.description();
+        if (!"1".equals(engineVersion) && !"2".equals(engineVersion)) {
+            return Item.warnUnless(true, CGROUP_LAYOUT, title, "the engine does not report its cgroup version; "
+                    + here, "");
+        }
+        if (engineVersion.equals(local.version())) {
+            return new Item(CGROUP_LAYOUT, title, true, "the engine uses cgroup v" + engineVersion + "; " + here, "");
+        }
+        return new Item(CGROUP_LAYOUT, title, false, "the engine uses cgroup v" + engineVersion + " but " + here
+                + ": runc cannot see the engine's cgroups from this mount namespace (this process and the engine"
+                + " are in different ones), so a checkpoint fails at the freeze (cgroups not configured for"
+                + " container)", "run docker-checkpoint in the engine's mount namespace: " + nsenter
+                + " docker-checkpoint ...");
+    }
+
+    /** What is mounted at /sys/fs/cgroup: its cgroup version as runc takes it ("" for none) and a description. */
+    record CgroupMount(String version, String description) {
+    }
+
+    static CgroupMount cgroupMount(String mountinfo) {
+        String top = null;
+        List<String> v1 = new ArrayList<>();
+        String unified = null;
+        for (String line : mountinfo.split("\n")) {
+            int dash = line.indexOf(" - ");
+            if (dash < 0) {
+                continue;
+            }
+            String[] left = line.substring(0, dash).split(" ");
+            String[] right = line.substring(dash + 3).split(" ");
+            if (left.length < 5 || right.length < 1) {
+                continue;
+            }
+            String point = left[4].replace("\\040", " ");
+            String type = right[0];
+            if (point.equals("/sys/fs/cgroup") || point.equals("/sys/fs") || point.equals("/sys")) {
+                // a later mount hides what an earlier one at or above /sys/fs/cgroup showed
+                top = point.equals("/sys/fs/cgroup") ? type : null;
+                v1.clear();
+                unified = null;
+            } else if (point.startsWith("/sys/fs/cgroup/")) {
+                if (type.equals("cgroup")) {
+                    v1.add(point.substring("/sys/fs/cgroup/".length()));
+                } else if (type.equals("cgroup2")) {
+                    unified = point;
+                }
+            }
+        }
+        if ("cgroup2".equals(top)) {
+            return new CgroupMount("2", "the cgroup2 hierarchy (cgroup v2)");
+        }
+        if (!v1.isEmpty() || "cgroup".equals(top)) {
+            return new CgroupMount("1", "cgroup v1 hierarchies (" + (v1.isEmpty() ? "one" : String.join(", ", v1))
+                    + ")" + (unified == null ? "" : ", with the cgroup2 hierarchy at " + unified + " (hybrid)"));
+        }
+        return new CgroupMount("", top == null ? "no cgroup filesystem" : "no cgroup filesystem (" + top + ")");
+    }
+
+    /**
+     * The command prefix that enters the mount namespace of the engine at {@code host}: nsenter with
+     * its dockerd's pid when found in /proc, else with a placeholder.
+     */
+    static String nsenter(String host) {
+        OptionalLong pid = dockerdPid(Path.of("/proc"), host);
+        return "nsenter --mount=/proc/" + (pid.isPresent() ? Long.toString(pid.getAsLong()) : "<dockerd pid>")
+                + "/ns/mnt --";
+    }
+
+    /**
+     * The dockerd serving {@code host} (unix://PATH), from the processes in {@code proc}: the one
+     * listening there by -H/--host, or for the default socket one started without -H (or with
+     * systemd's fd://). Empty when none or several match.
+     */
+    static OptionalLong dockerdPid(Path proc, String host) {
+        String socket = socketPath(host);
+        boolean standard = socket.equals("/run/docker.sock");
+        List<Long> exact = new ArrayList<>();
+        List<Long> defaults = new ArrayList<>();
+        try (var dirs = Files.list(proc)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                String name = dir.getFileName().toString();
+                if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                String comm = read(dir.resolve("comm"));
+                if (comm == null || !comm.strip().equals("dockerd")) {
+                    continue;
+                }
+                List<String> hosts = hosts(dir.resolve("cmdline"));
+                if (hosts == null) {
+                    continue;
+                }
+                if (hosts.stream().anyMatch(h -> h.startsWith("unix://") && socketPath(h).equals(socket))) {
+                    exact.add(Long.parseLong(name));
+                } else if (standard && hosts.stream().allMatch(h -> h.startsWith("fd://"))) {
+                    defaults.add(Long.parseLong(name));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+        List<Long> found = exact.isEmpty() ? defaults : exact;
+        return found.size() == 1 ? OptionalLong.of(found.getFirst()) : OptionalLong.empty();
+    }
+
+    /** The socket of a unix:// host, with /var/run as /run. */
+    private static String socketPath(String host) {
+        String p = host == null ? "" : host.startsWith("unix://") ? host.substring("unix://".length()) : host;
+        return p.startsWith("/var/run/") ? p.substring("/var".length()) : p;
+    }
+
+    /** The -H/--host values of a dockerd command line (NUL separated), or null when unreadable. */
+    private static List<String> hosts(Path cmdline) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(cmdline);
+        } catch (IOException e) {
+            return null;
+        }
+        String[] args = new String(bytes, StandardCharsets.UTF_8).split("\0");
+        List<String> hosts = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("-H") || a.equals("--host")) && i + 1 < args.length) {
+                hosts.add(args[++i]);
+            } else if (a.startsWith("--host=") || a.startsWith("-H=")) {
+                hosts.add(a.substring(a.indexOf('=') + 1));
+            } else if (a.startsWith("-H") && a.length() > 2) {
+                hosts.add(a.substring(2));
+            }
+        }
+        return hosts;
     }
 
     static boolean atLeast(String version, int major, int minor) {

@@ -360,10 +360,11 @@ public final class Engine implements CheckpointEngine {
         if (!r.ok()) {
             String why = r.lastMessage();
             throw new DcpException(ErrorCode.CRIU_FAILED, "cannot freeze container " + info.name() + ": " + why,
-                    why.contains("cgroups not configured") ? "the engine sees another cgroup layout than this"
-                            + " process (it runs in a mount namespace of its own): run docker-checkpoint in the"
-                            + " engine's mount namespace" : "check that the container is running and not paused"
-                            + " (docker ps)");
+                    why.contains("cgroups not configured") ? "runc cannot see the engine's cgroups from this mount"
+                            + " namespace (the engine is in another one, with another cgroup layout): run"
+                            + " docker-checkpoint in the engine's mount namespace: " + Doctor.nsenter(docker.host())
+                            + " docker-checkpoint ... (docker-checkpoint doctor compares the two)"
+                            : "check that the container is running and not paused (docker ps)");
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The five checks after a restore: container status, main process alive with a valid PID,
@@ -97,19 +98,72 @@ final class Verifier {
         results.add(run(STATS, listener, () -> {
             // one-shot: the daemon answers at once instead of waiting for a second sample
             JsonNode s = docker.getJson("/containers/" + Docker.encode(container) + "/stats?stream=false&one-shot=true");
-            if (s == null || !s.path("memory_stats").path("usage").isNumber()) {
-                return fail("no statistics returned");
-            }
-            long mem = s.path("memory_stats").path("usage").asLong();
-            JsonNode cpu = s.path("cpu_stats").path("cpu_usage").path("total_usage");
-            JsonNode pids = s.path("pids_stats").path("current");
-            return ok("memory " + Bytes.human(mem) + (cpu.isNumber() ? ", CPU time " + cpu.asLong() / 1_000_000 + " ms" : "")
-                    + (pids.isNumber() ? ", " + pids.asLong() + " pids" : ""));
+            return stats(s, docker::info);
         }));
         return new VerificationReport(container, results);
     }
 
-    private record Outcome(boolean passed, String detail) {
+    /**
+     * The decision of {@value #STATS} on the stats endpoint's answer. Docker reports memory only
+     * when the container's cgroup has a memory controller: on an engine whose cgroup hierarchy has
+     * none (a cgroup v2 hierarchy that holds only hugetlb, as on a hybrid host) it leaves out
+     * {@code memory_stats.usage}, and without cpu and pids controllers the CPU time and pids as
+     * well, but it still takes a sample ({@code read}, the host's CPU count and time). A container
+     * that is not running gives no sample at all ({@code read} is year 1), on every engine.
+     *
+     * @param stats what the endpoint answered (null: no such container)
+     * @param info the engine's {@code docker info}, asked only when memory is missing
+     */
+    static Outcome stats(JsonNode stats, Supplier<JsonNode> info) {
+        if (stats == null) {
+            return fail("no statistics returned (no such container)");
+        }
+        String read = stats.path("read").asText("");
+        if (read.isEmpty() || read.startsWith("0001-01-01")) {
+            return fail("no statistics: Docker took no sample (read time " + (read.isEmpty() ? "missing" : read)
+                    + "), as for a container that is not running");
+        }
+        JsonNode cpu = stats.path("cpu_stats").path("cpu_usage").path("total_usage");
+        JsonNode pids = stats.path("pids_stats").path("current");
+        JsonNode usage = stats.path("memory_stats").path("usage");
+        if (usage.isNumber()) {
+            return ok("memory " + Bytes.human(usage.asLong()) + (cpu.isNumber() ? ", CPU time " + cpu.asLong()
+                    / 1_000_000 + " ms" : "") + (pids.isNumber() ? ", " + pids.asLong() + " pids" : ""));
+        }
+        JsonNode engine = info.get();
+        if (engine == null || !engine.path("MemoryLimit").isBoolean() || engine.path("MemoryLimit").asBoolean()) {
+            return fail("no memory statistics returned" + (engine != null && engine.path("MemoryLimit").asBoolean()
+                    ? " although the engine has a memory controller (docker info: MemoryLimit true)" : ""));
+        }
+        String version = engine.path("CgroupVersion").asText("");
+        String where = "2".equals(version) ? "in the engine's cgroup v2 hierarchy"
+                : "1".equals(version) ? "among the engine's cgroup v1 hierarchies" : "in the engine's cgroups";
+        // without a cpu or pids controller Docker reports a CPU time of 0 and no pids
+        boolean cpuTime = cpu.asLong(0) > 0;
+        long cpus = stats.path("cpu_stats").path("online_cpus").asLong(0);
+        long hostCpu = stats.path("cpu_stats").path("system_cpu_usage").asLong(0);
+        if (!cpuTime && !pids.isNumber() && cpus <= 0 && hostCpu <= 0) {
+            return fail("no memory controller " + where + ", and no CPU or pids data either: the statistics are empty");
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        if (cpuTime) {
+            seen.add("CPU time " + cpu.asLong() / 1_000_000 + " ms");
+        } else {
+            missing.add("CPU time");
+        }
+        if (pids.isNumber()) {
+            seen.add(pids.asLong() + " pids");
+        } else {
+            missing.add("pids");
+        }
+        return ok("no memory controller " + where + ": memory not reported"
+                + (missing.isEmpty() ? "" : ", nor " + String.join(", nor ", missing))
+                + (seen.isEmpty() ? "" : "; " + String.join(", ", seen)) + "; sampled at " + read
+                + (cpus > 0 ? " on " + cpus + " CPUs" : ""));
+    }
+
+    record Outcome(boolean passed, String detail) {
     }
 
     private interface Check {

@@ -35,6 +35,7 @@ final class PhaseMarkers {
             // dump
             dump("freezing cgroup", Phase.FREEZING),
             dump("freezer.state=", Phase.FREEZING),
+            dump("cgroup.freeze=", Phase.FREEZING),
             dump("freezing processes", Phase.FREEZING),
             dump("SEIZE ", Phase.FREEZING),
             dump("Seized task", Phase.FREEZING),
