@@ -200,7 +200,9 @@ final class Connection {
                     engineName = h.engine();
                 }
                 result(id, new HelloInfo(Protocol.VERSION, Engine.toolVersion(), peer.user(), engine.doctor(),
-                        config.baseDirs().stream().map(Path::toString).toList(), engines.names(), engineName));
+                        config.baseDirs().stream().map(Path::toString).toList(),
+                        config.engines().stream().map(e -> new HelloInfo.EngineInfo(e.name(), e.host())).toList(),
+                        engineName));
             }
             case Request.ListContainers l -> result(id, engine.listContainers(l.all()));
             case Request.Subscribe s -> {

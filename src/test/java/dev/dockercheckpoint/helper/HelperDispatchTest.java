@@ -46,7 +46,7 @@ class HelperDispatchTest {
             assertEquals(System.getProperty("user.name"), v.path("user").asText());
             assertEquals(helper.config.baseDirs().get(0).toString(), v.path("baseDirs").path(0).asText());
             assertEquals("other base", Path.of(v.path("baseDirs").path(1).asText()).getFileName().toString());
-            assertEquals("default", v.path("engines").path(0).asText());
+            assertEquals("default", v.path("engines").path(0).path("name").asText());
             assertEquals("fake", v.path("capabilities").path("items").path(0).path("id").asText());
 
             JsonNode old = c.ask("{\"type\":\"hello\",\"id\":\"h2\",\"protocolVersion\":0}");
@@ -62,7 +62,8 @@ class HelperDispatchTest {
         try (var c = helper.connect(); var d = helper.connect()) {
             JsonNode hello = c.ask("{\"type\":\"hello\",\"id\":\"h\",\"protocolVersion\":1,\"engine\":\"second\"}");
             assertEquals("second", hello.path("value").path("engine").asText(), hello.toString());
-            assertEquals("[\"default\",\"second\"]", hello.path("value").path("engines").toString());
+            assertEquals("[{\"name\":\"default\",\"host\":\"unix:///nonexistent.sock\"},{\"name\":\"second\","
+                    + "\"host\":\"unix:///second.sock\"}]", hello.path("value").path("engines").toString());
             assertEquals(List.of("unix:///second.sock"), helper.connectedHosts, "connected when first picked");
             JsonNode plain = d.ask("{\"type\":\"hello\",\"id\":\"h\",\"protocolVersion\":1}");
             assertEquals("default", plain.path("value").path("engine").asText(), plain.toString());
