@@ -32,7 +32,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -304,8 +303,7 @@ public final class Engine implements AutoCloseable {
             return failure;
         }
         try {
-            Manifest draft = CheckpointStore.readManifest(pending.dir().resolve(Manifest.FILE_NAME));
-            pending.writeManifest(draft.withIncomplete(reason));
+            pending.writeManifest(pending.readManifest().withIncomplete(reason));
         } catch (RuntimeException e) {
             LOG.warn("cannot mark {} incomplete: {}", pending.dir(), e.getMessage());
         }
@@ -466,14 +464,8 @@ public final class Engine implements AutoCloseable {
 
     /** Moves a failed dump's log next to the checkpoint name so the user can read it. */
     private static DcpException preserveFailedLog(DcpException e, CheckpointStore.Pending pending) {
-        if (e.logFile() == null || !e.logFile().startsWith(pending.dir()) || !Files.isRegularFile(e.logFile())) {
-            return e;
-        }
-        Path kept = pending.finalDir().resolveSibling(pending.name() + ".failed-" + e.logFile().getFileName());
-        try {
-            Files.move(e.logFile(), kept, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(kept, Posix.FILE_PRIVATE);
-        } catch (IOException io) {
+        Path kept = pending.keepLog(e.logFile());
+        if (kept == null) {
             return e;
         }
         return new DcpException(e.code(), e.getMessage(), e.hint(), e.details(), kept, e.getCause());

@@ -62,7 +62,11 @@ class CheckpointStoreTest {
         return pending.commit();
     }
 
+    /** Creates {@code dir} and its missing parents, each 0700 (as the store makes every level below a base). */
     private static void mkdirPrivate(Path dir) throws IOException {
+        if (dir.getParent() != null && !Files.exists(dir.getParent(), NOFOLLOW)) {
+            mkdirPrivate(dir.getParent());
+        }
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, Posix.DIR_PRIVATE);
     }
@@ -286,6 +290,27 @@ class CheckpointStoreTest {
         fails(ErrorCode.UNSAFE_DIRECTORY, () -> store.create("myapp", "cp1"));
         fails(ErrorCode.UNSAFE_DIRECTORY, () -> store.open("myapp", "cp1"));
         assertEquals(List.of(), children(target));
+    }
+
+    @Test
+    void aSymlinkedComponentAboveTheBaseIsUnsafeAndNothingIsCreatedThroughIt() throws IOException {
+        Path real = Files.createDirectory(tmp.resolve("real"));
+        Files.setPosixFilePermissions(real, Posix.DIR_PRIVATE);
+        Files.createSymbolicLink(tmp.resolve("link"), real);
+        CheckpointStore s = new CheckpointStore(tmp.resolve("link").resolve("store"), Posix.currentUid());
+        fails(ErrorCode.UNSAFE_DIRECTORY, () -> s.create("myapp", "cp1"));
+        fails(ErrorCode.UNSAFE_DIRECTORY, () -> s.open("myapp", "cp1"));
+        fails(ErrorCode.UNSAFE_DIRECTORY, s::list);
+        assertEquals(List.of(), children(real));
+    }
+
+    @Test
+    void aCheckpointDirectoryOpenToOthersIsRefusedBeforeItsPathIsHandedOut() throws IOException {
+        Path dir = commit("myapp", "cp1");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        DcpException e = fails(ErrorCode.UNSAFE_DIRECTORY, () -> store.open("myapp", "cp1"));
+        assertTrue(e.getMessage().contains("must be 0700"), e.getMessage());
+        assertEquals(List.of(), store.list());
     }
 
     @Test
