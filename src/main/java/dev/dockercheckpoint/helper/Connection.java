@@ -44,19 +44,17 @@ final class Connection {
     private final UnixDomainPrincipal peer;
     private final Engine engine;
     private final Operations operations;
-    private final KnownBaseDirs baseDirs;
     private final HelperConfig config;
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
     private final Object writeLock = new Object();
     private volatile boolean open = true;
 
     Connection(SocketChannel channel, UnixDomainPrincipal peer, Engine engine, Operations operations,
-            KnownBaseDirs baseDirs, HelperConfig config) {
+            HelperConfig config) {
         this.channel = channel;
         this.peer = peer;
         this.engine = engine;
         this.operations = operations;
-        this.baseDirs = baseDirs;
         this.config = config;
     }
 
@@ -152,11 +150,8 @@ final class Connection {
                 Path dir = dir(c.dir());
                 Names.requireValid("container name", c.container());
                 Names.requireValid("checkpoint name", c.name() == null ? CheckpointRequest.DEFAULT_NAME : c.name());
-                runLong(id, containerKey(c.container()), cancelled -> {
-                    baseDirs.add(dir);
-                    return engine.checkpoint(new CheckpointRequest(c.container(), c.name(), dir, c.options()),
-                            listener(id, cancelled));
-                });
+                runLong(id, containerKey(c.container()), cancelled -> engine.checkpoint(
+                        new CheckpointRequest(c.container(), c.name(), dir, c.options()), listener(id, cancelled)));
             }
             case Request.Restore r -> {
                 Path dir = dir(r.dir());
@@ -255,15 +250,9 @@ final class Connection {
         };
     }
 
-    private static Path dir(String dir) {
-        if (dir == null || dir.isEmpty()) {
-            return CheckpointStore.DEFAULT_BASE;
-        }
-        if (dir.chars().anyMatch(Character::isISOControl) || !dir.startsWith("/")) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, "checkpoint directory must be an absolute path: "
-                    + Names.quote(dir), "pass an absolute directory, e.g. " + CheckpointStore.DEFAULT_BASE);
-        }
-        return Path.of(dir).normalize();
+    /** The base directory a request names: one of the configured ones (see {@link HelperConfig#baseDir}). */
+    private Path dir(String dir) {
+        return config.baseDir(dir);
     }
 
     private void result(String id, Object value) {

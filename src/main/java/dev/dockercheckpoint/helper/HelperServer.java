@@ -41,19 +41,17 @@ public final class HelperServer implements AutoCloseable {
     private final boolean ownsSocketFile;
     private final PeerAuthorizer authorizer;
     private final Operations operations = new Operations();
-    private final KnownBaseDirs baseDirs;
     private final HelperConfig config;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private HelperServer(Engine engine, ServerSocketChannel server, Path socket, boolean ownsSocketFile,
-            PeerAuthorizer authorizer, KnownBaseDirs baseDirs, HelperConfig config) {
+            PeerAuthorizer authorizer, HelperConfig config) {
         this.engine = engine;
         this.server = server;
         this.socket = socket;
         this.ownsSocketFile = ownsSocketFile;
         this.authorizer = authorizer;
-        this.baseDirs = baseDirs;
         this.config = config;
     }
 
@@ -97,9 +95,8 @@ public final class HelperServer implements AutoCloseable {
             engine.close();
             throw e;
         }
-        KnownBaseDirs dirs = new KnownBaseDirs(stateDir.resolve("base-dirs.json"));
         HelperServer helper = new HelperServer(engine, server, socket, owns,
-                new PeerAuthorizer(group, engine.tools().runner()), dirs, config);
+                new PeerAuthorizer(group, engine.tools().runner()), config);
         helper.recover();
         return helper;
     }
@@ -133,7 +130,7 @@ public final class HelperServer implements AutoCloseable {
 
     private void recover() {
         try {
-            Engine.Recovery r = engine.recover(baseDirs.all());
+            Engine.Recovery r = engine.recover(config.baseDirs());
             for (String c : r.thawed()) {
                 LOG.warn("repaired: container {} was left frozen by an interrupted dump and has been thawed", c);
             }
@@ -198,7 +195,7 @@ public final class HelperServer implements AutoCloseable {
             return;
         }
         LOG.debug("connection from {}", peer.user().getName());
-        Connection connection = new Connection(channel, peer, engine, operations, baseDirs, config);
+        Connection connection = new Connection(channel, peer, engine, operations, config);
         connections.add(connection);
         try {
             connection.run();

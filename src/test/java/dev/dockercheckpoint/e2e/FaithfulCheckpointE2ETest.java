@@ -230,9 +230,7 @@ class FaithfulCheckpointE2ETest extends BaseDirE2E {
         Manifest m = CheckpointStore.readManifest(partial.resolve(Manifest.FILE_NAME));
         CheckpointStore.writeJson(partial.resolve(Manifest.FILE_NAME), m.withIncomplete("interrupted"));
 
-        try (HelperProcess helper = new HelperProcess()) {
-            Files.createDirectories(helper.stateDir);
-            CheckpointStore.writeJson(helper.stateDir.resolve("base-dirs.json"), List.of(base.toString()));
+        try (HelperProcess helper = new HelperProcess().serving(base)) {
             helper.start();
             assertTrue(helper.log().contains("kept the finished dump"), helper.log());
         }

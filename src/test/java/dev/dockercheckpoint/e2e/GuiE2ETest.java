@@ -42,8 +42,8 @@ class GuiE2ETest {
     @BeforeAll
     static void startHelperAndContainer() throws Exception {
         E2E.engine();
-        helper = new HelperProcess().start();
         base = E2E.newBaseDir();
+        helper = new HelperProcess().serving(base).start();
         app = E2E.name("gui");
         E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "i=0; while true; do echo g-$i; i=$((i+1)); sleep 1; done");
         E2E.waitForNumber(app, "g-", 2, Duration.ofSeconds(20));

@@ -54,14 +54,23 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 class HelperE2ETest {
     private static HelperProcess helper;
+    /** A private directory holding the base directories the helper serves. */
+    private static Path root;
+    /** The helper's default base directory. */
     private static Path base;
+    /** The base directories the tests use, all listed in the helper's configuration. */
+    static final List<String> SERVED = List.of("member", "concurrent", "crash", "gone", "cancel", "diagnose", "seq",
+            "busy");
 
     @BeforeAll
     static void startHelper() throws Exception {
         E2E.engine();
         HelperProcess.ensureUsers();
-        helper = new HelperProcess().start();
-        base = E2E.newBaseDir();
+        root = E2E.newBaseDir();
+        base = root.resolve("seed");
+        List<Path> served = new ArrayList<>(List.of(base));
+        SERVED.forEach(n -> served.add(root.resolve(n)));
+        helper = new HelperProcess().serving(served.toArray(Path[]::new)).start();
     }
 
     @AfterAll
@@ -70,7 +79,7 @@ class HelperE2ETest {
             System.out.println("--- helper log\n" + helper.log());
             helper.close();
         }
-        E2E.deleteTree(base);
+        E2E.deleteTree(root);
     }
 
     /** Records every event in arrival order. */
@@ -303,7 +312,7 @@ class HelperE2ETest {
     void accessIsCheckedWithPeerCredentials() throws Exception {
         String app = E2E.name("helper-acl");
         E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
-        Path memberBase = base.resolve("member");
+        Path memberBase = root.resolve("member");
 
         // a member of group docker (supplementary group) is served, without root
         E2E.Cli member = helper.runAs(HelperProcess.MEMBER, "-container", app, "-name", "m1", "-dir",
@@ -369,7 +378,7 @@ class HelperE2ETest {
         for (String app : apps) {
             E2E.waitForNumber(app, "c-", 0, Duration.ofSeconds(20));
         }
-        Path concBase = base.resolve("concurrent");
+        Path concBase = root.resolve("concurrent");
         List<HelperClient> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             clients.add(helper.client());
@@ -427,8 +436,8 @@ class HelperE2ETest {
         String app = E2E.name("crash");
         E2E.runContainer(app, E2E.TOOLS, "memhog", "768");
         E2E.waitForNumber(app, "mem-", 1, Duration.ofSeconds(60));
-        Path crashBase = base.resolve("crash");
-        try (HelperProcess victim = new HelperProcess().start()) {
+        Path crashBase = root.resolve("crash");
+        try (HelperProcess victim = new HelperProcess().serving(crashBase).start()) {
             BlockingQueue<String> logLines = new LinkedBlockingQueue<>();
             HelperClient client = victim.client();
             client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(client.nextId(), app, "cp",
@@ -493,7 +502,7 @@ class HelperE2ETest {
         String app = E2E.name("gone");
         E2E.runContainer(app, E2E.TOOLS, "memhog", "256");
         E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(30));
-        Path goneBase = base.resolve("gone");
+        Path goneBase = root.resolve("gone");
         HelperClient client = helper.client();
         CountDownLatch dumping = new CountDownLatch(1);
         client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(client.nextId(), app, "cp",
@@ -525,7 +534,7 @@ class HelperE2ETest {
         String app = E2E.name("cancel");
         E2E.runContainer(app, E2E.TOOLS, "memhog", "512");
         E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(30));
-        Path cancelBase = base.resolve("cancel");
+        Path cancelBase = root.resolve("cancel");
         try (HelperClient client = helper.client()) {
             CountDownLatch dumping = new CountDownLatch(1);
             HelperClient.Operation op = client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(
@@ -557,7 +566,7 @@ class HelperE2ETest {
         String app = E2E.name("helper-tcp");
         E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", TcpE2ETest.TCP_PAIR);
         E2E.waitForNumber(app, "tcp-", 1, Duration.ofSeconds(20));
-        Path diagBase = base.resolve("diagnose");
+        Path diagBase = root.resolve("diagnose");
         try (HelperClient client = helper.client()) {
             DcpException e = assertThrows(DcpException.class, () -> client.checkpoint(new CheckpointRequest(app,
                     "notcp", diagBase, new CheckpointOptions(true, false, true, false)), ProgressListener.NONE));
@@ -594,10 +603,10 @@ class HelperE2ETest {
         E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
         try (HelperClient client = helper.client()) {
             for (int i = 0; i < 5; i++) {
-                client.checkpoint(new CheckpointRequest(app, "s" + i, base.resolve("seq"),
+                client.checkpoint(new CheckpointRequest(app, "s" + i, root.resolve("seq"),
                         CheckpointOptions.defaults()), ProgressListener.NONE);
             }
-            assertEquals(5, client.listCheckpoints(base.resolve("seq")).size());
+            assertEquals(5, client.listCheckpoints(root.resolve("seq")).size());
         }
     }
 
@@ -609,7 +618,7 @@ class HelperE2ETest {
         try (HelperClient a = helper.client(); HelperClient b = helper.client()) {
             CountDownLatch dumping = new CountDownLatch(1);
             HelperClient.Operation first = a.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(a.nextId(), app,
-                    "first", base.resolve("busy").toString(), CheckpointOptions.defaults()), new ProgressListener() {
+                    "first", root.resolve("busy").toString(), CheckpointOptions.defaults()), new ProgressListener() {
                         @Override
                         public void phase(String phase, double fraction) {
                             if (phase.startsWith("dumping")) {
@@ -620,7 +629,7 @@ class HelperE2ETest {
             assertTrue(dumping.await(30, TimeUnit.SECONDS), "the first dump started");
             long t = System.nanoTime();
             DcpException busy = assertThrows(DcpException.class, () -> b.checkpoint(new CheckpointRequest(app,
-                    "second", base.resolve("busy"), CheckpointOptions.defaults()), ProgressListener.NONE));
+                    "second", root.resolve("busy"), CheckpointOptions.defaults()), ProgressListener.NONE));
             long ms = (System.nanoTime() - t) / 1_000_000;
             assertEquals(ErrorCode.BUSY, busy.code());
             assertTrue(ms < 1000, "answered at once (" + ms + " ms)");

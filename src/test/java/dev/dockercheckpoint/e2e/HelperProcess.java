@@ -21,6 +21,8 @@ final class HelperProcess implements AutoCloseable {
     final Path socket;
     final Path stateDir;
     final Path log;
+    final Path config;
+    private boolean configured;
     private Process process;
 
     HelperProcess() throws IOException {
@@ -30,12 +32,28 @@ final class HelperProcess implements AutoCloseable {
         socket = dir.resolve("helper.sock");
         stateDir = dir.resolve("state");
         log = dir.resolve("helper.log");
+        config = dir.resolve("helper.json");
+    }
+
+    /** Serves these base directories (its configuration file lists them; the first is its default). */
+    HelperProcess serving(Path... baseDirs) throws IOException {
+        StringBuilder json = new StringBuilder("{\"baseDirs\": [");
+        for (int i = 0; i < baseDirs.length; i++) {
+            json.append(i == 0 ? "" : ", ").append(dev.dockercheckpoint.core.Json.mapper()
+                    .writeValueAsString(baseDirs[i].toString()));
+        }
+        Files.writeString(config, json.append("]}\n"));
+        configured = true;
+        return this;
     }
 
     /** Starts the helper and waits until it answers hello. */
     HelperProcess start(String... extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "helper", "--socket",
                 socket.toString(), "--state-dir", stateDir.toString()));
+        if (configured) {
+            cmd.addAll(List.of("--config", config.toString()));
+        }
         cmd.addAll(List.of(extraArgs));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
