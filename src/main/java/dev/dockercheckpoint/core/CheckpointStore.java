@@ -378,45 +378,6 @@ public final class CheckpointStore {
         }
     }
 
-    /** What {@link #recoverInterrupted} did: temporary directories removed, checkpoints kept. */
-    public record Recovered(List<Path> removed, List<Path> kept) {
-    }
-
-    /** {@link #repairPartial} for every temporary directory in every container directory. */
-    public Recovered recoverInterrupted(java.util.function.Predicate<Path> finishedDump, String reason) {
-        List<Path> removed = new ArrayList<>();
-        List<Path> kept = new ArrayList<>();
-        List<String[]> partials = new ArrayList<>();
-        try (SafeDir b = openBase(false)) {
-            if (b == null) {
-                return new Recovered(removed, kept);
-            }
-            for (String container : b.names()) {
-                if (Names.problem(container) != null || b.kind(container) != SafeDir.Kind.DIRECTORY) {
-                    continue;
-                }
-                try (SafeDir c = b.dir(container, SafeDir.Create.NO, "container directory")) {
-                    for (String n : c.names()) {
-                        if (n.startsWith(".") && n.contains(PARTIAL_MARKER) && c.kind(n) == SafeDir.Kind.DIRECTORY) {
-                            partials.add(new String[] {container, n});
-                        }
-                    }
-                } catch (DcpException e) {
-                    // unsafe: left alone
-                }
-            }
-        }
-        for (String[] p : partials) {
-            Repaired r = repairPartial(p[0], p[1], finishedDump, reason);
-            if (r.outcome() == Outcome.KEPT) {
-                kept.add(r.path());
-            } else if (r.outcome() == Outcome.REMOVED) {
-                removed.add(r.path());
-            }
-        }
-        return new Recovered(removed, kept);
-    }
-
     /** {@code name}, or {@code name-recovered[-N]} when a checkpoint of that name exists already. */
     private static String freeName(SafeDir containerDir, String name) {
         String n = name;

@@ -174,7 +174,7 @@ final class Connection {
             case Request.ReadLog r -> result(id, new CheckpointStore(dir(r.dir())).readLog(r.container(), r.name(),
                     r.log(), r.offset(), r.maxLines() == 0 ? Request.DEFAULT_LOG_LINES : r.maxLines()));
             case Request.Delete d -> result(id, Map.of("deleted",
-                    new CheckpointStore(dir(d.dir())).delete(d.container(), d.name()).toString()));
+                    engine.delete(dir(d.dir()), d.container(), d.name()).toString()));
             case Request.Diagnose d -> {
                 Path file = new CheckpointStore(dir(d.dir())).logFile(d.container(), d.name(), d.log());
                 try {

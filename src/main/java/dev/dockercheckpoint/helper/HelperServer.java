@@ -4,6 +4,8 @@ import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.engine.Engine;
+import dev.dockercheckpoint.engine.Journal;
+import dev.dockercheckpoint.engine.Recovery;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
 import java.io.IOException;
@@ -44,6 +46,7 @@ public final class HelperServer implements AutoCloseable {
     private final HelperConfig config;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile Recovery recovery;
 
     private HelperServer(Engine engine, ServerSocketChannel server, Path socket, boolean ownsSocketFile,
             PeerAuthorizer authorizer, HelperConfig config) {
@@ -57,7 +60,8 @@ public final class HelperServer implements AutoCloseable {
 
     /**
      * Checks that the helper can start (root, the group exists, no live helper on the socket),
-     * binds the socket and repairs what an interrupted run left behind. Use {@link #serve()} next.
+     * binds the socket and starts repairing, beside the serving, what interrupted operations left
+     * (the journal in {@code stateDir/journal}). Use {@link #serve()} next.
      */
     public static HelperServer start(Path socket, String group, Path stateDir, HelperConfig config) {
         if (!Posix.isRoot()) {
@@ -74,7 +78,7 @@ public final class HelperServer implements AutoCloseable {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot look up group " + group + ": " + e.getMessage(),
                     "check the system's group database");
         }
-        Engine engine = Engine.forHost(config.engine(null).host());
+        Engine engine = Engine.forHost(config.engine(null).host(), Journal.at(stateDir.resolve("journal")));
         ServerSocketChannel server;
         boolean owns;
         try {
@@ -128,25 +132,31 @@ public final class HelperServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the repairs of interrupted operations on a thread of their own: the helper serves at
+     * once; containers under repair are answered {@code BUSY} until their repair ends.
+     */
     private void recover() {
         try {
-            Engine.Recovery r = engine.recover(config.baseDirs());
-            for (String c : r.thawed()) {
-                LOG.warn("repaired: container {} was left frozen by an interrupted dump and has been thawed", c);
-            }
-            for (Path p : r.removedPartials()) {
-                LOG.warn("repaired: removed incomplete checkpoint directory {}", p);
-            }
-            for (Path p : r.keptIncomplete()) {
-                LOG.warn("repaired: kept the finished dump of an interrupted checkpoint as {} (marked incomplete)",
-                        p);
-            }
-            if (r.criuConfigRestored()) {
-                LOG.warn("repaired: put back /etc/criu/runc.conf left modified by an interrupted restore");
-            }
+            recovery = engine.recover(new Recovery.Listener() {
+                @Override
+                public void repaired(String what) {
+                    LOG.warn("repaired: {}", what);
+                }
+
+                @Override
+                public void problem(String what) {
+                    LOG.error("recovery: {}", what);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.error("recovery after an interrupted run failed: {}", e.getMessage());
         }
+    }
+
+    /** The repairs started at start (null when they could not start). */
+    public Recovery recovery() {
+        return recovery;
     }
 
     public Path socket() {

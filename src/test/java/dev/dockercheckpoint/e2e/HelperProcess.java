@@ -65,6 +65,39 @@ final class HelperProcess implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code max} for {@code text} in the helper's log (repairs are logged beside the serving). */
+    String awaitLog(String text, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!log().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                fail("the helper's log lacks \"" + text + "\" after " + max.toSeconds() + " s:\n" + log());
+            }
+            Thread.sleep(100);
+        }
+        return log();
+    }
+
+    /**
+     * Writes a journal entry in this helper's state directory as a helper killed in the middle of
+     * the operation would have left it (its writer gone).
+     */
+    dev.dockercheckpoint.engine.JournalEntry plantJournalEntry(dev.dockercheckpoint.engine.JournalEntry entry)
+            throws IOException {
+        Path journal = stateDir.resolve("journal");
+        Files.createDirectories(journal);
+        Files.setPosixFilePermissions(stateDir, dev.dockercheckpoint.core.Posix.DIR_PRIVATE);
+        Files.setPosixFilePermissions(journal, dev.dockercheckpoint.core.Posix.DIR_PRIVATE);
+        String id = "planted-" + Long.toString(System.nanoTime(), 36);
+        var planted = entry.withId(id, new dev.dockercheckpoint.engine.JournalEntry.Pid(999_999_999L, 1, "gone"));
+        dev.dockercheckpoint.core.CheckpointStore.writeJson(journal.resolve(id + ".json"), planted);
+        return planted;
+    }
+
+    /** The journal entries left in this helper's state directory. */
+    List<dev.dockercheckpoint.engine.JournalEntry> journal() {
+        return dev.dockercheckpoint.engine.Journal.at(stateDir.resolve("journal")).entries();
+    }
+
     long pid() {
         return process.pid();
     }
