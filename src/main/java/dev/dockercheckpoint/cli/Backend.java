@@ -6,6 +6,8 @@ import dev.dockercheckpoint.client.HelperClient;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointStore;
+import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Posix;
@@ -16,6 +18,7 @@ import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.protocol.Protocol;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where the command line's work runs: in-process on the engine when root (as the original tool
@@ -27,6 +30,15 @@ interface Backend extends AutoCloseable {
     RestoreResult restore(RestoreRequest request, ProgressListener listener);
 
     CheckpointContents inspect(Path dir, String container, String name);
+
+    /** The complete checkpoints in base directory {@code dir}. */
+    List<CheckpointSummary> listCheckpoints(Path dir);
+
+    /**
+     * The base directory used when none is given: the seed's {@code /tmp/docker-checkpoints} in
+     * process, the first the helper serves through it.
+     */
+    Path defaultDir();
 
     @Override
     void close();
@@ -65,6 +77,17 @@ interface Backend extends AutoCloseable {
                 }
 
                 @Override
+                public List<CheckpointSummary> listCheckpoints(Path dir) {
+                    CheckpointStore store = new CheckpointStore(dir);
+                    return store.list().stream().map(store::summary).toList();
+                }
+
+                @Override
+                public Path defaultDir() {
+                    return CheckpointStore.DEFAULT_BASE;
+                }
+
+                @Override
                 public void close() {
                     engine.close();
                 }
@@ -96,6 +119,17 @@ interface Backend extends AutoCloseable {
             @Override
             public CheckpointContents inspect(Path dir, String container, String name) {
                 return client.inspect(dir.toAbsolutePath(), container, name);
+            }
+
+            @Override
+            public List<CheckpointSummary> listCheckpoints(Path dir) {
+                return client.listCheckpoints(dir.toAbsolutePath());
+            }
+
+            @Override
+            public Path defaultDir() {
+                List<String> served = client.lastHello() == null ? List.of() : client.lastHello().baseDirs();
+                return served.isEmpty() ? CheckpointStore.DEFAULT_BASE : Path.of(served.getFirst());
             }
 
             @Override

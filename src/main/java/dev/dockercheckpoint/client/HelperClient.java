@@ -57,6 +57,7 @@ public final class HelperClient implements AutoCloseable {
     private final Object writeLock = new Object();
     private final Thread reader;
     private volatile DcpException closedBecause;
+    private volatile HelloInfo lastHello;
 
     private HelperClient(SocketChannel channel, Path socket) {
         this.channel = channel;
@@ -126,8 +127,15 @@ public final class HelperClient implements AutoCloseable {
     }
 
     public HelloInfo hello() {
-        return call(new Request.Hello(nextId(), Protocol.VERSION, "docker-checkpoint " + clientVersion()),
+        HelloInfo info = call(new Request.Hello(nextId(), Protocol.VERSION, "docker-checkpoint " + clientVersion()),
                 HelloInfo.class, QUICK, null);
+        lastHello = info;
+        return info;
+    }
+
+    /** The helper's answer to the last hello on this connection (its base directories...), or null. */
+    public HelloInfo lastHello() {
+        return lastHello;
     }
 
     public List<ContainerSummary> listContainers(boolean all) {
