@@ -46,6 +46,8 @@ public final class FakeBackend implements Backend {
     public volatile DcpException helloFailure;
     public volatile DcpException checkpointFailure;
     public volatile boolean verificationPasses = true;
+    /** The base directories the fake helper serves. */
+    public volatile List<String> baseDirs = List.of("/tmp/docker-checkpoints", "/var/lib/docker-checkpoint/checkpoints");
 
     public static ContainerSummary container(String name, String state) {
         return new ContainerSummary(Integer.toHexString(name.hashCode()) + "0123456789abcdef", name, "dcp-busybox",
@@ -72,7 +74,7 @@ public final class FakeBackend implements Backend {
         if (helloFailure != null) {
             throw helloFailure;
         }
-        return new HelloInfo(1, "test", "alice", report());
+        return new HelloInfo(1, "test", "alice", report(), baseDirs, List.of("default"));
     }
 
     @Override
@@ -138,7 +140,8 @@ public final class FakeBackend implements Backend {
 
     @Override
     public List<CheckpointSummary> listCheckpoints(Path dir) {
-        return Collections.unmodifiableList(new ArrayList<>(stored));
+        return Collections.unmodifiableList(new ArrayList<>(stored.stream()
+                .filter(s -> dir == null || s.dir().startsWith(dir)).toList()));
     }
 
     @Override
