@@ -555,16 +555,20 @@ public final class CheckpointStore {
             close();
         }
 
-        /** Deletes the temporary directory; safe to call after commit (then it does nothing). */
-        public void abort() {
+        /**
+         * Deletes the temporary directory; safe to call after commit (then it does nothing).
+         * Returns false when it could not be removed (it is left for recovery).
+         */
+        public boolean abort() {
             if (done) {
-                return;
+                return true;
             }
             done = true;
             try {
                 containerDir.deleteTree(partial);
+                return true;
             } catch (IOException | RuntimeException e) {
-                // left for recovery
+                return false;
             } finally {
                 close();
             }

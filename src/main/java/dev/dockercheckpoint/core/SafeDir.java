@@ -95,8 +95,12 @@ public final class SafeDir implements AutoCloseable {
             throw io("cannot open /", e);
         }
         try {
-            current.checkAncestor(base);
             int n = base.getNameCount();
+            if (n == 0) {
+                current.checkBase(base);
+                return current;
+            }
+            current.checkAncestor(base);
             for (int i = 0; i < n; i++) {
                 boolean last = i == n - 1;
                 SafeDir next = current.openLevel(base.getName(i).toString(), create ? Create.IF_MISSING : Create.NO,

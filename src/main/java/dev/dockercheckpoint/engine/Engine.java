@@ -224,7 +224,7 @@ public final class Engine implements AutoCloseable {
                 attempt.dumped = true;
                 if (options.leaveRunning()) {
                     thaw(runner, runc, runcRoot, info);
-                    entry.update(e -> e.withFrozen(false));
+                    entry.note(e -> e.withFrozen(false));
                 }
                 timings.put(Manifest.FROZEN_TIMING, millisSince(attempt.frozenAt));
                 attempt.frozenAt = 0;
@@ -256,14 +256,16 @@ public final class Engine implements AutoCloseable {
             boolean interrupted = Thread.interrupted();
             try {
                 if (!attempt.committed) {
-                    pending.abort();
+                    if (!pending.abort()) {
+                        attempt.keptForRecovery = true; // its temporary directory is removed at the next start
+                    }
                     if (!attempt.dumped || options.leaveRunning()) {
                         ensureNotFrozen(info, runtime);
                     }
                 }
             } finally {
                 if (suspension.restore()) {
-                    entry.update(e -> e.withSuspendedRestartPolicy(null));
+                    entry.note(e -> e.withSuspendedRestartPolicy(null));
                 } else {
                     attempt.keptForRecovery = true; // the next start puts the policy back
                 }

@@ -149,6 +149,18 @@ public final class Journal {
             }
         }
 
+        /**
+         * Records that a change was undone; a failure to write it is only logged (the entry then
+         * says more than is left to repair, and the repair checks before it acts).
+         */
+        public void note(UnaryOperator<JournalEntry> change) {
+            try {
+                update(change);
+            } catch (DcpException e) {
+                LOG.warn("cannot update journal entry {}: {}", entry().id(), e.getMessage());
+            }
+        }
+
         private synchronized void write() {
             if (dir == null) {
                 return;

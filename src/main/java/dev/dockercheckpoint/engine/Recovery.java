@@ -35,14 +35,18 @@ public final class Recovery {
 
     static Recovery start(Engine engine, Journal journal, RuncCriuConfig criuConfig, Listener listener,
             Duration maxWait) {
+        return start(engine.repairing(), journal, criuConfig, new RealHost(engine), listener, maxWait);
+    }
+
+    /** Starts repairing the entries of {@code journal} on {@code host}; their containers are in {@code repairing} meanwhile. */
+    static Recovery start(Set<String> repairing, Journal journal, RuncCriuConfig criuConfig, JournalRepair.Host host,
+            Listener listener, Duration maxWait) {
         List<JournalEntry> entries = journal.entries();
-        Set<String> repairing = engine.repairing();
         for (JournalEntry e : entries) {
             if (e.containerId() != null) {
                 repairing.add(e.containerId());
             }
         }
-        JournalRepair.Host host = new RealHost(engine);
         Thread thread = Thread.ofPlatform().daemon().name("recovery").start(() -> {
             try {
                 if (criuConfig.repair()) {
@@ -141,8 +145,13 @@ public final class Recovery {
 
         @Override
         public CheckpointStore.Repaired repairPartial(Path base, String container, String partial, boolean mayKeep) {
-            return new CheckpointStore(base).repairPartial(container, partial,
-                    mayKeep ? Engine::dumpFinished : dir -> false, Engine.RECOVERED);
+            return inStore(base, container, partial, mayKeep);
         }
+    }
+
+    /** A temporary directory's repair in the store: a finished dump is kept (when {@code mayKeep}), the rest removed. */
+    static CheckpointStore.Repaired inStore(Path base, String container, String partial, boolean mayKeep) {
+        return new CheckpointStore(base).repairPartial(container, partial, mayKeep ? Engine::dumpFinished : dir -> false,
+                Engine.RECOVERED);
     }
 }
