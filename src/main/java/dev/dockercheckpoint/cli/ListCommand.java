@@ -4,6 +4,7 @@ import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.Posix;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +33,16 @@ final class ListCommand implements Callable<Integer> {
         }
         Path base;
         List<CheckpointSummary> all;
-        try (Backend backend = Backend.open()) {
-            base = dir != null ? dir : backend.defaultDir();
-            all = backend.listCheckpoints(base);
+        if (Posix.isRoot()) {
+            // reading files needs neither Docker nor the helper
+            base = dir != null ? dir : CheckpointStore.DEFAULT_BASE;
+            CheckpointStore store = new CheckpointStore(base);
+            all = store.list().stream().map(store::summary).toList();
+        } else {
+            try (Backend backend = Backend.open()) {
+                base = dir != null ? dir : backend.defaultDir();
+                all = backend.listCheckpoints(base);
+            }
         }
         if (all.isEmpty()) {
             out.println("No checkpoints in " + base);
