@@ -4,6 +4,8 @@ import dev.dockercheckpoint.client.HelperClient;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointStore;
+import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Posix;
@@ -15,6 +17,7 @@ import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.protocol.Protocol;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where the command line's work runs: in-process on the engine when root, as the original tool
@@ -27,6 +30,15 @@ interface CommandTarget extends AutoCloseable {
 
     CheckpointContents inspect(Path dir, String container, String name);
 
+    /** The complete checkpoints in base directory {@code dir}. */
+    List<CheckpointSummary> listCheckpoints(Path dir);
+
+    /**
+     * The base directory used when none is given: the seed's {@code /tmp/docker-checkpoints} in
+     * process, the first the helper serves through it.
+     */
+    Path defaultDir();
+
     @Override
     void close();
 
@@ -37,26 +49,35 @@ interface CommandTarget extends AutoCloseable {
 
     /**
      * As {@link #open()}, on the Docker engine of context {@code context} when not null (as
-     * {@code docker --context}); the helper serves its own engine only.
+     * {@code docker --context}). Through the helper, the context (or a DOCKER_HOST of the
+     * user's) must name one of the helper's engines, by name or by socket.
      */
     static CommandTarget open(String context) {
-        if (context != null && !Posix.isRoot()) {
-            throw new DcpException(ErrorCode.UNSUPPORTED, "--context needs root: the helper works on its own engine",
-                    "run with sudo, or set the helper's DOCKER_HOST");
-        }
         if (Posix.isRoot()) {
             return new EngineTarget(context == null ? Engine.local()
                     : Engine.forHost(DockerContexts.ofCurrentUser().host(context)));
         }
         String env = System.getenv("DOCKER_CHECKPOINT_SOCKET");
         Path socket = env == null || env.isEmpty() ? Protocol.DEFAULT_SOCKET : Path.of(env);
+        HelperClient client;
         try {
-            return new HelperTarget(HelperClient.connectAndHello(socket, Duration.ofSeconds(2)));
+            client = HelperClient.connectAndHello(socket, Duration.ofSeconds(2));
         } catch (DcpException e) {
             if (e.code() == ErrorCode.HELPER_UNAVAILABLE) {
                 throw new DcpException(ErrorCode.PERMISSION_DENIED, "not root, and " + e.getMessage(),
                         "run with sudo, or " + e.hint());
             }
+            throw e;
+        }
+        try {
+            String host = context != null ? DockerContexts.ofCurrentUser().host(context) : System.getenv("DOCKER_HOST");
+            String engine = HelperEngines.pick(client.lastHello(), context, host);
+            if (engine != null) {
+                client.hello(engine);
+            }
+            return new HelperTarget(client);
+        } catch (RuntimeException e) {
+            client.close();
             throw e;
         }
     }

@@ -1,5 +1,8 @@
 package dev.dockercheckpoint.cli;
 
+import java.util.List;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
@@ -24,6 +27,17 @@ record EngineTarget(CheckpointEngine engine) implements CommandTarget {
     @Override
     public CheckpointContents inspect(Path dir, String container, String name) {
         return engine.inspect(dir, container, name);
+    }
+
+    @Override
+    public List<CheckpointSummary> listCheckpoints(Path dir) {
+        CheckpointStore store = new CheckpointStore(dir);
+        return store.list().stream().map(store::summary).toList();
+    }
+
+    @Override
+    public Path defaultDir() {
+        return CheckpointStore.DEFAULT_BASE;
     }
 
     @Override

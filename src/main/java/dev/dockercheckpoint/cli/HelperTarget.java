@@ -1,5 +1,8 @@
 package dev.dockercheckpoint.cli;
 
+import java.util.List;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.client.HelperClient;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
@@ -24,6 +27,17 @@ record HelperTarget(HelperClient client) implements CommandTarget {
     @Override
     public CheckpointContents inspect(Path dir, String container, String name) {
         return client.inspect(dir.toAbsolutePath(), container, name);
+    }
+
+    @Override
+    public List<CheckpointSummary> listCheckpoints(Path dir) {
+        return client.listCheckpoints(dir.toAbsolutePath());
+    }
+
+    @Override
+    public Path defaultDir() {
+        List<String> served = client.lastHello() == null ? List.of() : client.lastHello().baseDirs();
+        return served.isEmpty() ? CheckpointStore.DEFAULT_BASE : Path.of(served.getFirst());
     }
 
     @Override

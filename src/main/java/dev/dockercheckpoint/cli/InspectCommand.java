@@ -33,8 +33,9 @@ final class InspectCommand implements Callable<Integer> {
             description = "Checkpoint name (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = {"-dir", "--dir"}, defaultValue = "/tmp/docker-checkpoints", paramLabel = "DIR",
-            description = "Base directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-dir", "--dir"}, paramLabel = "DIR",
+            description = "Base directory (default: /tmp/docker-checkpoints; through the helper, the first it"
+                    + " serves).")
     Path dir;
 
     @Option(names = "--json", description = "Print JSON (for scripts).")
@@ -44,11 +45,13 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Names.requireValid("container name", container);
         Names.requireValid("checkpoint name", name);
-        new CheckpointStore(dir);
+        if (dir != null) {
+            new CheckpointStore(dir);
+        }
         PrintWriter out = spec.commandLine().getOut();
         CheckpointContents contents;
         try (CommandTarget target = CommandTarget.open()) {
-            contents = target.inspect(dir, container, name);
+            contents = target.inspect(dir != null ? dir : target.defaultDir(), container, name);
         }
         if (json) {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(contents));

@@ -1,10 +1,10 @@
 package dev.dockercheckpoint.cli;
 
 import dev.dockercheckpoint.core.Bytes;
+import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointStore;
-import dev.dockercheckpoint.core.Manifest;
+import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.Posix;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,41 +14,51 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Lists the complete checkpoints stored under a base directory. */
+/** Lists the complete checkpoints stored under a base directory (through the helper when not root). */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List stored checkpoints.")
 final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-dir", "--dir"}, paramLabel = "DIR", defaultValue = "/tmp/docker-checkpoints",
-            description = "Base directory for checkpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-dir", "--dir"}, paramLabel = "DIR",
+            description = "Base directory for checkpoints (default: /tmp/docker-checkpoints; through the helper,"
+                    + " the first it serves).")
     Path dir;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<CheckpointStore.Stored> all = new CheckpointStore(dir).list();
+        if (dir != null) {
+            new CheckpointStore(dir); // validates the path syntax before anything else
+        }
+        Path base;
+        List<CheckpointSummary> all;
+        if (Posix.isRoot()) {
+            // reading files needs neither Docker nor the helper
+            base = dir != null ? dir : CheckpointStore.DEFAULT_BASE;
+            CheckpointStore store = new CheckpointStore(base);
+            all = store.list().stream().map(store::summary).toList();
+        } else {
+            try (CommandTarget target = CommandTarget.open()) {
+                base = dir != null ? dir : target.defaultDir();
+                all = target.listCheckpoints(base);
+            }
+        }
         if (all.isEmpty()) {
-            out.println("No checkpoints in " + dir);
+            out.println("No checkpoints in " + base);
             return ExitCodes.OK;
         }
         out.printf("%-24s %-20s %-20s %10s %10s  %s%n", "CONTAINER", "CHECKPOINT", "CREATED", "SIZE", "DOWNTIME",
                 "OPTIONS");
-        for (CheckpointStore.Stored s : all) {
-            Manifest m = s.manifest();
-            long size;
-            try {
-                size = Posix.treeSize(s.dir());
-            } catch (IOException e) {
-                size = -1;
-            }
-            String opts = (m.options().leaveRunning() ? "leave-running " : "") + (m.options().tcpEstablished()
-                    ? "tcp " : "") + (m.options().fileLocks() ? "file-locks " : "") + (m.options().preDump()
-                    ? "pre-dump" : "") + (m.incomplete() != null ? " INCOMPLETE: " + m.incomplete() : "");
-            Double downtime = m.downtimeMillis();
+        for (CheckpointSummary s : all) {
+            CheckpointOptions o = s.options();
+            String opts = (o.leaveRunning() ? "leave-running " : "") + (o.tcpEstablished() ? "tcp " : "")
+                    + (o.fileLocks() ? "file-locks " : "") + (o.preDump() ? "pre-dump" : "")
+                    + (s.incomplete() != null ? " INCOMPLETE: " + s.incomplete() : "");
+            Double downtime = s.downtimeMillis();
             out.printf("%-24s %-20s %-20s %10s %10s  %s%n", s.container(), s.name(),
-                    m.createdAt() == null ? "?" : m.createdAt().toString().substring(0, 19).replace('T', ' '),
-                    Bytes.human(size), downtime == null ? "?"
+                    s.createdAt() == null ? "?" : s.createdAt().toString().substring(0, 19).replace('T', ' '),
+                    Bytes.human(s.sizeBytes()), downtime == null ? "?"
                             : String.format(java.util.Locale.ROOT, "%.1f ms", downtime), opts.strip());
         }
         out.flush();

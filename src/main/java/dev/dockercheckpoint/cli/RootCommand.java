@@ -54,8 +54,9 @@ public final class RootCommand implements Callable<Integer> {
             description = "Checkpoint name (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = {"-dir", "--dir"}, paramLabel = "DIR", defaultValue = "/tmp/docker-checkpoints",
-            description = "Base directory for checkpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-dir", "--dir"}, paramLabel = "DIR",
+            description = "Base directory for checkpoints (default: /tmp/docker-checkpoints; through the helper,"
+                    + " the first it serves, and only those it serves).")
     Path dir;
 
     @Option(names = {"-leave-running", "--leave-running"}, arity = "0..1", defaultValue = "true",
@@ -112,9 +113,14 @@ public final class RootCommand implements Callable<Integer> {
             Names.requireValid("new container name", newName == null ? RestoreRequest.defaultNewName(container)
                     : newName);
         }
-        new CheckpointStore(dir); // validates the path syntax before anything else
+        if (dir != null) {
+            new CheckpointStore(dir); // validates the path syntax before anything else
+        }
         ProgressListener progress = new ConsoleProgress(err, verbose);
         try (CommandTarget target = CommandTarget.open(context)) {
+            if (dir == null) {
+                dir = target.defaultDir();
+            }
             if (restore) {
                 return restore(target, progress, out);
             }

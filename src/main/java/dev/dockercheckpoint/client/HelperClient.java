@@ -43,6 +43,7 @@ public final class HelperClient implements AutoCloseable {
     private final HelperConnection connection;
     private final AtomicLong ids = new AtomicLong();
     private volatile String engine;
+    private volatile HelloInfo lastHello;
 
     private HelperClient(HelperConnection connection) {
         this.connection = connection;
@@ -101,12 +102,18 @@ public final class HelperClient implements AutoCloseable {
         HelloInfo info = call(new Request.Hello(nextId(), Protocol.VERSION, "docker-checkpoint " + clientVersion(),
                 name), HelloInfo.class);
         engine = info.engine();
+        lastHello = info;
         return info;
     }
 
     /** The helper's engine this connection's requests go to, as its last hello said (null before). */
     public String engine() {
         return engine;
+    }
+
+    /** The helper's answer to the last hello on this connection (its base directories...), or null. */
+    public HelloInfo lastHello() {
+        return lastHello;
     }
 
     public List<ContainerSummary> listContainers(boolean all) {

@@ -3,16 +3,12 @@ package dev.dockercheckpoint.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -21,19 +17,19 @@ import java.util.List;
 /**
  * The on-disk layout {@code <base>/<container>/<checkpoint>/} and its safety rules.
  *
- * <p>The default base lives in /tmp, where any local user can create entries first. Before
- * anything is written, the base directory, its ancestors and every entry below it are checked:
- * no symbolic links, owned by this process's user (or root), not writable by others. New
- * checkpoints are written to a hidden temporary sibling and renamed into place only when
- * complete. Directories are 0700 and files 0600.
+ * <p>The default base lives in /tmp, where any local user can create entries first. Every
+ * operation goes through directory handles opened from {@code /} without following links
+ * ({@link SafeDir}): the ancestors of the base belong to root or this process's user and only
+ * they can change them (a sticky directory such as /tmp is accepted), the base belongs to this
+ * user and no one else can write to it, and every level below it (container, checkpoint and
+ * temporary directories) belongs to this user and is 0700, so that its path can be handed to
+ * runc, CRIU and tar. New checkpoints are written to a hidden temporary sibling and renamed into
+ * place only when complete. Directories are 0700 and files 0600.
  */
 public final class CheckpointStore {
     public static final Path DEFAULT_BASE = Path.of("/tmp/docker-checkpoints");
     public static final String PARTIAL_MARKER = ".partial-";
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
-    private static final int S_IWGRP = 0020;
-    private static final int S_IWOTH = 0002;
-    private static final int S_ISVTX = 01000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path base;
@@ -66,34 +62,54 @@ public final class CheckpointStore {
                 .resolve(Names.requireValid("checkpoint name", name));
     }
 
+    /** A fresh name for the temporary directory of a new checkpoint {@code name}: {@code .<name>.partial-<random>}. */
+    public static String partialName(String name) {
+        return "." + Names.requireValid("checkpoint name", name) + PARTIAL_MARKER
+                + HexFormat.of().toHexDigits(RANDOM.nextInt());
+    }
+
+    /** A fresh name a deleted checkpoint {@code name} is renamed to before its files are removed. */
+    public static String trashName(String name) {
+        return "." + Names.requireValid("checkpoint name", name) + PARTIAL_MARKER + "deleting-"
+                + HexFormat.of().toHexDigits(RANDOM.nextInt());
+    }
+
     /**
      * Prepares a new checkpoint {@code <container>/<name>}: refuses when the name is taken,
      * creates (safely) the base and container directories and returns a hidden temporary
      * directory to write into.
      */
     public Pending create(String container, String name) {
+        return create(container, name, partialName(name));
+    }
+
+    /** As {@link #create(String, String)}, in the temporary directory {@code partial} (from {@link #partialName}). */
+    public Pending create(String container, String name, String partial) {
         Names.requireValid("container name", container);
         Names.requireValid("checkpoint name", name);
-        ensureBase(true);
-        Path containerDir = base.resolve(container);
-        ensureOwnedDirectory(containerDir, "container directory", true);
-        Path finalDir = containerDir.resolve(name);
-        if (Files.exists(finalDir, NOFOLLOW) || Files.isSymbolicLink(finalDir)) {
-            if (Files.isSymbolicLink(finalDir)) {
-                throw unsafe(finalDir, "is a symbolic link");
+        if (!partial.startsWith("." + name + PARTIAL_MARKER)) {
+            throw new IllegalArgumentException("not a temporary name of " + name + ": " + partial);
+        }
+        try (SafeDir b = openBase(true)) {
+            SafeDir c = b.dir(container, SafeDir.Create.IF_MISSING, "container directory");
+            try {
+                Path finalDir = c.path().resolve(name);
+                SafeDir.Kind kind = c.kind(name);
+                if (kind == SafeDir.Kind.LINK) {
+                    throw unsafe(finalDir, "is a symbolic link");
+                }
+                if (kind != SafeDir.Kind.ABSENT) {
+                    throw new DcpException(ErrorCode.CHECKPOINT_EXISTS,
+                            "checkpoint " + container + "/" + name + " already exists in " + base,
+                            "choose another -name, or delete " + finalDir + " first");
+                }
+                SafeDir temp = c.dir(partial, SafeDir.Create.NEW, "temporary checkpoint directory");
+                return new Pending(container, name, c, temp, partial, finalDir);
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
             }
-            throw new DcpException(ErrorCode.CHECKPOINT_EXISTS,
-                    "checkpoint " + container + "/" + name + " already exists in " + base,
-                    "choose another -name, or delete " + finalDir + " first");
         }
-        Path temp = containerDir.resolve("." + name + PARTIAL_MARKER + HexFormat.of().toHexDigits(RANDOM.nextInt()));
-        try {
-            Files.createDirectory(temp, PosixFilePermissions.asFileAttribute(Posix.DIR_PRIVATE));
-            Files.setPosixFilePermissions(temp, Posix.DIR_PRIVATE);
-        } catch (IOException e) {
-            throw io("cannot create " + temp, e);
-        }
-        return new Pending(container, name, temp, finalDir);
     }
 
     /**
@@ -103,31 +119,35 @@ public final class CheckpointStore {
     public Stored open(String container, String name) {
         Names.requireValid("container name", container);
         Names.requireValid("checkpoint name", name);
-        ensureBase(false);
-        return openInCheckedBase(container, name);
+        try (SafeDir b = openBase(false)) {
+            if (b == null) {
+                throw new DcpException(ErrorCode.CHECKPOINT_NOT_FOUND, "checkpoint directory " + base
+                        + " does not exist", "check -dir, or list checkpoints with: docker-checkpoint list");
+            }
+            try (SafeDir c = b.dir(container, SafeDir.Create.NO, "container directory")) {
+                if (c == null) {
+                    throw notFound(container, name);
+                }
+                try (SafeDir d = c.dir(name, SafeDir.Create.NO, "checkpoint directory")) {
+                    if (d == null) {
+                        throw notFound(container, name);
+                    }
+                    return stored(container, name, d);
+                }
+            }
+        }
     }
 
-    /** {@link #open} once the base directory has been checked (list() checks it once for all). */
-    private Stored openInCheckedBase(String container, String name) {
-        Path containerDir = base.resolve(container);
-        if (!Files.exists(containerDir, NOFOLLOW)) {
-            throw notFound(container, name);
-        }
-        ensureOwnedDirectory(containerDir, "container directory", false);
-        Path dir = containerDir.resolve(name);
-        if (!Files.exists(dir, NOFOLLOW)) {
-            throw notFound(container, name);
-        }
-        ensureOwnedDirectory(dir, "checkpoint directory", false);
-        Path manifestFile = dir.resolve(Manifest.FILE_NAME);
-        if (!Files.isRegularFile(manifestFile, NOFOLLOW)) {
+    /** The checkpoint in the open, checked directory {@code d}. */
+    private static Stored stored(String container, String name, SafeDir d) {
+        if (d.kind(Manifest.FILE_NAME) != SafeDir.Kind.FILE) {
             throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE,
                     "checkpoint " + container + "/" + name + " has no " + Manifest.FILE_NAME,
                     "it was not made by docker-checkpoint or is damaged; make a new checkpoint");
         }
         Manifest manifest;
         try {
-            manifest = readManifest(manifestFile);
+            manifest = readManifest(d);
         } catch (DcpException e) {
             throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE,
                     "checkpoint " + container + "/" + name + ": " + e.getMessage(),
@@ -138,31 +158,35 @@ public final class CheckpointStore {
                     + Manifest.FILE_NAME + " lacks the container's " + (manifest.spec() == null ? "spec" : "options"),
                     "the checkpoint is damaged; make a new checkpoint");
         }
-        return new Stored(container, name, dir, manifest);
+        return new Stored(container, name, d.path(), manifest);
     }
 
     /** Complete checkpoints under the base directory, sorted by container then name. */
     public List<Stored> list() {
         List<Stored> result = new ArrayList<>();
-        if (!Files.isDirectory(base, NOFOLLOW)) {
-            return result;
-        }
-        ensureBase(false);
-        for (Path containerDir : sortedChildren(base)) {
-            String container = containerDir.getFileName().toString();
-            if (Names.problem(container) != null || !Files.isDirectory(containerDir, NOFOLLOW)) {
-                continue;
+        try (SafeDir b = openBase(false)) {
+            if (b == null) {
+                return result;
             }
-            for (Path dir : sortedChildren(containerDir)) {
-                String name = dir.getFileName().toString();
-                if (Names.problem(name) != null || !Files.isDirectory(dir, NOFOLLOW)
-                        || !Files.isRegularFile(dir.resolve(Manifest.FILE_NAME), NOFOLLOW)) {
+            for (String container : b.names()) {
+                if (Names.problem(container) != null || b.kind(container) != SafeDir.Kind.DIRECTORY) {
                     continue;
                 }
-                try {
-                    result.add(openInCheckedBase(container, name));
+                try (SafeDir c = b.dir(container, SafeDir.Create.NO, "container directory")) {
+                    for (String name : c.names()) {
+                        if (Names.problem(name) != null || c.kind(name) != SafeDir.Kind.DIRECTORY) {
+                            continue;
+                        }
+                        try (SafeDir d = c.dir(name, SafeDir.Create.NO, "checkpoint directory")) {
+                            if (d != null && d.kind(Manifest.FILE_NAME) == SafeDir.Kind.FILE) {
+                                result.add(stored(container, name, d));
+                            }
+                        } catch (DcpException e) {
+                            // unreadable or unsafe entries are not listed
+                        }
+                    }
                 } catch (DcpException e) {
-                    // unreadable or unsafe entries are not listed
+                    // an unsafe container directory is not listed
                 }
             }
         }
@@ -238,78 +262,129 @@ public final class CheckpointStore {
 
     /** Deletes a stored checkpoint: it disappears at once (rename), then its files are removed. */
     public Path delete(String container, String name) {
-        Stored stored = open(container, name);
-        Path trash = stored.dir().resolveSibling("." + name + PARTIAL_MARKER + "deleting-"
-                + HexFormat.of().toHexDigits(RANDOM.nextInt()));
-        try {
-            Files.move(stored.dir(), trash, StandardCopyOption.ATOMIC_MOVE);
-            Posix.deleteTree(trash);
-        } catch (IOException e) {
-            throw io("cannot delete " + stored.dir(), e);
-        }
-        return stored.dir();
+        return delete(container, name, trashName(name));
     }
 
-    /** What {@link #recoverInterrupted} did: temporary directories removed, checkpoints kept. */
-    public record Recovered(List<Path> removed, List<Path> kept) {
+    /** As {@link #delete(String, String)}, renaming it to {@code trash} (from {@link #trashName}) first. */
+    public Path delete(String container, String name, String trash) {
+        Names.requireValid("container name", container);
+        Names.requireValid("checkpoint name", name);
+        if (!trash.startsWith("." + name + PARTIAL_MARKER + "deleting-")) {
+            throw new IllegalArgumentException("not a trash name of " + name + ": " + trash);
+        }
+        try (SafeDir b = openBase(false)) {
+            if (b == null) {
+                throw notFound(container, name);
+            }
+            try (SafeDir c = b.dir(container, SafeDir.Create.NO, "container directory")) {
+                if (c == null) {
+                    throw notFound(container, name);
+                }
+                try (SafeDir d = c.dir(name, SafeDir.Create.NO, "checkpoint directory")) {
+                    if (d == null) {
+                        throw notFound(container, name);
+                    }
+                    stored(container, name, d);
+                }
+                try {
+                    c.rename(name, c, trash);
+                    c.deleteTree(trash);
+                } catch (IOException e) {
+                    throw io("cannot delete " + c.path().resolve(name), e);
+                }
+                return c.path().resolve(name);
+            }
+        }
+    }
+
+    /** What {@link #repairPartial} did with a temporary directory. */
+    public enum Outcome {
+        /** It held a finished dump and was renamed into place, marked incomplete. */
+        KEPT,
+        /** It was removed. */
+        REMOVED,
+        /** It was not there (nor its base or container directory). */
+        ABSENT,
+        /** It was not touched: not a private directory of this user (a link, a file, unsafe). */
+        LEFT
+    }
+
+    /** An {@link Outcome}, the path it concerns (the kept checkpoint's for KEPT) and why when LEFT. */
+    public record Repaired(Outcome outcome, Path path, String why) {
     }
 
     /**
-     * Deals with temporary directories left by interrupted checkpoints. One whose dump had
-     * finished ({@code finishedDump} says so) and that holds its container.json is the only copy
-     * of a container's state when the dump stopped the container: it is renamed into place and
-     * marked incomplete with {@code reason}. The others are removed.
+     * Deals with the temporary directory {@code partial} of container directory {@code container}
+     * that an interrupted operation of this tool left (the caller knows it from its journal;
+     * nothing else is touched). One whose dump had finished ({@code finishedDump} says so, given
+     * the checked directory) and that holds its container.json is the only copy of a container's
+     * state when the dump stopped the container: it is renamed into place (under a free name) and
+     * marked incomplete with {@code reason}. Otherwise it is removed. Links are never followed: a
+     * link, a file or a directory that is not this user's private one is left alone.
      */
-    public Recovered recoverInterrupted(java.util.function.Predicate<Path> finishedDump, String reason) {
-        List<Path> removed = new ArrayList<>();
-        List<Path> kept = new ArrayList<>();
-        if (!Files.isDirectory(base, NOFOLLOW)) {
-            return new Recovered(removed, kept);
+    public Repaired repairPartial(String container, String partial, java.util.function.Predicate<Path> finishedDump,
+            String reason) {
+        Names.requireValid("container name", container);
+        SafeDir.requireName(partial);
+        Path where = base.resolve(container).resolve(partial);
+        int marker = partial.indexOf(PARTIAL_MARKER);
+        if (!partial.startsWith(".") || marker < 0) {
+            return new Repaired(Outcome.LEFT, where, "not a temporary checkpoint directory");
         }
-        ensureBase(false);
-        for (Path containerDir : sortedChildren(base)) {
-            if (!Files.isDirectory(containerDir, NOFOLLOW)) {
-                continue;
+        try (SafeDir b = openBase(false)) {
+            if (b == null) {
+                return new Repaired(Outcome.ABSENT, where, null);
             }
-            for (Path dir : sortedChildren(containerDir)) {
-                String n = dir.getFileName().toString();
-                if (!n.startsWith(".") || !n.contains(PARTIAL_MARKER) || !Files.isDirectory(dir, NOFOLLOW)) {
-                    continue;
+            try (SafeDir c = b.dir(container, SafeDir.Create.NO, "container directory")) {
+                if (c == null) {
+                    return new Repaired(Outcome.ABSENT, where, null);
                 }
-                String name = n.substring(1, n.indexOf(PARTIAL_MARKER));
-                Path manifestFile = dir.resolve(Manifest.FILE_NAME);
-                if (Names.problem(name) == null && !n.contains(PARTIAL_MARKER + "deleting-")
-                        && Files.isRegularFile(manifestFile, NOFOLLOW) && finishedDump.test(dir)) {
-                    try {
-                        Manifest m = readManifest(manifestFile);
-                        writeJson(manifestFile, m.withIncomplete(m.incomplete() != null ? reason : null));
-                        Path target = freeName(containerDir, name);
-                        Posix.makePrivate(dir);
-                        Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
-                        kept.add(target);
-                        continue;
-                    } catch (IOException | DcpException e) {
-                        // unreadable: it cannot be restored; removed below
+                SafeDir.Kind kind = c.kind(partial);
+                if (kind == SafeDir.Kind.ABSENT) {
+                    return new Repaired(Outcome.ABSENT, where, null);
+                }
+                if (kind != SafeDir.Kind.DIRECTORY) {
+                    return new Repaired(Outcome.LEFT, where, kind == SafeDir.Kind.LINK ? "it is a symbolic link"
+                            : "it is not a directory");
+                }
+                String name = partial.substring(1, marker);
+                try (SafeDir p = c.dir(partial, SafeDir.Create.NO, "temporary checkpoint directory")) {
+                    if (!partial.startsWith(PARTIAL_MARKER + "deleting-", marker) && Names.problem(name) == null
+                            && p.kind(Manifest.FILE_NAME) == SafeDir.Kind.FILE && finishedDump.test(p.path())) {
+                        try {
+                            Manifest m = readManifest(p);
+                            writeJson(p, Manifest.FILE_NAME, m.withIncomplete(m.incomplete() != null ? reason : null));
+                            c.makePrivate(partial);
+                            String target = freeName(c, name);
+                            c.rename(partial, c, target);
+                            return new Repaired(Outcome.KEPT, c.path().resolve(target), null);
+                        } catch (IOException | DcpException e) {
+                            // unreadable: it cannot be restored; removed below
+                        }
                     }
                 }
                 try {
-                    Posix.deleteTree(dir);
-                    removed.add(dir);
+                    c.deleteTree(partial);
                 } catch (IOException e) {
-                    throw io("cannot remove incomplete checkpoint " + dir, e);
+                    throw io("cannot remove incomplete checkpoint " + where, e);
                 }
+                return new Repaired(Outcome.REMOVED, where, null);
             }
+        } catch (DcpException e) {
+            if (e.code() == ErrorCode.UNSAFE_DIRECTORY || e.code() == ErrorCode.INVALID_INPUT) {
+                return new Repaired(Outcome.LEFT, where, e.getMessage());
+            }
+            throw e;
         }
-        return new Recovered(removed, kept);
     }
 
     /** {@code name}, or {@code name-recovered[-N]} when a checkpoint of that name exists already. */
-    private static Path freeName(Path containerDir, String name) {
-        Path p = containerDir.resolve(name);
-        for (int i = 1; Files.exists(p, NOFOLLOW); i++) {
-            p = containerDir.resolve(name + "-recovered" + (i == 1 ? "" : "-" + i));
+    private static String freeName(SafeDir containerDir, String name) {
+        String n = name;
+        for (int i = 1; containerDir.kind(n) != SafeDir.Kind.ABSENT; i++) {
+            n = name + "-recovered" + (i == 1 ? "" : "-" + i);
         }
-        return p;
+        return n;
     }
 
     /** Reads a container.json (links are not followed). */
@@ -322,107 +397,24 @@ public final class CheckpointStore {
         }
     }
 
-    /** Checks (and when asked, creates) the base directory and its ancestors. */
-    void ensureBase(boolean create) {
-        if (Files.exists(base, NOFOLLOW) && !Files.isDirectory(base, NOFOLLOW)) {
-            if (Files.isSymbolicLink(base)) {
-                throw unsafe(base, "is a symbolic link");
-            }
-            throw new DcpException(ErrorCode.INVALID_INPUT, "checkpoint directory " + base + " is not a directory",
-                    "pass -dir with a directory (it is created when missing)");
-        }
-        Path parent = base.getParent();
-        if (parent != null) {
-            checkAncestors(parent, create);
-        }
-        ensureOwnedDirectory(base, "checkpoint directory", create);
-    }
-
-    private void checkAncestors(Path parent, boolean create) {
-        if (!Files.exists(parent, NOFOLLOW) && !Files.isSymbolicLink(parent)) {
-            if (!create) {
-                return;
-            }
-            Path grand = parent.getParent();
-            if (grand != null) {
-                checkAncestors(grand, true);
-            }
-            ensureOwnedDirectory(parent, "directory", true);
-            return;
-        }
-        Path real;
-        try {
-            real = parent.toRealPath();
+    /** Reads the container.json of the open directory {@code dir} (links are not followed). */
+    static Manifest readManifest(SafeDir dir) {
+        try (InputStream in = dir.read(Manifest.FILE_NAME)) {
+            return Json.mapper().readValue(in, Manifest.class);
         } catch (IOException e) {
-            throw io("cannot resolve " + parent, e);
-        }
-        for (Path p = real; p != null; p = p.getParent()) {
-            try {
-                int owner = Posix.ownerUid(p);
-                int mode = Posix.mode(p);
-                if (owner != 0 && owner != uid) {
-                    throw unsafe(base, "lies under " + p + ", which belongs to another user (uid " + owner + ")");
-                }
-                boolean othersWrite = (mode & (S_IWGRP | S_IWOTH)) != 0;
-                if (othersWrite && (mode & S_ISVTX) == 0) {
-                    throw unsafe(base, "lies under " + p + ", which other users can write to (mode "
-                            + Integer.toOctalString(mode & 07777) + ")");
-                }
-            } catch (IOException e) {
-                throw io("cannot check " + p, e);
-            }
+            throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE, "unreadable " + Manifest.FILE_NAME + ": "
+                    + firstLine(e.getMessage()), "the checkpoint is damaged; make a new checkpoint", e);
         }
     }
 
-    private void ensureOwnedDirectory(Path dir, String what, boolean create) {
-        if (Files.isSymbolicLink(dir)) {
-            throw unsafe(dir, "is a symbolic link");
-        }
-        if (!Files.exists(dir, NOFOLLOW)) {
-            if (!create) {
-                throw new DcpException(ErrorCode.CHECKPOINT_NOT_FOUND, what + " " + dir + " does not exist",
-                        "check -dir, or list checkpoints with: docker-checkpoint list");
-            }
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(Posix.DIR_PRIVATE));
-                Files.setPosixFilePermissions(dir, Posix.DIR_PRIVATE);
-                return;
-            } catch (FileAlreadyExistsException e) {
-                // someone created it meanwhile: fall through to the checks
-            } catch (IOException e) {
-                throw io("cannot create " + what + " " + dir, e);
-            }
-            if (Files.isSymbolicLink(dir)) {
-                throw unsafe(dir, "is a symbolic link");
-            }
-        }
-        if (!Files.isDirectory(dir, NOFOLLOW)) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, what + " " + dir + " is not a directory",
-                    "remove or rename " + dir + ", or choose another -dir");
-        }
-        try {
-            int owner = Posix.ownerUid(dir);
-            if (owner != uid) {
-                throw unsafe(dir, "belongs to another user (uid " + owner + ")");
-            }
-            int mode = Posix.mode(dir);
-            if ((mode & (S_IWGRP | S_IWOTH)) != 0) {
-                throw unsafe(dir, "is writable by other users (mode " + Integer.toOctalString(mode & 07777) + ")");
-            }
-        } catch (IOException e) {
-            throw io("cannot check " + dir, e);
-        }
+    /** Opens the base directory, checked with its ancestors; null when it is missing and not to be created. */
+    SafeDir openBase(boolean create) {
+        return SafeDir.openBase(base, uid, create, hint());
     }
 
-    private static List<Path> sortedChildren(Path dir) {
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            stream.forEach(children::add);
-        } catch (IOException e) {
-            throw io("cannot list " + dir, e);
-        }
-        children.sort(null);
-        return children;
+    private String hint() {
+        return "remove it, or pass -dir with a directory owned by " + (uid == 0 ? "root" : "you")
+                + " that only its owner can write to";
     }
 
     private static DcpException notFound(String container, String name) {
@@ -431,9 +423,7 @@ public final class CheckpointStore {
     }
 
     private DcpException unsafe(Path path, String why) {
-        return new DcpException(ErrorCode.UNSAFE_DIRECTORY, "refusing to use " + path + ": it " + why,
-                "remove it, or pass -dir with a directory owned by " + (uid == 0 ? "root" : "you")
-                        + " that only its owner can write to");
+        return new DcpException(ErrorCode.UNSAFE_DIRECTORY, "refusing to use " + path + ": it " + why, hint());
     }
 
     static DcpException io(String what, IOException e) {
@@ -449,18 +439,25 @@ public final class CheckpointStore {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** A checkpoint being written: commit to make it visible, abort to discard it. */
-    public static final class Pending {
+    /**
+     * A checkpoint being written: commit to make it visible, abort to discard it. It holds the
+     * container and temporary directories open until then.
+     */
+    public static final class Pending implements AutoCloseable {
         private final String container;
         private final String name;
-        private final Path temp;
+        private final SafeDir containerDir;
+        private final SafeDir temp;
+        private final String partial;
         private final Path finalDir;
         private boolean done;
 
-        Pending(String container, String name, Path temp, Path finalDir) {
+        Pending(String container, String name, SafeDir containerDir, SafeDir temp, String partial, Path finalDir) {
             this.container = container;
             this.name = name;
+            this.containerDir = containerDir;
             this.temp = temp;
+            this.partial = partial;
             this.finalDir = finalDir;
         }
 
@@ -472,9 +469,14 @@ public final class CheckpointStore {
             return name;
         }
 
-        /** The temporary directory to write the checkpoint into. */
+        /** The temporary directory to write the checkpoint into (checked: this user's, 0700). */
         public Path dir() {
-            return temp;
+            return temp.path();
+        }
+
+        /** The temporary directory's name in the container directory. */
+        public String partialName() {
+            return partial;
         }
 
         /** Where the checkpoint appears once committed. */
@@ -484,7 +486,46 @@ public final class CheckpointStore {
 
         /** Writes container.json (0600) into the temporary directory. */
         public void writeManifest(Manifest manifest) {
-            writeJson(temp.resolve(Manifest.FILE_NAME), manifest);
+            writeJson(temp, Manifest.FILE_NAME, manifest);
+        }
+
+        /** Reads the container.json written so far. */
+        public Manifest readManifest() {
+            return CheckpointStore.readManifest(temp);
+        }
+
+        /**
+         * Moves the log {@code log} (in the temporary directory or one directory below it) next to
+         * the checkpoint as {@code <name>.failed-<log's name>} (0600), replacing an earlier one;
+         * returns its new path, or null when there is no such log.
+         */
+        public Path keepLog(Path log) {
+            if (log == null || !log.startsWith(temp.path())) {
+                return null;
+            }
+            Path rel = temp.path().relativize(log);
+            String as = name + ".failed-" + log.getFileName();
+            try {
+                if (rel.getNameCount() == 1) {
+                    if (temp.kind(rel.toString()) != SafeDir.Kind.FILE) {
+                        return null;
+                    }
+                    temp.rename(rel.toString(), containerDir, as);
+                } else if (rel.getNameCount() == 2) {
+                    try (SafeDir sub = temp.dir(rel.getName(0).toString(), SafeDir.Create.NO, "directory")) {
+                        if (sub == null || sub.kind(rel.getName(1).toString()) != SafeDir.Kind.FILE) {
+                            return null;
+                        }
+                        sub.rename(rel.getName(1).toString(), containerDir, as);
+                    }
+                } else {
+                    return null;
+                }
+                containerDir.makePrivate(as);
+                return containerDir.path().resolve(as);
+            } catch (IOException | DcpException e) {
+                return null;
+            }
         }
 
         /** Makes the content private and renames the directory into place. */
@@ -493,38 +534,51 @@ public final class CheckpointStore {
                 throw new IllegalStateException("already finished");
             }
             try {
-                Posix.makePrivate(temp);
-                if (Files.exists(finalDir, NOFOLLOW)) {
+                containerDir.makePrivate(partial);
+                if (containerDir.kind(name) != SafeDir.Kind.ABSENT) {
                     throw new DcpException(ErrorCode.CHECKPOINT_EXISTS,
                             "checkpoint " + container + "/" + name + " appeared while this one was written",
                             "choose another -name");
                 }
-                Files.move(temp, finalDir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw io("cannot rename " + temp + " into place", e);
+                containerDir.rename(partial, containerDir, name);
             } catch (IOException e) {
                 throw io("cannot finish checkpoint " + finalDir, e);
             }
             done = true;
+            close();
             return finalDir;
         }
 
-        /** Leaves the temporary directory as it is (recovery finds it); abort then does nothing. */
+        /** Leaves the temporary directory as it is (recovery deals with it); abort then does nothing. */
         public void keep() {
             done = true;
+            close();
         }
 
-        /** Deletes the temporary directory; safe to call after commit (then it does nothing). */
-        public void abort() {
+        /**
+         * Deletes the temporary directory; safe to call after commit (then it does nothing).
+         * Returns false when it could not be removed (it is left for recovery).
+         */
+        public boolean abort() {
             if (done) {
-                return;
+                return true;
             }
             done = true;
             try {
-                Posix.deleteTree(temp);
-            } catch (IOException e) {
-                // leftovers are removed by removeIncomplete()
+                containerDir.deleteTree(partial);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            } finally {
+                close();
             }
+        }
+
+        /** Releases the directory handles (the temporary directory stays as it is). */
+        @Override
+        public void close() {
+            temp.close();
+            containerDir.close();
         }
     }
 
@@ -532,7 +586,15 @@ public final class CheckpointStore {
     public record Stored(String container, String name, Path dir, Manifest manifest) {
     }
 
-    /** Writes {@code value} as pretty JSON to {@code file} with mode 0600, atomically. */
+    /** Writes {@code value} as pretty JSON to {@code name} in the open directory {@code dir}, mode 0600, atomically. */
+    static void writeJson(SafeDir dir, String name, Object value) {
+        dir.writeAtomically(name, out -> Json.mapper().writerWithDefaultPrettyPrinter().writeValue(out, value));
+    }
+
+    /**
+     * Writes {@code value} as pretty JSON to {@code file} with mode 0600, atomically, by path:
+     * for directories already checked to be this user's alone.
+     */
     public static void writeJson(Path file, Object value) {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {

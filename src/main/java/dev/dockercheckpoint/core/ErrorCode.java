@@ -4,6 +4,7 @@ package dev.dockercheckpoint.core;
 public enum ErrorCode {
     INVALID_INPUT,
     UNSAFE_DIRECTORY,
+    DIRECTORY_NOT_ALLOWED,
     CONTAINER_NOT_FOUND,
     CONTAINER_NOT_RUNNING,
     CHECKPOINT_EXISTS,

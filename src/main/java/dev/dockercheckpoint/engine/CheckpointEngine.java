@@ -33,6 +33,9 @@ public interface CheckpointEngine extends AutoCloseable {
     /** Process tree, memory, open files and statistics of a stored checkpoint. */
     CheckpointContents inspect(Path baseDir, String container, String name);
 
+    /** Deletes a stored checkpoint; returns its directory. */
+    Path delete(Path baseDir, String container, String name);
+
     /** Containers known to Docker (all of them, or only running ones), sorted by name. */
     List<ContainerSummary> listContainers(boolean all);
 

@@ -32,7 +32,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +40,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -65,22 +66,47 @@ public final class Engine implements CheckpointEngine {
     private final HostTools tools;
     private final RuncCriuConfig criuConfig;
     private final Path criuDir = CriuRestoreConfig.DEFAULT_DIR;
+    private final Journal journal;
+    /** Containers whose interrupted checkpoint is still being repaired (see {@link #recover}). */
+    private final Set<String> repairing = ConcurrentHashMap.newKeySet();
     private volatile Manifest.Versions versions;
 
+    /** An engine that keeps no journal. */
     public Engine(Docker docker, HostTools tools, RuncCriuConfig criuConfig) {
+        this(docker, tools, criuConfig, Journal.NONE);
+    }
+
+    /** An engine that records its operations in flight in {@code journal}. */
+    public Engine(Docker docker, HostTools tools, RuncCriuConfig criuConfig, Journal journal) {
         this.docker = docker;
         this.tools = tools;
         this.criuConfig = criuConfig;
+        this.journal = journal;
     }
 
-    /** An engine on the local Docker engine (DOCKER_HOST or the default socket) and host tools. */
+    /**
+     * An engine on the local Docker engine (DOCKER_HOST or the default socket) and host tools, with
+     * the default journal ({@link Journal#DEFAULT_DIR}, where the helper finds what a killed
+     * command line left).
+     */
     public static Engine local() {
-        return new Engine(Docker.connect(), new HostTools(new SystemProcessRunner()), new RuncCriuConfig());
+        return new Engine(Docker.connect(), new HostTools(new SystemProcessRunner()), new RuncCriuConfig(),
+                Journal.at(Journal.DEFAULT_DIR));
     }
 
-    /** An engine on the Docker engine at {@code host} ({@code unix://PATH}). */
+    /** An engine on the Docker engine at {@code host} ({@code unix://PATH}), with the default journal. */
     public static Engine forHost(String host) {
-        return new Engine(Docker.connect(host), new HostTools(new SystemProcessRunner()), new RuncCriuConfig());
+        return forHost(host, Journal.at(Journal.DEFAULT_DIR));
+    }
+
+    /** An engine on the Docker engine at {@code host} ({@code unix://PATH}) that keeps {@code journal}. */
+    public static Engine forHost(String host, Journal journal) {
+        return new Engine(Docker.connect(host), new HostTools(new SystemProcessRunner()), new RuncCriuConfig(),
+                journal);
+    }
+
+    public Journal journal() {
+        return journal;
     }
 
     public Docker docker() {
@@ -111,7 +137,9 @@ public final class Engine implements CheckpointEngine {
      * it is thawed (leave-running) or CRIU has ended it. Without leave-running, a restart policy
      * is suspended around the dump so Docker does not start the original again, and once CRIU has
      * ended the container the checkpoint is never deleted: a later failure keeps it, marked
-     * incomplete with the reason.
+     * incomplete with the reason. Before each change to the host (the temporary directory, the
+     * restart policy, the freeze, every process started) the journal records it, so that a crash
+     * is repaired at the next start ({@link Recovery}).
      */
     @Override
     public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
@@ -141,43 +169,63 @@ public final class Engine implements CheckpointEngine {
                 VIRTUAL);
         timings.put("inspect", millisSince(start));
 
-        CheckpointStore.Pending pending = store.create(info.name(), request.name());
-        Path dir = pending.dir();
-        Map<String, String> criuEnv = NetnsHolder.needed(docker.serverVersion(), info.spec())
-                ? dumpConfig(runtime, info, dir) : Map.of();
-        Attempt attempt = new Attempt();
-        RestartPolicySuspension suspension = options.leaveRunning() ? RestartPolicySuspension.NONE
-                : RestartPolicySuspension.suspend(docker, info);
+        if (repairing.contains(info.id())) {
+            throw new DcpException(ErrorCode.BUSY, "an interrupted checkpoint of " + info.name() + " is still being"
+                    + " repaired (its CRIU may still be at work)", "try again in a moment; the helper's log says"
+                    + " when the repair is done");
+        }
+        String partial = CheckpointStore.partialName(request.name());
+        Journal.Entry entry = journal.begin(JournalEntry.checkpoint(info.id(), info.name(), store.base(),
+                request.name(), partial));
+        ProcessRunner runner = entry.recording(tools.runner());
+        CheckpointStore.Pending pending;
         try {
+            pending = store.create(info.name(), request.name(), partial);
+        } catch (RuntimeException e) {
+            entry.close();
+            throw e;
+        }
+        Path dir = pending.dir();
+        Attempt attempt = new Attempt();
+        RestartPolicySuspension suspension = RestartPolicySuspension.NONE;
+        try {
+            Map<String, String> criuEnv = NetnsHolder.needed(docker.serverVersion(), info.spec())
+                    ? dumpConfig(runtime, info, dir) : Map.of();
+            if (!options.leaveRunning() && RestartPolicySuspension.restarts(info.spec().restartPolicy())) {
+                entry.update(e -> e.withSuspendedRestartPolicy(info.spec().restartPolicy()));
+                suspension = RestartPolicySuspension.suspend(docker, info);
+            }
             criuConfig.forDump(options, () -> {
                 if (options.preDump()) {
                     listener.phase("pre-dump: copying memory while the container runs", 0.1);
                     long t = System.nanoTime();
                     Files.createDirectory(dir.resolve(RuncCommands.PREDUMP_DIR));
-                    runCriu(RuncCommands.preDump(runc, runcRoot, info.id(), dir, options), criuEnv,
+                    runCriu(runner, RuncCommands.preDump(runc, runcRoot, info.id(), dir, options), criuEnv,
                             dir.resolve(RuncCommands.PREDUMP_DIR).resolve(DUMP_LOG), listener, info, false);
                     timings.put("preDump", millisSince(t));
                 }
                 checkCancelled(listener);
                 // written before the freeze (nothing slow while frozen): a dump interrupted after its
-                // end is recognised by it and kept (see recover)
+                // end is recognised by it and kept (see Recovery)
                 pending.writeManifest(manifest(request, info, options, timings, null, null, null, lost)
                         .withIncomplete(INTERRUPTED));
                 listener.phase("freezing the container", options.preDump() ? 0.35 : 0.1);
-                freeze(runc, runcRoot, info);
+                entry.update(e -> e.withFrozen(true));
+                freeze(runner, runc, runcRoot, info, docker.host());
                 attempt.frozenAt = System.nanoTime();
                 listener.phase("saving the writable layer (container frozen)", options.preDump() ? 0.4 : 0.2);
-                attempt.filesystem = FilesystemChanges.capture(tools.runner(), layer, mountPoints(info), dir);
+                attempt.filesystem = FilesystemChanges.capture(runner, layer, mountPoints(info), dir);
                 timings.put("filesystem", millisSince(attempt.frozenAt));
                 checkCancelled(listener);
                 listener.phase("dumping with CRIU", options.preDump() ? 0.5 : 0.3);
                 long t = System.nanoTime();
-                runCriu(RuncCommands.checkpoint(runc, runcRoot, info.id(), dir, options), criuEnv,
+                runCriu(runner, RuncCommands.checkpoint(runc, runcRoot, info.id(), dir, options), criuEnv,
                         dir.resolve(DUMP_LOG), listener, info, false);
                 timings.put("dump", millisSince(t));
                 attempt.dumped = true;
                 if (options.leaveRunning()) {
-                    thaw(runc, runcRoot, info);
+                    thaw(runner, runc, runcRoot, info);
+                    entry.note(e -> e.withFrozen(false));
                 }
                 timings.put(Manifest.FROZEN_TIMING, millisSince(attempt.frozenAt));
                 attempt.frozenAt = 0;
@@ -209,13 +257,24 @@ public final class Engine implements CheckpointEngine {
             boolean interrupted = Thread.interrupted();
             try {
                 if (!attempt.committed) {
-                    pending.abort();
+                    if (!pending.abort()) {
+                        attempt.keptForRecovery = true; // its temporary directory is removed at the next start
+                    }
                     if (!attempt.dumped || options.leaveRunning()) {
                         ensureNotFrozen(info, runtime);
                     }
                 }
             } finally {
-                suspension.restore();
+                if (suspension.restore()) {
+                    entry.note(e -> e.withSuspendedRestartPolicy(null));
+                } else {
+                    attempt.keptForRecovery = true; // the next start puts the policy back
+                }
+                if (attempt.keptForRecovery) {
+                    entry.keep();
+                } else {
+                    entry.close();
+                }
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
@@ -285,6 +344,8 @@ public final class Engine implements CheckpointEngine {
         Manifest.FilesystemChanges filesystem;
         boolean dumped;
         boolean committed;
+        /** Something is left for the next start's recovery: the journal entry stays. */
+        boolean keptForRecovery;
     }
 
     private Manifest manifest(CheckpointRequest request, ContainerInfo info, CheckpointOptions options,
@@ -305,8 +366,7 @@ public final class Engine implements CheckpointEngine {
             return failure;
         }
         try {
-            Manifest draft = CheckpointStore.readManifest(pending.dir().resolve(Manifest.FILE_NAME));
-            pending.writeManifest(draft.withIncomplete(reason));
+            pending.writeManifest(pending.readManifest().withIncomplete(reason));
         } catch (RuntimeException e) {
             LOG.warn("cannot mark {} incomplete: {}", pending.dir(), e.getMessage());
         }
@@ -316,6 +376,7 @@ public final class Engine implements CheckpointEngine {
         } catch (RuntimeException e) {
             kept = pending.dir();
             pending.keep();
+            attempt.keptForRecovery = true; // the next start renames it into place
         }
         attempt.committed = true;
         LOG.warn("checkpoint kept as incomplete at {}: {}", kept, reason);
@@ -354,22 +415,23 @@ public final class Engine implements CheckpointEngine {
     }
 
     /** Freezes the container's processes (cgroup freezer) so that nothing changes until the dump. */
-    private void freeze(String runc, String runcRoot, ContainerInfo info) {
-        ProcessResult r = tools.runner().run(List.of(runc, "--root", runcRoot, "pause", info.id()),
+    private static void freeze(ProcessRunner runner, String runc, String runcRoot, ContainerInfo info,
+            String dockerHost) {
+        ProcessResult r = runner.run(List.of(runc, "--root", runcRoot, "pause", info.id()),
                 Duration.ofSeconds(30));
         if (!r.ok()) {
             String why = r.lastMessage();
             throw new DcpException(ErrorCode.CRIU_FAILED, "cannot freeze container " + info.name() + ": " + why,
                     why.contains("cgroups not configured") ? "runc cannot see the engine's cgroups from this mount"
                             + " namespace (the engine is in another one, with another cgroup layout): run"
-                            + " docker-checkpoint in the engine's mount namespace: " + Doctor.nsenter(docker.host())
+                            + " docker-checkpoint in the engine's mount namespace: " + Doctor.nsenter(dockerHost)
                             + " docker-checkpoint ... (docker-checkpoint doctor compares the two)"
                             : "check that the container is running and not paused (docker ps)");
         }
     }
 
-    private void thaw(String runc, String runcRoot, ContainerInfo info) {
-        ProcessResult r = tools.runner().run(List.of(runc, "--root", runcRoot, "resume", info.id()),
+    private static void thaw(ProcessRunner runner, String runc, String runcRoot, ContainerInfo info) {
+        ProcessResult r = runner.run(List.of(runc, "--root", runcRoot, "resume", info.id()),
                 Duration.ofSeconds(30));
         if (!r.ok()) {
             throw new DcpException(ErrorCode.CRIU_FAILED, "container " + info.name() + " was checkpointed but"
@@ -408,11 +470,11 @@ public final class Engine implements CheckpointEngine {
     }
 
     /** Runs one runc checkpoint/pre-dump, streaming CRIU's log; throws with the decisive lines on failure. */
-    private void runCriu(List<String> command, Map<String, String> env, Path log, ProgressListener listener,
-            ContainerInfo info, boolean restore) {
+    private static void runCriu(ProcessRunner runner, List<String> command, Map<String, String> env, Path log,
+            ProgressListener listener, ContainerInfo info, boolean restore) {
         ProcessResult result;
         try (LogTailer tail = new LogTailer(log, listener::logLine)) {
-            result = tools.runner().run(command, env, DUMP_TIMEOUT);
+            result = runner.run(command, env, DUMP_TIMEOUT);
         }
         if (!result.ok()) {
             throw criuFailure("CRIU could not " + (restore ? "restore" : "checkpoint") + " container " + info.name(),
@@ -468,14 +530,8 @@ public final class Engine implements CheckpointEngine {
 
     /** Moves a failed dump's log next to the checkpoint name so the user can read it. */
     private static DcpException preserveFailedLog(DcpException e, CheckpointStore.Pending pending) {
-        if (e.logFile() == null || !e.logFile().startsWith(pending.dir()) || !Files.isRegularFile(e.logFile())) {
-            return e;
-        }
-        Path kept = pending.finalDir().resolveSibling(pending.name() + ".failed-" + e.logFile().getFileName());
-        try {
-            Files.move(e.logFile(), kept, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(kept, Posix.FILE_PRIVATE);
-        } catch (IOException io) {
+        Path kept = pending.keepLog(e.logFile());
+        if (kept == null) {
             return e;
         }
         return new DcpException(e.code(), e.getMessage(), e.hint(), e.details(), kept, e.getCause());
@@ -541,59 +597,51 @@ public final class Engine implements CheckpointEngine {
         return new ImageInspector(tools.runner()).inspect(container, name, stored.dir(), stats);
     }
 
-    // ---------------------------------------------------------------- crash recovery
+    // ---------------------------------------------------------------- delete
 
-    /** What {@link #recover} repaired. */
-    public record Recovery(List<String> thawed, List<Path> removedPartials, List<Path> keptIncomplete,
-            boolean criuConfigRestored) {
+    /** Deletes a stored checkpoint; the journal records the rename so that an interrupted delete is finished later. */
+    @Override
+    public Path delete(Path baseDir, String container, String name) {
+        Names.requireValid("container name", container);
+        CheckpointStore store = new CheckpointStore(baseDir);
+        String trash = CheckpointStore.trashName(name);
+        Journal.Entry entry = journal.begin(JournalEntry.delete(container, store.base(), name, trash));
+        try {
+            Path deleted = store.delete(container, name, trash);
+            entry.close();
+            return deleted;
+        } catch (DcpException e) {
+            if (e.code() == ErrorCode.IO_ERROR) {
+                entry.keep(); // the renamed checkpoint may be left: removed at the next start
+            } else {
+                entry.close();
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            entry.keep();
+            throw e;
+        }
     }
+
+    // ---------------------------------------------------------------- crash recovery
 
     /** Reason recorded in a checkpoint that recovery found finished but not committed. */
     static final String RECOVERED = "the helper stopped before the checkpoint was finished; its dump is complete"
             + " and was kept at the helper's next start";
 
     /**
-     * Repairs what an interrupted dump (helper or CRIU killed) can leave behind: containers left
-     * frozen (runc says paused while Docker does not), temporary checkpoint directories in
-     * {@code baseDirs} (a finished dump is kept and marked incomplete, as it may be the only copy
-     * of a stopped container; the rest is removed), a restart policy left suspended, and a
-     * runc.conf still holding a restore's options.
+     * Repairs, beside the caller (which goes on at once), what interrupted operations left: a
+     * runc.conf still holding a restore's options, and each entry of the journal, that is each
+     * operation of this tool that did not end ({@link JournalRepair}); nothing else. Containers
+     * being repaired are refused new checkpoints until their repair ends.
      */
-    public Recovery recover(List<Path> baseDirs) {
-        waitForOrphanedCriu(Duration.ofMinutes(2));
-        boolean conf = criuConfig.repair();
-        List<String> thawed = new ArrayList<>();
-        for (ContainerSummary c : listContainers(false)) {
-            JsonNode json = docker.inspectContainer(c.id());
-            if (json == null) {
-                continue;
-            }
-            ContainerInfo info = ContainerInfo.of(json);
-            if (!info.running() || info.paused()) {
-                continue; // a container the user paused stays paused
-            }
-            try {
-                if (ensureNotFrozen(info, tools.runtime(info.id()))) {
-                    thawed.add(info.name());
-                }
-            } catch (DcpException e) {
-                LOG.debug("cannot check {}: {}", info.name(), e.getMessage());
-            }
-        }
-        List<Path> removed = new ArrayList<>();
-        List<Path> kept = new ArrayList<>();
-        for (Path base : baseDirs) {
-            try {
-                CheckpointStore.Recovered r = new CheckpointStore(base).recoverInterrupted(Engine::dumpFinished,
-                        RECOVERED);
-                removed.addAll(r.removed());
-                kept.addAll(r.kept());
-            } catch (DcpException e) {
-                LOG.warn("cannot clean {}: {}", base, e.getMessage());
-            }
-        }
-        kept.forEach(this::putBackRestartPolicy);
-        return new Recovery(thawed, removed, kept, conf);
+    public Recovery recover(Recovery.Listener listener) {
+        return Recovery.start(this, journal, criuConfig, listener, Recovery.MAX_WAIT);
+    }
+
+    /** The containers being repaired (their ids). */
+    Set<String> repairing() {
+        return repairing;
     }
 
     /** Whether CRIU finished the dump in {@code dir} (its log says so). */
@@ -614,48 +662,6 @@ public final class Engine implements CheckpointEngine {
             }
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** A dump interrupted while the restart policy was suspended: the original gets its policy back. */
-    private void putBackRestartPolicy(Path checkpointDir) {
-        try {
-            Manifest m = CheckpointStore.readManifest(checkpointDir.resolve(Manifest.FILE_NAME));
-            if (m.options() == null || m.options().leaveRunning() || m.spec() == null
-                    || !RestartPolicySuspension.restarts(m.spec().restartPolicy())) {
-                return;
-            }
-            JsonNode json = docker.inspectContainer(m.containerId());
-            if (json != null && "no".equals(json.path("HostConfig").path("RestartPolicy").path("Name").asText())) {
-                docker.updateRestartPolicy(m.containerId(), m.spec().restartPolicy().name(),
-                        m.spec().restartPolicy().maximumRetryCount());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("cannot put back the restart policy for {}: {}", checkpointDir, e.getMessage());
-        }
-    }
-
-    /**
-     * A helper killed during a dump leaves runc and CRIU running on their own; they finish (and
-     * thaw the container) by themselves. Repairs wait for them, so as not to thaw a container
-     * under a working CRIU or delete the directory it writes to.
-     */
-    private static void waitForOrphanedCriu(Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ProcessHandle> criu = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().command().map(c -> c.endsWith("/criu")).orElse(false))
-                    .toList();
-            if (criu.isEmpty()) {
-                return;
-            }
-            LOG.warn("waiting for {} CRIU process(es) still running from before the restart", criu.size());
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 

@@ -14,4 +14,13 @@ public interface ProcessRunner {
     default ProcessResult run(List<String> command, java.util.Map<String, String> extraEnv, Duration timeout) {
         return run(command, timeout);
     }
+
+    /**
+     * As {@link #run(List, java.util.Map, Duration)}, telling {@code started} the process as soon
+     * as it runs (the journal records it before it can change anything).
+     */
+    default ProcessResult run(List<String> command, java.util.Map<String, String> extraEnv, Duration timeout,
+            java.util.function.Consumer<ProcessHandle> started) {
+        return run(command, extraEnv, timeout);
+    }
 }

@@ -39,16 +39,21 @@ final class RestartPolicySuspension {
         return new RestartPolicySuspension(docker, info.id(), policy);
     }
 
-    /** Puts the original policy back; never throws (a failure is logged with the command to run). */
-    void restore() {
+    /**
+     * Puts the original policy back; never throws (a failure is logged with the command to run).
+     * Returns false when it could not.
+     */
+    boolean restore() {
         if (original == null) {
-            return;
+            return true;
         }
         try {
             docker.updateRestartPolicy(containerId, original.name(), original.maximumRetryCount());
+            return true;
         } catch (RuntimeException e) {
             LOG.error("cannot put back restart policy {} of {}: {}; run: docker update --restart {} {}",
                     original.name(), containerId, e.getMessage(), original.name(), containerId);
+            return false;
         }
     }
 }

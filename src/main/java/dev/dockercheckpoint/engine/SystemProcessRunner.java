@@ -26,6 +26,12 @@ public final class SystemProcessRunner implements ProcessRunner {
 
     @Override
     public ProcessResult run(List<String> command, java.util.Map<String, String> extraEnv, Duration timeout) {
+        return run(command, extraEnv, timeout, p -> { });
+    }
+
+    @Override
+    public ProcessResult run(List<String> command, java.util.Map<String, String> extraEnv, Duration timeout,
+            java.util.function.Consumer<ProcessHandle> started) {
         long start = System.nanoTime();
         LOG.debug("exec {} {}", extraEnv, command);
         Process process;
@@ -37,6 +43,11 @@ public final class SystemProcessRunner implements ProcessRunner {
         } catch (IOException e) {
             throw new DcpException(ErrorCode.TOOL_MISSING, "cannot run " + command.get(0) + ": " + e.getMessage(),
                     "install it or check PATH; docker-checkpoint doctor shows what is missing", e);
+        }
+        try {
+            started.accept(process.toHandle());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record {} (pid {}): {}", command.get(0), process.pid(), e.getMessage());
         }
         CompletableFuture<String> out = drain(process.getInputStream());
         CompletableFuture<String> err = drain(process.getErrorStream());

@@ -55,7 +55,6 @@ final class Connection {
     private volatile CheckpointEngine engine;
     private volatile String engineName;
     private final Operations operations;
-    private final KnownBaseDirs baseDirs;
     private final HelperConfig config;
     private final Outbox outbox;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
@@ -63,7 +62,7 @@ final class Connection {
     private volatile boolean open = true;
 
     Connection(long number, SocketChannel channel, Peer peer, Engines engines, Operations operations,
-            KnownBaseDirs baseDirs, HelperConfig config) {
+            HelperConfig config) {
         this.number = number;
         this.channel = channel;
         this.peer = peer;
@@ -71,7 +70,6 @@ final class Connection {
         this.engine = engines.get(null);
         this.engineName = engines.defaultName();
         this.operations = operations;
-        this.baseDirs = baseDirs;
         this.config = config;
         this.outbox = new Outbox(channel, config.limits().queuedMessages(), config.limits().queuedBytes(),
                 this::dropSlowReader);
@@ -219,12 +217,10 @@ final class Connection {
                 Path dir = dir(c.dir());
                 Names.requireValid("container name", c.container());
                 Names.requireValid("checkpoint name", c.name() == null ? CheckpointRequest.DEFAULT_NAME : c.name());
-                runLong(id, containerKey(c.container()), cancelled -> {
-                    baseDirs.add(dir);
-                    return engine.checkpoint(new CheckpointRequest(c.container(), c.name(), dir,
-                            c.options() == null ? CheckpointOptions.defaults() : c.options()),
-                            listener(id, cancelled));
-                });
+                runLong(id, containerKey(c.container()), cancelled -> engine.checkpoint(
+                        new CheckpointRequest(c.container(), c.name(), dir,
+                                c.options() == null ? CheckpointOptions.defaults() : c.options()),
+                        listener(id, cancelled)));
             }
             case Request.Restore r -> {
                 Path dir = dir(r.dir());
@@ -247,7 +243,7 @@ final class Connection {
             case Request.ReadLog r -> result(id, new CheckpointStore(dir(r.dir())).readLog(r.container(), r.name(),
                     r.log(), r.offset(), r.maxLines()));
             case Request.Delete d -> result(id, Map.of("deleted",
-                    new CheckpointStore(dir(d.dir())).delete(d.container(), d.name()).toString()));
+                    engine.delete(dir(d.dir()), d.container(), d.name()).toString()));
             case Request.Diagnose d -> {
                 Path file = new CheckpointStore(dir(d.dir())).logFile(d.container(), d.name(), d.log());
                 try {
@@ -341,15 +337,9 @@ final class Connection {
                 (System.nanoTime() - startedNanos) / 1_000_000);
     }
 
-    private static Path dir(String dir) {
-        if (dir == null || dir.isEmpty()) {
-            return CheckpointStore.DEFAULT_BASE;
-        }
-        if (dir.chars().anyMatch(Character::isISOControl) || !dir.startsWith("/")) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, "checkpoint directory must be an absolute path: "
-                    + Names.quote(dir), "pass an absolute directory, e.g. " + CheckpointStore.DEFAULT_BASE);
-        }
-        return Path.of(dir).normalize();
+    /** The base directory a request names: one of the configured ones (see {@link HelperConfig#baseDir}). */
+    private Path dir(String dir) {
+        return config.baseDir(dir);
     }
 
     private void result(String id, Object value) {

@@ -194,4 +194,42 @@ public record HelperConfig(List<Path> baseDirs, List<EngineEntry> engines, Limit
     public Path defaultBaseDir() {
         return baseDirs.getFirst();
     }
+
+    /**
+     * The base directory a client asked for: absent or empty means the default; otherwise an
+     * absolute path without {@code ..} that, once normalised ({@code .}, repeated and trailing
+     * slashes), is exactly one of {@link #baseDirs} (neither a directory above one nor below one).
+     * Anything else is refused with the list of the allowed ones.
+     */
+    public Path baseDir(String requested) {
+        if (requested == null || requested.isEmpty()) {
+            return defaultBaseDir();
+        }
+        if (requested.length() > MAX_PATH || requested.chars().anyMatch(Character::isISOControl)
+                || !requested.startsWith("/")) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "checkpoint directory must be an absolute path: "
+                    + Names.quote(requested.length() > 200 ? requested.substring(0, 200) + "..." : requested),
+                    "pass one of the helper's directories: " + allowed());
+        }
+        Path path = Path.of(requested);
+        for (Path name : path) {
+            if (name.toString().equals("..")) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "checkpoint directory must not contain ..: "
+                        + Names.quote(requested), "pass one of the helper's directories: " + allowed());
+            }
+        }
+        path = path.normalize();
+        if (baseDirs.contains(path)) {
+            return path;
+        }
+        throw new DcpException(ErrorCode.DIRECTORY_NOT_ALLOWED, "checkpoint directory " + path
+                + " is not one this helper serves; allowed: " + allowed(),
+                "choose one of them (-dir), or have an administrator add it to \"baseDirs\" in the helper's"
+                        + " configuration (" + DEFAULT_FILE + ", or the file given to helper --config) and restart"
+                        + " the helper");
+    }
+
+    private String allowed() {
+        return String.join(", ", baseDirs.stream().map(Path::toString).toList());
+    }
 }

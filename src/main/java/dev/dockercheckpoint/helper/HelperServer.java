@@ -5,6 +5,8 @@ import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.engine.CheckpointEngine;
 import dev.dockercheckpoint.engine.Engine;
+import dev.dockercheckpoint.engine.Journal;
+import dev.dockercheckpoint.engine.Recovery;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
 import java.io.IOException;
@@ -47,29 +49,28 @@ public final class HelperServer implements AutoCloseable {
     private final boolean ownsSocketFile;
     private final PeerAuthorizer authorizer;
     private final Operations operations = new Operations();
-    private final KnownBaseDirs baseDirs;
     private final HelperConfig config;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> connectionsPerUser = new HashMap<>();
     private final AtomicLong connectionNumbers = new AtomicLong();
     private volatile boolean closed;
+    private volatile Recovery recovery;
 
     private HelperServer(CheckpointEngine engine, ServerSocketChannel server, Path socket, boolean ownsSocketFile,
-            PeerAuthorizer authorizer, KnownBaseDirs baseDirs, HelperConfig config,
-            Function<String, CheckpointEngine> connect) {
+            PeerAuthorizer authorizer, HelperConfig config, Function<String, CheckpointEngine> connect) {
         this.engine = engine;
         this.engines = new Engines(config, engine, connect);
         this.server = server;
         this.socket = socket;
         this.ownsSocketFile = ownsSocketFile;
         this.authorizer = authorizer;
-        this.baseDirs = baseDirs;
         this.config = config;
     }
 
     /**
      * Checks that the helper can start (root, the group exists, no live helper on the socket),
-     * binds the socket and repairs what an interrupted run left behind. Use {@link #serve()} next.
+     * binds the socket and starts repairing, beside the serving, what interrupted operations left
+     * (the journal in {@code stateDir/journal}). Use {@link #serve()} next.
      */
     public static HelperServer start(Path socket, String group, Path stateDir, HelperConfig config) {
         if (!Posix.isRoot()) {
@@ -86,7 +87,7 @@ public final class HelperServer implements AutoCloseable {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot look up group " + group + ": " + e.getMessage(),
                     "check the system's group database");
         }
-        Engine engine = Engine.forHost(config.engine(null).host());
+        Engine engine = Engine.forHost(config.engine(null).host(), Journal.at(stateDir.resolve("journal")));
         ServerSocketChannel server;
         boolean owns;
         try {
@@ -107,9 +108,8 @@ public final class HelperServer implements AutoCloseable {
             engine.close();
             throw e;
         }
-        KnownBaseDirs dirs = new KnownBaseDirs(stateDir.resolve("base-dirs.json"));
         HelperServer helper = new HelperServer(engine, server, socket, owns,
-                new PeerAuthorizer(group, engine.tools().runner()), dirs, config, Engine::forHost);
+                new PeerAuthorizer(group, engine.tools().runner()), config, Engine::forHost);
         helper.recover(engine);
         return helper;
     }
@@ -125,7 +125,7 @@ public final class HelperServer implements AutoCloseable {
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         return new HelperServer(engine, server, socket, true, authorizer,
-                new KnownBaseDirs(socket.resolveSibling("base-dirs.json")), config, connect);
+                config, connect);
     }
 
     private static ServerSocketChannel bind(Path socket, GroupPrincipal group) throws IOException {
@@ -155,25 +155,31 @@ public final class HelperServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the repairs of interrupted operations on a thread of their own: the helper serves at
+     * once; containers under repair are answered {@code BUSY} until their repair ends.
+     */
     private void recover(Engine engine) {
         try {
-            Engine.Recovery r = engine.recover(baseDirs.all());
-            for (String c : r.thawed()) {
-                LOG.warn("repaired: container {} was left frozen by an interrupted dump and has been thawed", c);
-            }
-            for (Path p : r.removedPartials()) {
-                LOG.warn("repaired: removed incomplete checkpoint directory {}", p);
-            }
-            for (Path p : r.keptIncomplete()) {
-                LOG.warn("repaired: kept the finished dump of an interrupted checkpoint as {} (marked incomplete)",
-                        p);
-            }
-            if (r.criuConfigRestored()) {
-                LOG.warn("repaired: put back /etc/criu/runc.conf left modified by an interrupted restore");
-            }
+            recovery = engine.recover(new Recovery.Listener() {
+                @Override
+                public void repaired(String what) {
+                    LOG.warn("repaired: {}", what);
+                }
+
+                @Override
+                public void problem(String what) {
+                    LOG.error("recovery: {}", what);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.error("recovery after an interrupted run failed: {}", e.getMessage());
         }
+    }
+
+    /** The repairs started at start (null when they could not start). */
+    public Recovery recovery() {
+        return recovery;
     }
 
     public Path socket() {
@@ -233,7 +239,7 @@ public final class HelperServer implements AutoCloseable {
         }
         try {
             Connection connection = new Connection(connectionNumbers.incrementAndGet(), channel,
-                    new Peer(user, authorizer.uidOf(user)), engines, operations, baseDirs, config);
+                    new Peer(user, authorizer.uidOf(user)), engines, operations, config);
             LOG.debug("connection from {}", user);
             connections.add(connection);
             try {

@@ -62,7 +62,11 @@ class CheckpointStoreTest {
         return pending.commit();
     }
 
+    /** Creates {@code dir} and its missing parents, each 0700 (as the store makes every level below a base). */
     private static void mkdirPrivate(Path dir) throws IOException {
+        if (dir.getParent() != null && !Files.exists(dir.getParent(), NOFOLLOW)) {
+            mkdirPrivate(dir.getParent());
+        }
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, Posix.DIR_PRIVATE);
     }
@@ -289,6 +293,27 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void aSymlinkedComponentAboveTheBaseIsUnsafeAndNothingIsCreatedThroughIt() throws IOException {
+        Path real = Files.createDirectory(tmp.resolve("real"));
+        Files.setPosixFilePermissions(real, Posix.DIR_PRIVATE);
+        Files.createSymbolicLink(tmp.resolve("link"), real);
+        CheckpointStore s = new CheckpointStore(tmp.resolve("link").resolve("store"), Posix.currentUid());
+        fails(ErrorCode.UNSAFE_DIRECTORY, () -> s.create("myapp", "cp1"));
+        fails(ErrorCode.UNSAFE_DIRECTORY, () -> s.open("myapp", "cp1"));
+        fails(ErrorCode.UNSAFE_DIRECTORY, s::list);
+        assertEquals(List.of(), children(real));
+    }
+
+    @Test
+    void aCheckpointDirectoryOpenToOthersIsRefusedBeforeItsPathIsHandedOut() throws IOException {
+        Path dir = commit("myapp", "cp1");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        DcpException e = fails(ErrorCode.UNSAFE_DIRECTORY, () -> store.open("myapp", "cp1"));
+        assertTrue(e.getMessage().contains("must be 0700"), e.getMessage());
+        assertEquals(List.of(), store.list());
+    }
+
+    @Test
     void danglingSymlinkAsBaseIsUnsafeAndNotFollowed() throws IOException {
         Path target = tmp.resolve("not-yet");
         Files.createSymbolicLink(base, target);
@@ -491,46 +516,64 @@ class CheckpointStoreTest {
         assertEquals(manifest.createdAt(), stored.manifest().createdAt());
     }
 
-    // ---------------------------------------------------------------- removeIncomplete
+    // ---------------------------------------------------------------- repairPartial
 
-    @Test
-    void removeIncompleteRemovesOnlyPartialDirectories() throws IOException {
-        CheckpointStore.Pending p1 = store.create("myapp", "cp1");
-        Files.writeString(p1.dir().resolve("pages-1.img"), "x");
-        CheckpointStore.Pending p2 = store.create("other", "cp9");
-        Path committed = commit("myapp", "cp2");
-        Path hidden = base.resolve("myapp").resolve(".cp3");
-        mkdirPrivate(hidden);
-        Path partialFile = base.resolve("myapp").resolve(".cp4" + CheckpointStore.PARTIAL_MARKER + "abcd");
-        Files.writeString(partialFile, "a file, not a dir");
-        Path notHidden = base.resolve("myapp").resolve("cp5" + CheckpointStore.PARTIAL_MARKER + "abcd");
-        mkdirPrivate(notHidden);
-        Path topLevel = base.resolve(".cp6" + CheckpointStore.PARTIAL_MARKER + "abcd");
-        mkdirPrivate(topLevel);
-
-        List<Path> removed = store.recoverInterrupted(dir -> false, "unused").removed();
-
-        assertEquals(List.of(p1.dir(), p2.dir()), removed);
-        assertFalse(Files.exists(p1.dir(), NOFOLLOW));
-        assertFalse(Files.exists(p2.dir(), NOFOLLOW));
-        assertTrue(Files.isRegularFile(committed.resolve(Manifest.FILE_NAME)));
-        assertTrue(Files.isDirectory(hidden));
-        assertTrue(Files.isRegularFile(partialFile));
-        assertTrue(Files.isDirectory(notHidden));
-        assertTrue(Files.isDirectory(topLevel));
-        assertEquals(List.of(".cp3", ".cp4" + CheckpointStore.PARTIAL_MARKER + "abcd", "cp2",
-                "cp5" + CheckpointStore.PARTIAL_MARKER + "abcd"), children(base.resolve("myapp")));
-        assertEquals(List.of(), store.recoverInterrupted(dir -> false, "unused").removed(), "second run finds nothing");
+    private static String partialOf(CheckpointStore.Pending p) {
+        return p.dir().getFileName().toString();
     }
 
     @Test
-    void removeIncompleteDoesNotFollowSymlinkedContainerDirs() throws IOException {
+    void repairRemovesOnlyTheNamedTemporaryDirectory() throws IOException {
+        CheckpointStore.Pending mine = store.create("myapp", "cp1");
+        Files.writeString(mine.dir().resolve("pages-1.img"), "x");
+        mine.keep();
+        CheckpointStore.Pending another = store.create("myapp", "cp1");
+        another.keep();
+        Path committed = commit("myapp", "cp2");
+        Path foreign = base.resolve("myapp").resolve(".x" + CheckpointStore.PARTIAL_MARKER + "1");
+        mkdirPrivate(foreign);
+
+        CheckpointStore.Repaired r = store.repairPartial("myapp", partialOf(mine), dir -> false, "unused");
+
+        assertEquals(CheckpointStore.Outcome.REMOVED, r.outcome());
+        assertEquals(mine.dir(), r.path());
+        assertFalse(Files.exists(mine.dir(), NOFOLLOW));
+        assertTrue(Files.isDirectory(another.dir()), "another operation's directory is not this entry's");
+        assertTrue(Files.isDirectory(foreign), "a directory the journal does not name is left alone");
+        assertTrue(Files.isRegularFile(committed.resolve(Manifest.FILE_NAME)));
+        assertEquals(CheckpointStore.Outcome.ABSENT, store.repairPartial("myapp", partialOf(mine), dir -> false,
+                "unused").outcome(), "a second run finds nothing");
+    }
+
+    @Test
+    void repairLeavesALinkOrAFileAtTheNamedPlaceAlone() throws IOException {
+        Path target = Files.createDirectory(tmp.resolve("attacker"));
+        Path victim = Files.writeString(target.resolve("precious"), "keep");
+        mkdirPrivate(base.resolve("myapp"));
+        String link = ".cp1" + CheckpointStore.PARTIAL_MARKER + "aaaa";
+        Files.createSymbolicLink(base.resolve("myapp").resolve(link), target);
+        String file = ".cp1" + CheckpointStore.PARTIAL_MARKER + "bbbb";
+        Files.writeString(base.resolve("myapp").resolve(file), "a file");
+
+        CheckpointStore.Repaired r = store.repairPartial("myapp", link, dir -> true, "unused");
+        assertEquals(CheckpointStore.Outcome.LEFT, r.outcome());
+        assertTrue(r.why().contains("symbolic link"), r.why());
+        assertEquals(CheckpointStore.Outcome.LEFT, store.repairPartial("myapp", file, dir -> true, "x").outcome());
+        assertTrue(Files.isSymbolicLink(base.resolve("myapp").resolve(link)));
+        assertEquals("keep", Files.readString(victim));
+        assertEquals(List.of(link, file), children(base.resolve("myapp")));
+    }
+
+    @Test
+    void repairDoesNotFollowASymlinkedContainerDirectory() throws IOException {
         Path target = Files.createDirectory(tmp.resolve("attacker"));
         Path victim = Files.createDirectory(target.resolve(".x" + CheckpointStore.PARTIAL_MARKER + "1"));
         mkdirPrivate(base);
         Files.createSymbolicLink(base.resolve("myapp"), target);
 
-        assertEquals(List.of(), store.recoverInterrupted(dir -> false, "unused").removed());
+        CheckpointStore.Repaired r = store.repairPartial("myapp", victim.getFileName().toString(), dir -> false,
+                "unused");
+        assertEquals(CheckpointStore.Outcome.LEFT, r.outcome());
         assertTrue(Files.isDirectory(victim));
     }
 
@@ -539,36 +582,80 @@ class CheckpointStoreTest {
         CheckpointStore.Pending finished = store.create("myapp", "cp1");
         finished.writeManifest(ManifestFixtures.fullManifest().withIncomplete("interrupted"));
         Files.writeString(finished.dir().resolve("inventory.img"), "x");
+        finished.keep();
         CheckpointStore.Pending finishedAndFinal = store.create("myapp", "cp2");
         finishedAndFinal.writeManifest(ManifestFixtures.fullManifest());
         Files.writeString(finishedAndFinal.dir().resolve("inventory.img"), "x");
+        finishedAndFinal.keep();
         commit("myapp", "cp2-recovered"); // the free-name search must skip taken names
         commit("myapp", "cp2"); // the name was taken meanwhile
         CheckpointStore.Pending unfinished = store.create("myapp", "cp3");
         unfinished.writeManifest(ManifestFixtures.fullManifest().withIncomplete("interrupted"));
+        unfinished.keep();
         CheckpointStore.Pending noManifest = store.create("myapp", "cp4");
         Files.writeString(noManifest.dir().resolve("inventory.img"), "x");
+        noManifest.keep();
+        java.util.function.Predicate<Path> finishedDump = dir -> Files.exists(dir.resolve("inventory.img"));
 
-        CheckpointStore.Recovered r = store.recoverInterrupted(dir -> Files.exists(dir.resolve("inventory.img")),
+        CheckpointStore.Repaired r1 = store.repairPartial("myapp", partialOf(finished), finishedDump,
                 "the helper stopped");
+        CheckpointStore.Repaired r2 = store.repairPartial("myapp", partialOf(finishedAndFinal), finishedDump,
+                "the helper stopped");
+        CheckpointStore.Repaired r3 = store.repairPartial("myapp", partialOf(unfinished), finishedDump, "x");
+        CheckpointStore.Repaired r4 = store.repairPartial("myapp", partialOf(noManifest), finishedDump, "x");
 
         Path cp1 = base.resolve("myapp").resolve("cp1");
         Path cp2 = base.resolve("myapp").resolve("cp2-recovered-2");
-        assertEquals(List.of(cp1, cp2), r.kept());
-        assertEquals(List.of(unfinished.dir(), noManifest.dir()), r.removed().stream().sorted().toList());
+        assertEquals(new CheckpointStore.Repaired(CheckpointStore.Outcome.KEPT, cp1, null), r1);
+        assertEquals(new CheckpointStore.Repaired(CheckpointStore.Outcome.KEPT, cp2, null), r2);
+        assertEquals(CheckpointStore.Outcome.REMOVED, r3.outcome());
+        assertEquals(CheckpointStore.Outcome.REMOVED, r4.outcome());
         assertEquals("the helper stopped", store.open("myapp", "cp1").manifest().incomplete(),
                 "a dump interrupted before its end is marked with the reason");
         assertEquals(null, store.open("myapp", "cp2-recovered-2").manifest().incomplete(),
                 "a checkpoint interrupted only before its rename was complete");
         assertTrue(Files.isRegularFile(cp1.resolve("inventory.img")));
+        assertEquals(0700, perms(cp1));
         assertEquals(List.of("cp1", "cp2", "cp2-recovered", "cp2-recovered-2"), children(base.resolve("myapp")));
         assertEquals("the helper stopped", store.summary(store.open("myapp", "cp1")).incomplete());
     }
 
     @Test
-    void removeIncompleteOnMissingBaseDoesNothing() {
-        assertEquals(List.of(), store.recoverInterrupted(dir -> false, "unused").removed());
+    void theRestOfADeletedCheckpointIsNeverKept() throws IOException {
+        Path dir = commit("myapp", "cp1");
+        Files.writeString(dir.resolve("inventory.img"), "x");
+        String trash = CheckpointStore.trashName("cp1");
+        Files.move(dir, dir.resolveSibling(trash));
+        CheckpointStore.Repaired r = store.repairPartial("myapp", trash, d -> true, "unused");
+        assertEquals(CheckpointStore.Outcome.REMOVED, r.outcome());
+        assertEquals(List.of(), children(base.resolve("myapp")));
+    }
+
+    @Test
+    void repairOfAMissingBaseOrContainerDoesNothing() throws IOException {
+        String partial = CheckpointStore.partialName("cp1");
+        assertEquals(CheckpointStore.Outcome.ABSENT, store.repairPartial("myapp", partial, dir -> false, "x")
+                .outcome());
         assertFalse(Files.exists(base, NOFOLLOW));
+        mkdirPrivate(base);
+        assertEquals(CheckpointStore.Outcome.ABSENT, store.repairPartial("myapp", partial, dir -> false, "x")
+                .outcome());
+        assertEquals(CheckpointStore.Outcome.LEFT, store.repairPartial("myapp", "cp1", dir -> false, "x")
+                .outcome(), "only temporary names are repaired");
+    }
+
+    @Test
+    void deleteRenamesThenRemovesAndLeavesOtherCheckpoints() throws IOException {
+        Path dir = commit("myapp", "cp1");
+        Path other = commit("myapp", "cp2");
+        Path outside = Files.createDirectory(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("precious"), "keep");
+        Files.createSymbolicLink(dir.resolve("link"), outside);
+        assertEquals(dir, store.delete("myapp", "cp1"));
+        assertEquals(List.of("cp2"), children(base.resolve("myapp")));
+        assertTrue(Files.isDirectory(other));
+        assertEquals("keep", Files.readString(outside.resolve("precious")));
+        fails(ErrorCode.CHECKPOINT_NOT_FOUND, () -> store.delete("myapp", "cp1"));
     }
 
     // ---------------------------------------------------------------- list

@@ -207,7 +207,9 @@ class BadInputE2ETest {
         Path base = E2E.newBaseDir();
         Path elsewhere = E2E.newBaseDir();
         try {
-            Files.createDirectory(base.resolve(app));
+            // a private container directory, as the tool makes them: the link is what is refused
+            Files.createDirectory(base.resolve(app), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    dev.dockercheckpoint.core.Posix.DIR_PRIVATE));
             Files.createSymbolicLink(base.resolve(app).resolve("checkpoint1"), elsewhere);
             assertUserError(E2E.cli("-container", app, "-dir", base.toString()), "is a symbolic link");
             try (Stream<Path> s = Files.list(elsewhere)) {

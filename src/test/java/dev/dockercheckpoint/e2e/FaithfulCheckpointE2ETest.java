@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.Manifest;
+import dev.dockercheckpoint.engine.JournalEntry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -230,11 +231,13 @@ class FaithfulCheckpointE2ETest extends BaseDirE2E {
         Manifest m = CheckpointStore.readManifest(partial.resolve(Manifest.FILE_NAME));
         CheckpointStore.writeJson(partial.resolve(Manifest.FILE_NAME), m.withIncomplete("interrupted"));
 
-        try (HelperProcess helper = new HelperProcess()) {
-            Files.createDirectories(helper.stateDir);
-            CheckpointStore.writeJson(helper.stateDir.resolve("base-dirs.json"), List.of(base.toString()));
+        try (HelperProcess helper = new HelperProcess().serving(base)) {
+            // and its journal entry, which names the temporary directory as its own
+            helper.plantJournalEntry(JournalEntry.checkpoint(m.containerId(), app, base, "checkpoint1",
+                    partial.getFileName().toString()));
             helper.start();
-            assertTrue(helper.log().contains("kept the finished dump"), helper.log());
+            helper.awaitLog("repaired: kept the finished dump", Duration.ofSeconds(60));
+            assertEquals(List.of(), helper.journal(), "the repaired entry is removed");
         }
         assertFalse(Files.exists(partial));
         E2E.Cli list = E2E.cli("list", "-dir", base.toString());

@@ -11,6 +11,7 @@ import dev.dockercheckpoint.ui.services.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
@@ -42,8 +43,8 @@ class GuiE2ETest {
     @BeforeAll
     static void startHelperAndContainer() throws Exception {
         E2E.engine();
-        helper = new HelperProcess().start();
         base = E2E.newBaseDir();
+        helper = new HelperProcess().serving(base).start();
         app = E2E.name("gui");
         E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "i=0; while true; do echo g-$i; i=$((i+1)); sleep 1; done");
         E2E.waitForNumber(app, "g-", 2, Duration.ofSeconds(20));
@@ -101,8 +102,9 @@ class GuiE2ETest {
         }
         assertEquals(1, table.getSelectionModel().getSelectedItems().size(), "the container is selected");
         robot.clickOn("#checkpointButton");
-        TextField dir = robot.lookup("#checkpointDir").queryAs(TextField.class);
-        assertEquals(base.toString(), dir.getText(), "the last used directory is remembered");
+        javafx.scene.control.ComboBox<?> dir = robot.lookup("#checkpointDir").queryAs(javafx.scene.control.ComboBox.class);
+        assertEquals(List.of(base.toString()), dir.getItems(), "the directories the helper serves");
+        assertEquals(base.toString(), dir.getValue(), "the last used directory is remembered");
         robot.clickOn("#startCheckpoint");
         waitFor("the checkpoint to finish", 120, () -> robot.lookup("#checkpointName").tryQuery().isEmpty());
         Path checkpoint = base.resolve(app).resolve("checkpoint1");

@@ -54,14 +54,31 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 class HelperE2ETest {
     private static HelperProcess helper;
+    /** A private directory holding the base directories the helper serves. */
+    private static Path root;
+    /** The helper's default base directory. */
     private static Path base;
+    /** The base directories the tests use, all listed in the helper's configuration. */
+    static final List<String> SERVED = List.of("member", "concurrent", "crash", "gone", "cancel", "diagnose", "seq",
+            "busy", "with spaces/base dir");
+    /** A served directory under a link, and where the link points. */
+    private static Path linkedBase;
+    private static Path linkTarget;
 
     @BeforeAll
     static void startHelper() throws Exception {
         E2E.engine();
         HelperProcess.ensureUsers();
-        helper = new HelperProcess().start();
-        base = E2E.newBaseDir();
+        root = E2E.newBaseDir();
+        base = root.resolve("seed");
+        linkTarget = Files.createDirectory(root.resolve("linked-target"));
+        Files.setPosixFilePermissions(linkTarget, Posix.DIR_PRIVATE);
+        Files.createSymbolicLink(root.resolve("linked"), linkTarget);
+        linkedBase = root.resolve("linked/base");
+        List<Path> served = new ArrayList<>(List.of(base));
+        SERVED.forEach(n -> served.add(root.resolve(n)));
+        served.add(linkedBase);
+        helper = new HelperProcess().serving(served.toArray(Path[]::new)).start();
     }
 
     @AfterAll
@@ -70,7 +87,7 @@ class HelperE2ETest {
             System.out.println("--- helper log\n" + helper.log());
             helper.close();
         }
-        E2E.deleteTree(base);
+        E2E.deleteTree(root);
     }
 
     /** Records every event in arrival order. */
@@ -303,7 +320,7 @@ class HelperE2ETest {
     void accessIsCheckedWithPeerCredentials() throws Exception {
         String app = E2E.name("helper-acl");
         E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
-        Path memberBase = base.resolve("member");
+        Path memberBase = root.resolve("member");
 
         // a member of group docker (supplementary group) is served, without root
         E2E.Cli member = helper.runAs(HelperProcess.MEMBER, "-container", app, "-name", "m1", "-dir",
@@ -369,7 +386,7 @@ class HelperE2ETest {
         for (String app : apps) {
             E2E.waitForNumber(app, "c-", 0, Duration.ofSeconds(20));
         }
-        Path concBase = base.resolve("concurrent");
+        Path concBase = root.resolve("concurrent");
         List<HelperClient> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             clients.add(helper.client());
@@ -422,41 +439,80 @@ class HelperE2ETest {
         }
     }
 
+    /** Plants what others might have left in {@code containerDir}: a temporary directory and a link to one. */
+    private static List<Path> plantForeign(Path containerDir, Path outside) throws IOException {
+        Path foreign = containerDir.resolve(".x" + dev.dockercheckpoint.core.CheckpointStore.PARTIAL_MARKER + "1");
+        Files.createDirectories(foreign);
+        Files.writeString(foreign.resolve("theirs"), "theirs");
+        Files.createDirectories(outside);
+        Files.writeString(outside.resolve("precious"), "keep");
+        Path link = Files.createSymbolicLink(containerDir.resolve(".cp" + dev.dockercheckpoint.core.CheckpointStore
+                .PARTIAL_MARKER + "link"), outside);
+        return List.of(foreign, link);
+    }
+
+    private static void assertForeignUntouched(List<Path> planted, Path outside) throws IOException {
+        assertEquals("theirs", Files.readString(planted.get(0).resolve("theirs")));
+        assertTrue(Files.isSymbolicLink(planted.get(1)), "the link is left alone");
+        assertEquals("keep", Files.readString(outside.resolve("precious")));
+    }
+
+    private static List<String> partials(Path containerDir) throws IOException {
+        try (var entries = Files.list(containerDir)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".cp.partial-"))
+                    .filter(n -> !n.endsWith("-link")).toList();
+        }
+    }
+
+    /** Starts a checkpoint of {@code app} on {@code victim} and returns once CRIU has frozen the container. */
+    private static HelperClient dumpUntilFrozen(HelperProcess victim, String app, Path crashBase) throws Exception {
+        BlockingQueue<String> logLines = new LinkedBlockingQueue<>();
+        HelperClient client = victim.client();
+        client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(client.nextId(), app, "cp",
+                crashBase.toString(), CheckpointOptions.defaults()), new ProgressListener() {
+                    @Override
+                    public void logLine(String line) {
+                        logLines.add(line);
+                    }
+                });
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        boolean frozen = false;
+        while (!frozen && System.nanoTime() < deadline) {
+            String line = logLines.poll(1, TimeUnit.SECONDS);
+            // cgroup v1 says freezer.state=FROZEN, cgroup v2 cgroup.freeze=1
+            frozen = line != null && (line.contains("freezer.state=FROZEN") || line.contains("cgroup.freeze=1"));
+        }
+        assertTrue(frozen, "CRIU froze the container");
+        assertEquals(1, victim.journal().size(), "the dump in flight is in the journal");
+        // runc's children are recorded as they appear (within a tenth of a second)
+        deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (victim.journal().getFirst().processes().stream().noneMatch(p -> p.command().endsWith("criu"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(victim.journal().getFirst().processes().stream().anyMatch(p -> p.command().endsWith("criu")),
+                "with its CRIU: " + victim.journal());
+        return client;
+    }
+
     @Test
     void killedDuringACheckpointTheHelperRecoversAtRestart() throws Exception {
         String app = E2E.name("crash");
         E2E.runContainer(app, E2E.TOOLS, "memhog", "768");
         E2E.waitForNumber(app, "mem-", 1, Duration.ofSeconds(60));
-        Path crashBase = base.resolve("crash");
-        try (HelperProcess victim = new HelperProcess().start()) {
-            BlockingQueue<String> logLines = new LinkedBlockingQueue<>();
-            HelperClient client = victim.client();
-            client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(client.nextId(), app, "cp",
-                    crashBase.toString(), CheckpointOptions.defaults()), new ProgressListener() {
-                        @Override
-                        public void logLine(String line) {
-                            logLines.add(line);
-                        }
-                    });
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            boolean frozen = false;
-            while (!frozen && System.nanoTime() < deadline) {
-                String line = logLines.poll(1, TimeUnit.SECONDS);
-                // cgroup v1 says freezer.state=FROZEN, cgroup v2 cgroup.freeze=1
-                frozen = line != null && (line.contains("freezer.state=FROZEN") || line.contains("cgroup.freeze=1"));
-            }
-            assertTrue(frozen, "CRIU froze the container");
+        Path crashBase = root.resolve("crash");
+        Path containerDir = crashBase.resolve(app);
+        Path outside = root.resolve("crash-outside");
+        try (HelperProcess victim = new HelperProcess().serving(crashBase).start()) {
+            HelperClient client = dumpUntilFrozen(victim, app, crashBase);
+            List<Path> planted = plantForeign(containerDir, outside);
             // kill -9 the helper in the middle of the dump; runc and CRIU, now orphans, run to their end
             List<ProcessHandle> orphans = victim.killHelperOnly();
             client.close();
             for (ProcessHandle h : orphans) {
                 h.onExit().get(120, TimeUnit.SECONDS);
             }
-            Path containerDir = crashBase.resolve(app);
-            try (var entries = Files.list(containerDir)) {
-                assertTrue(entries.anyMatch(p -> p.getFileName().toString().contains(".partial-")),
-                        "the interrupted checkpoint left its temporary directory");
-            }
+            assertEquals(1, partials(containerDir).size(), "the interrupted checkpoint left its temporary directory");
             // and, as CRIU killed before it seizes the tasks would leave it: the container frozen
             // (the dump froze it before CRIU started and the helper died before it could thaw it)
             String id = E2E.docker().inspectContainerCmd(app).exec().getId();
@@ -466,11 +522,11 @@ class HelperE2ETest {
             assertEquals("paused", runcState(app));
 
             victim.start();
-            String log = victim.log();
             // CRIU ran to its end: the dump is complete and may be all that is left of a container,
             // so it is kept under its name, marked incomplete, never deleted
-            assertTrue(log.contains("repaired: kept the finished dump of an interrupted checkpoint"), log);
-            assertTrue(log.contains("repaired: container " + app + " was left frozen"), log);
+            victim.awaitLog("repaired: kept the finished dump of an interrupted checkpoint", Duration.ofSeconds(60));
+            String log = victim.awaitLog("repaired: container " + app + " was left frozen", Duration.ofSeconds(60));
+            assertFalse(log.contains("waiting for"), log);
             assertEquals("running", runcState(app), "not frozen after the restart");
             assertTrue(E2E.running(app));
             long before = E2E.numbers(app, "mem-").getLast();
@@ -482,10 +538,183 @@ class HelperE2ETest {
                 assertTrue(listed.getFirst().incomplete() != null
                         && listed.getFirst().incomplete().contains("helper stopped"), listed.toString());
             }
-            try (var entries = Files.list(containerDir)) {
-                assertTrue(entries.noneMatch(p -> p.getFileName().toString().contains(".partial-")));
+            assertEquals(List.of(), partials(containerDir));
+            assertForeignUntouched(planted, outside);
+            assertFalse(log.contains(planted.get(0).toString()) || log.contains(planted.get(1).toString()),
+                    "what the journal does not name is not even looked at: " + log);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!victim.journal().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(List.of(), victim.journal(), "the repaired entry is removed");
+        }
+    }
+
+    @Test
+    void killedWithItsCriuTheHelperRemovesOnlyItsOwnTemporaryDirectoryAtRestart() throws Exception {
+        String app = E2E.name("crash2");
+        E2E.runContainer(app, E2E.TOOLS, "memhog", "768");
+        E2E.waitForNumber(app, "mem-", 1, Duration.ofSeconds(60));
+        Path crashBase = root.resolve("crash2");
+        Path containerDir = crashBase.resolve(app);
+        Path outside = root.resolve("crash2-outside");
+        try (HelperProcess victim = new HelperProcess().serving(crashBase).start()) {
+            HelperClient client = dumpUntilFrozen(victim, app, crashBase);
+            List<Path> planted = plantForeign(containerDir, outside);
+            // kill -9 the helper, runc and CRIU together: the dump never finishes
+            for (ProcessHandle h : victim.killHelperOnly()) {
+                h.destroyForcibly();
+                h.onExit().get(30, TimeUnit.SECONDS);
+            }
+            client.close();
+            List<String> left = partials(containerDir);
+            assertEquals(1, left.size(), "the interrupted checkpoint left its temporary directory");
+            assertEquals("paused", runcState(app), "frozen by the dump, never thawed");
+
+            victim.start();
+            victim.awaitLog("repaired: removed incomplete checkpoint directory " + containerDir.resolve(left
+                    .getFirst()), Duration.ofSeconds(60));
+            victim.awaitLog("repaired: container " + app + " was left frozen", Duration.ofSeconds(60));
+            assertEquals("running", runcState(app));
+            long before = E2E.numbers(app, "mem-").getLast();
+            E2E.waitForNumber(app, "mem-", before + 2, Duration.ofSeconds(20));
+            assertEquals(List.of(), partials(containerDir));
+            assertForeignUntouched(planted, outside);
+            try (HelperClient c = victim.client()) {
+                assertEquals(List.of(), c.listCheckpoints(crashBase));
             }
         }
+    }
+
+    @Test
+    void aHelperStartingBesideAForeignCriuAnswersAtOnceAndWaitsOnlyForItsOwn() throws Exception {
+        // two long-running processes named criu: one someone else's, one that the journal names as
+        // the CRIU of this helper's interrupted dump
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path criu = Files.copy(Path.of("/bin/sleep"), bin.resolve("criu"));
+        Files.setPosixFilePermissions(criu, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process foreign = new ProcessBuilder(criu.toString(), "600").start();
+        Process own = new ProcessBuilder(criu.toString(), "600").start();
+        String app = E2E.name("own-criu");
+        String id = E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
+        Path ownBase = root.resolve("own-criu");
+        Path partial = ownBase.resolve(app).resolve(".cp.partial-0000abcd");
+        try (HelperProcess h = new HelperProcess().serving(ownBase)) {
+            Files.createDirectories(partial);
+            for (Path p = partial; !p.equals(root); p = p.getParent()) {
+                Files.setPosixFilePermissions(p, Posix.DIR_PRIVATE);
+            }
+            Path foreignPartial = Files.createDirectory(ownBase.resolve(app).resolve(".cp.partial-f0f0f0f0"));
+            h.plantJournalEntry(dev.dockercheckpoint.engine.JournalEntry.checkpoint(id, app, ownBase, "cp",
+                    partial.getFileName().toString()).withProcess(dev.dockercheckpoint.engine.JournalEntry.Pid.of(
+                            own.toHandle())));
+            long t = System.nanoTime();
+            h.start();
+            long ms = (System.nanoTime() - t) / 1_000_000;
+            assertTrue(ms < 20_000, "hello answered at once beside the running CRIUs (" + ms + " ms)\n" + h.log());
+            try (HelperClient c = h.client()) {
+                DcpException busy = assertThrows(DcpException.class, () -> c.checkpoint(new CheckpointRequest(app,
+                        "cp2", ownBase, CheckpointOptions.defaults()), ProgressListener.NONE));
+                assertEquals(ErrorCode.BUSY, busy.code(), busy.getMessage());
+                assertTrue(busy.getMessage().contains("still being repaired"), busy.getMessage());
+                assertTrue(Files.isDirectory(partial), "nothing is touched while its own CRIU runs");
+
+                own.destroyForcibly().waitFor();
+                h.awaitLog("repaired: removed incomplete checkpoint directory " + partial, Duration.ofSeconds(30));
+                assertFalse(Files.exists(partial));
+                assertTrue(Files.isDirectory(foreignPartial), "a directory the journal does not name stays");
+                assertTrue(foreign.isAlive(), "someone else's CRIU is none of the helper's business");
+                CheckpointResult cp = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (cp == null) {
+                    try {
+                        cp = c.checkpoint(new CheckpointRequest(app, "cp2", ownBase, CheckpointOptions.defaults()),
+                                ProgressListener.NONE);
+                    } catch (DcpException e) {
+                        if (e.code() != ErrorCode.BUSY || System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        Thread.sleep(200);
+                    }
+                }
+                assertTrue(Files.isDirectory(cp.dir()));
+            }
+        } finally {
+            foreign.destroyForcibly();
+            own.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aMemberIsRefusedEveryDirectoryTheHelperDoesNotServeAndNothingIsCreated() throws Exception {
+        String app = E2E.name("not-served");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
+        Path outside = root.resolve("not-served");
+        Path child = base.resolve("child");
+        for (Path dir : List.of(outside, child, root)) {
+            E2E.Cli r = helper.runAs(HelperProcess.MEMBER, "-container", app, "-dir", dir.toString());
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.err().contains(dir + " is not one this helper serves; allowed: " + base + ", "), r.toString());
+            assertTrue(r.err().contains("hint:") && r.err().contains("\"baseDirs\""), r.toString());
+            E2E.Cli list = helper.runAs(HelperProcess.MEMBER, "list", "-dir", dir.toString());
+            assertEquals(1, list.exit(), list.toString());
+            assertTrue(list.err().contains("is not one this helper serves"), list.toString());
+        }
+        assertFalse(Files.exists(outside));
+        assertFalse(Files.exists(child));
+        assertFalse(Files.exists(root.resolve(app)));
+        try (HelperClient c = helper.client()) {
+            DcpException dots = assertThrows(DcpException.class, () -> c.listCheckpoints(Path.of(base
+                    + "/../seed")));
+            assertEquals(ErrorCode.INVALID_INPUT, dots.code());
+            DcpException other = assertThrows(DcpException.class, () -> c.checkpoint(new CheckpointRequest(app,
+                    "cp", Path.of("/etc"), CheckpointOptions.defaults()), ProgressListener.NONE));
+            assertEquals(ErrorCode.DIRECTORY_NOT_ALLOWED, other.code());
+        }
+    }
+
+    @Test
+    void aServedDirectoryWithASymlinkedComponentIsRefusedAndNothingIsCreatedThroughIt() throws Exception {
+        String app = E2E.name("linked");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
+        E2E.Cli r = helper.runAs(HelperProcess.MEMBER, "-container", app, "-dir", linkedBase.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("refusing to use " + root.resolve("linked") + ": it is a symbolic link"),
+                r.toString());
+        E2E.Cli list = helper.runAs(HelperProcess.MEMBER, "list", "-dir", linkedBase.toString());
+        assertEquals(1, list.exit(), list.toString());
+        assertTrue(list.err().contains("symbolic link"), list.toString());
+        try (var entries = Files.list(linkTarget)) {
+            assertEquals(List.of(), entries.toList(), "nothing is created through the link");
+        }
+    }
+
+    @Test
+    void aBaseDirectoryWithSpacesServesACheckpointAndItsRestore() throws Exception {
+        Path spaced = root.resolve("with spaces/base dir");
+        String app = E2E.name("spaces");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "i=0; while true; do echo s-$i; i=$((i+1)); sleep 0.2; done");
+        E2E.waitForNumber(app, "s-", 2, Duration.ofSeconds(20));
+        E2E.Cli dump = helper.runAs(HelperProcess.MEMBER, "-container", app, "-dir", spaced.toString(),
+                "-leave-running=false");
+        assertEquals(0, dump.exit(), dump.toString());
+        long last = E2E.numbers(app, "s-").getLast();
+        E2E.remove(app);
+        E2E.Cli list = helper.runAs(HelperProcess.MEMBER, "list", "-dir", spaced.toString());
+        assertEquals(0, list.exit(), list.toString());
+        assertTrue(list.out().contains(app) && list.out().contains("checkpoint1"), list.toString());
+
+        String restored = E2E.name("spaces-restored");
+        E2E.track(restored);
+        E2E.Cli restore = helper.runAs(HelperProcess.MEMBER, "-restore", "-container", app, "-new-name", restored,
+                "-dir", spaced.toString());
+        assertEquals(0, restore.exit(), restore.toString());
+        assertTrue(restore.out().contains("CRIU log: " + spaced.resolve(app).resolve("checkpoint1")
+                .resolve("restore.log")), restore.toString());
+        assertTrue(Files.readString(spaced.resolve(app).resolve("checkpoint1").resolve("restore.log"))
+                .contains("Restore finished successfully"));
+        E2E.waitForNumber(restored, "s-", last + 2, Duration.ofSeconds(20));
+        assertEquals(last + 1, E2E.numbers(restored, "s-").getFirst(), "it continues where it was checkpointed");
     }
 
     @Test
@@ -493,7 +722,7 @@ class HelperE2ETest {
         String app = E2E.name("gone");
         E2E.runContainer(app, E2E.TOOLS, "memhog", "256");
         E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(30));
-        Path goneBase = base.resolve("gone");
+        Path goneBase = root.resolve("gone");
         HelperClient client = helper.client();
         CountDownLatch dumping = new CountDownLatch(1);
         client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(client.nextId(), app, "cp",
@@ -525,7 +754,7 @@ class HelperE2ETest {
         String app = E2E.name("cancel");
         E2E.runContainer(app, E2E.TOOLS, "memhog", "512");
         E2E.waitForNumber(app, "mem-", 0, Duration.ofSeconds(30));
-        Path cancelBase = base.resolve("cancel");
+        Path cancelBase = root.resolve("cancel");
         try (HelperClient client = helper.client()) {
             CountDownLatch dumping = new CountDownLatch(1);
             HelperClient.Operation op = client.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(
@@ -557,7 +786,7 @@ class HelperE2ETest {
         String app = E2E.name("helper-tcp");
         E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", TcpE2ETest.TCP_PAIR);
         E2E.waitForNumber(app, "tcp-", 1, Duration.ofSeconds(20));
-        Path diagBase = base.resolve("diagnose");
+        Path diagBase = root.resolve("diagnose");
         try (HelperClient client = helper.client()) {
             DcpException e = assertThrows(DcpException.class, () -> client.checkpoint(new CheckpointRequest(app,
                     "notcp", diagBase, new CheckpointOptions(true, false, true, false)), ProgressListener.NONE));
@@ -594,10 +823,10 @@ class HelperE2ETest {
         E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "while true; do sleep 1; done");
         try (HelperClient client = helper.client()) {
             for (int i = 0; i < 5; i++) {
-                client.checkpoint(new CheckpointRequest(app, "s" + i, base.resolve("seq"),
+                client.checkpoint(new CheckpointRequest(app, "s" + i, root.resolve("seq"),
                         CheckpointOptions.defaults()), ProgressListener.NONE);
             }
-            assertEquals(5, client.listCheckpoints(base.resolve("seq")).size());
+            assertEquals(5, client.listCheckpoints(root.resolve("seq")).size());
         }
     }
 
@@ -609,7 +838,7 @@ class HelperE2ETest {
         try (HelperClient a = helper.client(); HelperClient b = helper.client()) {
             CountDownLatch dumping = new CountDownLatch(1);
             HelperClient.Operation first = a.start(new dev.dockercheckpoint.protocol.Request.Checkpoint(a.nextId(), app,
-                    "first", base.resolve("busy").toString(), CheckpointOptions.defaults()), new ProgressListener() {
+                    "first", root.resolve("busy").toString(), CheckpointOptions.defaults()), new ProgressListener() {
                         @Override
                         public void phase(String phase, double fraction) {
                             if (phase.startsWith("dumping")) {
@@ -620,7 +849,7 @@ class HelperE2ETest {
             assertTrue(dumping.await(30, TimeUnit.SECONDS), "the first dump started");
             long t = System.nanoTime();
             DcpException busy = assertThrows(DcpException.class, () -> b.checkpoint(new CheckpointRequest(app,
-                    "second", base.resolve("busy"), CheckpointOptions.defaults()), ProgressListener.NONE));
+                    "second", root.resolve("busy"), CheckpointOptions.defaults()), ProgressListener.NONE));
             long ms = (System.nanoTime() - t) / 1_000_000;
             assertEquals(ErrorCode.BUSY, busy.code());
             assertTrue(ms < 1000, "answered at once (" + ms + " ms)");

@@ -21,6 +21,8 @@ final class HelperProcess implements AutoCloseable {
     final Path socket;
     final Path stateDir;
     final Path log;
+    final Path config;
+    private boolean configured;
     private Process process;
 
     HelperProcess() throws IOException {
@@ -30,12 +32,28 @@ final class HelperProcess implements AutoCloseable {
         socket = dir.resolve("helper.sock");
         stateDir = dir.resolve("state");
         log = dir.resolve("helper.log");
+        config = dir.resolve("helper.json");
+    }
+
+    /** Serves these base directories (its configuration file lists them; the first is its default). */
+    HelperProcess serving(Path... baseDirs) throws IOException {
+        StringBuilder json = new StringBuilder("{\"baseDirs\": [");
+        for (int i = 0; i < baseDirs.length; i++) {
+            json.append(i == 0 ? "" : ", ").append(dev.dockercheckpoint.core.Json.mapper()
+                    .writeValueAsString(baseDirs[i].toString()));
+        }
+        Files.writeString(config, json.append("]}\n"));
+        configured = true;
+        return this;
     }
 
     /** Starts the helper and waits until it answers hello. */
     HelperProcess start(String... extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "helper", "--socket",
                 socket.toString(), "--state-dir", stateDir.toString()));
+        if (configured) {
+            cmd.addAll(List.of("--config", config.toString()));
+        }
         cmd.addAll(List.of(extraArgs));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -45,6 +63,39 @@ final class HelperProcess implements AutoCloseable {
             fail("helper did not start: " + e.getMessage() + "\n" + log());
             return this;
         }
+    }
+
+    /** Waits up to {@code max} for {@code text} in the helper's log (repairs are logged beside the serving). */
+    String awaitLog(String text, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!log().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                fail("the helper's log lacks \"" + text + "\" after " + max.toSeconds() + " s:\n" + log());
+            }
+            Thread.sleep(100);
+        }
+        return log();
+    }
+
+    /**
+     * Writes a journal entry in this helper's state directory as a helper killed in the middle of
+     * the operation would have left it (its writer gone).
+     */
+    dev.dockercheckpoint.engine.JournalEntry plantJournalEntry(dev.dockercheckpoint.engine.JournalEntry entry)
+            throws IOException {
+        Path journal = stateDir.resolve("journal");
+        Files.createDirectories(journal);
+        Files.setPosixFilePermissions(stateDir, dev.dockercheckpoint.core.Posix.DIR_PRIVATE);
+        Files.setPosixFilePermissions(journal, dev.dockercheckpoint.core.Posix.DIR_PRIVATE);
+        String id = "planted-" + Long.toString(System.nanoTime(), 36);
+        var planted = entry.withId(id, new dev.dockercheckpoint.engine.JournalEntry.Pid(999_999_999L, 1, "gone"));
+        dev.dockercheckpoint.core.CheckpointStore.writeJson(journal.resolve(id + ".json"), planted);
+        return planted;
+    }
+
+    /** The journal entries left in this helper's state directory. */
+    List<dev.dockercheckpoint.engine.JournalEntry> journal() {
+        return dev.dockercheckpoint.engine.Journal.at(stateDir.resolve("journal")).entries();
     }
 
     long pid() {

@@ -130,6 +130,11 @@ final class FakeEngine implements CheckpointEngine {
     }
 
     @Override
+    public Path delete(Path baseDir, String container, String name) {
+        return new dev.dockercheckpoint.core.CheckpointStore(baseDir).delete(container, name);
+    }
+
+    @Override
     public List<ContainerSummary> listContainers(boolean all) {
         return List.of(new ContainerSummary("0123456789abcdef", "web", "nginx", "running", "Up 1 minute",
                 Instant.parse("2026-01-01T00:00:00Z")));

@@ -37,6 +37,32 @@ class HelperConfigTest {
     }
 
     @Test
+    void onlyTheConfiguredBaseDirectoriesAreServed() {
+        HelperConfig c = HelperConfig.parse("t", "{\"baseDirs\": [\"/srv/cp\", \"/tmp/docker-checkpoints\"]}");
+        assertEquals(Path.of("/srv/cp"), c.baseDir(null), "absent: the first");
+        assertEquals(Path.of("/srv/cp"), c.baseDir(""));
+        assertEquals(Path.of("/srv/cp"), c.baseDir("/srv/cp"));
+        assertEquals(Path.of("/tmp/docker-checkpoints"), c.baseDir("/tmp/docker-checkpoints"));
+        assertEquals(Path.of("/srv/cp"), c.baseDir("/srv/cp/"), "normalised: trailing slash");
+        assertEquals(Path.of("/srv/cp"), c.baseDir("//srv///cp"), "normalised: repeated slashes");
+        assertEquals(Path.of("/srv/cp"), c.baseDir("/srv/./cp/."), "normalised: dots");
+
+        for (String other : new String[] {"/srv", "/", "/srv/cp/app", "/srv/cp/app/cp1", "/srv/cpx", "/srv/c",
+            "/etc", "/tmp", "/tmp/docker-checkpoints-2", "/var/lib/docker-checkpoint/checkpoints"}) {
+            DcpException e = assertThrows(DcpException.class, () -> c.baseDir(other), other);
+            assertEquals(ErrorCode.DIRECTORY_NOT_ALLOWED, e.code(), other);
+            assertTrue(e.getMessage().contains("allowed: /srv/cp, /tmp/docker-checkpoints"), e.getMessage());
+            assertTrue(e.hint().contains("baseDirs") && e.hint().contains(HelperConfig.DEFAULT_FILE), e.hint());
+        }
+        for (String bad : new String[] {"/srv/cp/../cp", "/srv/cp/..", "/tmp/x/../docker-checkpoints", "..",
+            "srv/cp", "./srv/cp", "/srv/cp\n", "/srv/\u0000cp", "/" + "a".repeat(1100)}) {
+            DcpException e = assertThrows(DcpException.class, () -> c.baseDir(bad), bad);
+            assertEquals(ErrorCode.INVALID_INPUT, e.code(), bad);
+            assertTrue(e.hint().contains("/srv/cp, /tmp/docker-checkpoints"), e.hint());
+        }
+    }
+
+    @Test
     void enginesArePickedByName() {
         HelperConfig c = HelperConfig.parse("t", "{\"engines\": [{\"name\": \"system\", \"host\": "
                 + "\"unix:///var/run/docker.sock\"}, {\"name\": \"current\", \"host\": \"unix:///run/e2/docker.sock\"}]}");

@@ -46,6 +46,11 @@ public final class FakeCheckpointService implements CheckpointService {
     public volatile DcpException helloFailure;
     public volatile DcpException checkpointFailure;
     public volatile boolean verificationPasses = true;
+    /** The base directories the fake helper serves. */
+    public volatile List<String> baseDirs = List.of("/tmp/docker-checkpoints", "/var/lib/docker-checkpoint/checkpoints");
+    public volatile List<HelloInfo.EngineInfo> engines = List.of(new HelloInfo.EngineInfo("default",
+            "unix:///var/run/docker.sock"));
+    public volatile String selectedEngine = "default";
 
     public static ContainerSummary container(String name, String state) {
         return new ContainerSummary(Integer.toHexString(name.hashCode()) + "0123456789abcdef", name, "dcp-busybox",
@@ -72,7 +77,7 @@ public final class FakeCheckpointService implements CheckpointService {
         if (helloFailure != null) {
             throw helloFailure;
         }
-        return new HelloInfo(1, "test", "alice", report());
+        return new HelloInfo(1, "test", "alice", report(), baseDirs, engines, selectedEngine);
     }
 
     @Override
@@ -138,7 +143,8 @@ public final class FakeCheckpointService implements CheckpointService {
 
     @Override
     public List<CheckpointSummary> listCheckpoints(Path dir) {
-        return Collections.unmodifiableList(new ArrayList<>(stored));
+        return Collections.unmodifiableList(new ArrayList<>(stored.stream()
+                .filter(s -> dir == null || s.dir().startsWith(dir)).toList()));
     }
 
     @Override

@@ -175,6 +175,54 @@ class ViewModelTest {
         assertEquals("web2", vm.newNameProperty().get(), "a typed name is kept");
     }
 
+    private static final Path TMP = Path.of("/tmp/docker-checkpoints");
+    private static final Path VAR = Path.of("/var/lib/docker-checkpoint/checkpoints");
+
+    @Test
+    void checkpointDialogOffersTheHelpersDirectoriesOnly() {
+        CheckpointDialogViewModel vm = new CheckpointDialogViewModel(service, now, "web", VAR, List.of(TMP, VAR),
+                service.report());
+        assertEquals(List.of(TMP.toString(), VAR.toString()), vm.dirChoices());
+        assertEquals(VAR.toString(), vm.dirProperty().get());
+        assertTrue(vm.validProperty().get());
+        vm.dirProperty().set("/srv/elsewhere");
+        assertEquals("The helper serves only /tmp/docker-checkpoints, /var/lib/docker-checkpoint/checkpoints.",
+                vm.dirErrorProperty().get());
+        assertFalse(vm.validProperty().get());
+        vm.dirProperty().set(TMP.toString());
+        assertTrue(vm.validProperty().get());
+        assertEquals(TMP, vm.toRequest().baseDir());
+    }
+
+    @Test
+    void restoreDialogListsTheCheckpointsOfTheChosenDirectory() {
+        service.stored.add(FakeCheckpointService.stored("web", "cp1"));
+        service.stored.add(new dev.dockercheckpoint.core.CheckpointSummary("web", "nightly", VAR.resolve("web/nightly"),
+                java.time.Instant.parse("2026-11-28T11:00:00Z"), 1000, CheckpointOptions.defaults(), 10.0));
+        RestoreDialogViewModel vm = new RestoreDialogViewModel(service, now, TMP, List.of(TMP, VAR), List::of);
+        vm.load("web", null);
+        assertEquals(List.of("cp1"), vm.checkpoints().stream().map(c -> c.name()).toList());
+        vm.dirProperty().set(VAR);
+        assertEquals(List.of("nightly"), vm.checkpoints().stream().map(c -> c.name()).toList());
+        assertEquals("nightly", vm.selectedProperty().get().name(), "the container asked for is chosen again");
+        assertEquals(VAR, vm.toRequest().baseDir());
+        assertEquals(List.of(TMP, VAR), vm.dirChoices());
+    }
+
+    @Test
+    void browserTakesTheHelpersDirectoriesAndShowsTheFirstWhenItsOwnIsNotServed() {
+        CheckpointBrowserViewModel vm = new CheckpointBrowserViewModel(service, now, new RecordingDialogs(),
+                Path.of("/srv/old"));
+        vm.setDirChoices(List.of(TMP, VAR));
+        assertEquals(TMP, vm.dirProperty().get());
+        assertEquals(List.of(TMP, VAR), vm.dirChoices());
+        vm.dirProperty().set(VAR);
+        vm.setDirChoices(List.of(TMP, VAR));
+        assertEquals(VAR, vm.dirProperty().get(), "a served directory stays chosen");
+        vm.setDirChoices(List.of());
+        assertEquals(List.of(TMP, VAR), vm.dirChoices(), "an older helper that names none changes nothing");
+    }
+
     @Test
     void restoreFeedsTheVerificationPanelStepByStep() {
         service.stored.add(FakeCheckpointService.stored("web", "cp1"));

@@ -18,6 +18,7 @@ import java.util.List;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -110,6 +111,47 @@ class ViewsFxTest {
         assertEquals(new CheckpointOptions(true, false, true, false), service.checkpoints.getFirst().options());
         assertTrue(dialogs.notes.stream().anyMatch(n -> n.contains("web/nightly created")), dialogs.notes.toString());
         assertTrue(robot.lookup("#checkpointName").tryQuery().isEmpty(), "the dialog closed");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDialogsAndTheBrowserOfferTheDirectoriesTheHelperServes(FxRobot robot) {
+        Path var = Path.of("/var/lib/docker-checkpoint/checkpoints");
+        robot.clickOn("web");
+        robot.clickOn("#checkpointButton");
+        ComboBox<String> dir = node(robot, "checkpointDir", ComboBox.class);
+        assertEquals(service.baseDirs, dir.getItems());
+        assertEquals("/tmp/docker-checkpoints", dir.getValue(), "the last used one, which the helper serves");
+        robot.clickOn(dir).clickOn(var.toString());
+        robot.clickOn("#startCheckpoint");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(var, service.checkpoints.getFirst().baseDir());
+
+        robot.clickOn("#navCheckpoints");
+        ComboBox<Path> browserDir = node(robot, "browserDir", ComboBox.class);
+        assertEquals(List.of(Path.of("/tmp/docker-checkpoints"), var), browserDir.getItems());
+        assertEquals(var, browserDir.getValue(), "the browser follows the directory just used");
+        TreeView<Object> tree = node(robot, "checkpointTree", TreeView.class);
+        assertEquals(var.toString(), tree.getRoot().getValue());
+        assertEquals(List.of("web"), tree.getRoot().getChildren().stream().map(TreeItem::getValue).toList());
+        assertEquals("checkpoint1", ((CheckpointSummary) tree.getRoot().getChildren().getFirst().getChildren()
+                .getFirst().getValue()).name());
+        robot.clickOn(browserDir).clickOn("/tmp/docker-checkpoints");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("cp1", ((CheckpointSummary) tree.getRoot().getChildren().getFirst().getChildren()
+                .getFirst().getValue()).name());
+
+        robot.clickOn("cp1   244.1 KiB");
+        robot.clickOn("#browserRestore");
+        ComboBox<Path> restoreDir = node(robot, "restoreDir", ComboBox.class);
+        assertEquals(Path.of("/tmp/docker-checkpoints"), restoreDir.getValue());
+        robot.clickOn(restoreDir).clickOn(var.toString());
+        WaitForAsyncUtils.waitForFxEvents();
+        ComboBox<CheckpointSummary> checkpoint = node(robot, "restoreCheckpoint", ComboBox.class);
+        assertEquals("checkpoint1", checkpoint.getValue().name(), "the chosen directory's checkpoints");
+        robot.clickOn("#startRestore");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(var, service.restores.getFirst().baseDir());
     }
 
     @Test

@@ -19,7 +19,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextField;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
 import javafx.scene.layout.GridPane;
@@ -27,9 +27,7 @@ import javafx.scene.layout.GridPane;
 /** Base directory, containers and checkpoints as a tree; details and actions for the selected one. */
 public final class CheckpointBrowserView {
     @FXML
-    private TextField dirField;
-    @FXML
-    private Button browseButton;
+    private ComboBox<Path> dirBox;
     @FXML
     private Button refreshButton;
     @FXML
@@ -90,11 +88,10 @@ public final class CheckpointBrowserView {
         dumpLogButton.setId("openDumpLog");
         restoreLogButton.setId("openRestoreLog");
         restoreButton.setId("browserRestore");
-        dirField.setText(model.dirProperty().get().toString());
-        model.dirProperty().addListener((o, a, d) -> dirField.setText(d.toString()));
-        dirField.setOnAction(e -> model.dirProperty().set(Path.of(dirField.getText().strip())));
-        browseButton.setOnAction(e -> dialogs.chooseDirectory("Checkpoint directory", model.dirProperty().get())
-                .ifPresent(p -> model.dirProperty().set(p)));
+        dirBox.setId("browserDir");
+        dev.dockercheckpoint.ui.Choices.bind(dirBox, model.dirChoices(), model.dirProperty());
+        dirBox.setTooltip(new javafx.scene.control.Tooltip("The base directories the helper serves (its"
+                + " helper.json lists them)"));
         refreshButton.setOnAction(e -> model.refresh());
         statusLabel.textProperty().bind(model.statusProperty());
         tree.setCellFactory(t -> new javafx.scene.control.TreeCell<>() {

@@ -26,7 +26,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The checkpoint browser: base directory, containers and their checkpoints; the selected
+ * The checkpoint browser: base directory (one of those the helper serves), containers and their checkpoints; the selected
  * checkpoint's details (options, created, versions, size, files); delete with confirmation.
  */
 public final class CheckpointBrowserViewModel {
@@ -37,6 +37,7 @@ public final class CheckpointBrowserViewModel {
     private final TaskExecutor executor;
     private final DialogService dialogs;
     private final ObjectProperty<Path> dir = new SimpleObjectProperty<>();
+    private final ObservableList<Path> dirChoices = FXCollections.observableArrayList();
     /** Container name to its checkpoints, in order. */
     private final ObservableList<Map.Entry<String, List<CheckpointSummary>>> groups =
             FXCollections.observableArrayList();
@@ -50,6 +51,7 @@ public final class CheckpointBrowserViewModel {
         this.executor = executor;
         this.dialogs = dialogs;
         this.dir.set(dir);
+        this.dirChoices.add(dir);
         selected.addListener((o, a, s) -> loadDetails(s));
         this.dir.addListener((o, a, b) -> refresh());
     }
@@ -189,6 +191,25 @@ public final class CheckpointBrowserViewModel {
 
     public ObjectProperty<Path> dirProperty() {
         return dir;
+    }
+
+    /** The base directories to choose from (those the helper serves). */
+    public ObservableList<Path> dirChoices() {
+        return dirChoices;
+    }
+
+    /**
+     * The helper's base directories: offered as the choices; when the one shown is not among
+     * them, the first is shown instead (and listed).
+     */
+    public void setDirChoices(List<Path> choices) {
+        if (choices.isEmpty()) {
+            return;
+        }
+        dirChoices.setAll(choices);
+        if (!choices.contains(dir.get())) {
+            dir.set(choices.getFirst());
+        }
     }
 
     public ObservableList<Map.Entry<String, List<CheckpointSummary>>> groups() {

@@ -3,7 +3,6 @@ package dev.dockercheckpoint.ui.checkpoint;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.ui.Resources;
 import dev.dockercheckpoint.ui.services.DialogService;
-import java.nio.file.Path;
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
@@ -11,6 +10,7 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
@@ -30,9 +30,7 @@ public final class CheckpointDialog {
     @FXML
     private Label nameError;
     @FXML
-    private TextField dirField;
-    @FXML
-    private Button browseButton;
+    private ComboBox<String> dirBox;
     @FXML
     private Label dirError;
     @FXML
@@ -80,7 +78,7 @@ public final class CheckpointDialog {
     @FXML
     private void initialize() {
         nameField.setId("checkpointName");
-        dirField.setId("checkpointDir");
+        dirBox.setId("checkpointDir");
         nameError.setId("checkpointNameError");
         leaveRunningBox.setId("leaveRunning");
         tcpBox.setId("tcp");
@@ -95,7 +93,8 @@ public final class CheckpointDialog {
 
         containerLabel.textProperty().bind(model.containerProperty());
         nameField.textProperty().bindBidirectional(model.nameProperty());
-        dirField.textProperty().bindBidirectional(model.dirProperty());
+        dev.dockercheckpoint.ui.Choices.bind(dirBox, model.dirChoices(), model.dirProperty());
+        dirBox.setTooltip(new Tooltip("The base directories the helper serves (its helper.json lists them)"));
         nameError.textProperty().bind(model.nameErrorProperty());
         dirError.textProperty().bind(model.dirErrorProperty());
         model.nameErrorProperty().addListener((o, a, err) -> markInvalid(nameField, !err.isEmpty()));
@@ -120,13 +119,10 @@ public final class CheckpointDialog {
             box.disableProperty().bind(model.runningProperty());
         }
         nameField.disableProperty().bind(model.runningProperty());
-        dirField.disableProperty().bind(model.runningProperty());
-        browseButton.disableProperty().bind(model.runningProperty());
+        dirBox.disableProperty().bind(model.runningProperty());
         leaveRunningBox.setTooltip(new Tooltip("Keep the container running after the dump (CRIU --leave-running)"));
         tcpBox.setTooltip(new Tooltip("Dump and restore established TCP connections (CRIU --tcp-established)"));
         fileLocksBox.setTooltip(new Tooltip("Dump and restore file locks (CRIU --file-locks)"));
-        browseButton.setOnAction(e -> dialogs.chooseDirectory("Checkpoint directory", Path.of(model.dirProperty()
-                .get())).ifPresent(p -> model.dirProperty().set(p.toString())));
         progressBar.progressProperty().bind(model.progressProperty());
         phaseLabel.textProperty().bind(model.phaseProperty());
         logList.setItems(model.logTail());

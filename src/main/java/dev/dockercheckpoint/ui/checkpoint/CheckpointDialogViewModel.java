@@ -10,6 +10,7 @@ import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.OperationProgress;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -26,8 +27,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * State of the checkpoint dialog: the container, a name validated as it is typed, the directory,
- * the four CRIU options (pre-dump disabled with the reason when the kernel cannot do it), and
+ * State of the checkpoint dialog: the container, a name validated as it is typed, the directory
+ * (one of those the helper serves), the four CRIU options (pre-dump disabled with the reason when the kernel cannot do it), and
  * while it runs: phase, progress, the tail of CRIU's log, and cancel.
  */
 public final class CheckpointDialogViewModel {
@@ -39,6 +40,7 @@ public final class CheckpointDialogViewModel {
     private final ReadOnlyStringWrapper container = new ReadOnlyStringWrapper();
     private final StringProperty name = new SimpleStringProperty(CheckpointRequest.DEFAULT_NAME);
     private final StringProperty dir = new SimpleStringProperty();
+    private final ObservableList<String> dirChoices = FXCollections.observableArrayList();
     private final BooleanProperty leaveRunning = new SimpleBooleanProperty(CheckpointOptions.defaults().leaveRunning());
     private final BooleanProperty tcp = new SimpleBooleanProperty(CheckpointOptions.defaults().tcpEstablished());
     private final BooleanProperty fileLocks = new SimpleBooleanProperty(CheckpointOptions.defaults().fileLocks());
@@ -55,9 +57,16 @@ public final class CheckpointDialogViewModel {
 
     public CheckpointDialogViewModel(CheckpointService service, TaskExecutor executor, String container, Path dir,
             DoctorReport capabilities) {
+        this(service, executor, container, dir, List.of(dir), capabilities);
+    }
+
+    /** {@code choices}: the base directories the helper serves; {@code dir}, the one proposed. */
+    public CheckpointDialogViewModel(CheckpointService service, TaskExecutor executor, String container, Path dir,
+            List<Path> choices, DoctorReport capabilities) {
         this.service = service;
         this.executor = executor;
         this.container.set(container);
+        choices.forEach(c -> dirChoices.add(c.toString()));
         this.dir.set(dir.toString());
         if (capabilities != null && !capabilities.isOk("mem-dirty-track")) {
             preDumpAvailable.set(false);
@@ -88,6 +97,8 @@ public final class CheckpointDialogViewModel {
             dirError.set("The directory must be an absolute path.");
         } else if (d.chars().anyMatch(Character::isISOControl)) {
             dirError.set("The directory contains a control character.");
+        } else if (!dirChoices.isEmpty() && !dirChoices.contains(d)) {
+            dirError.set("The helper serves only " + String.join(", ", dirChoices) + ".");
         } else {
             dirError.set("");
         }
@@ -157,6 +168,11 @@ public final class CheckpointDialogViewModel {
 
     public StringProperty dirProperty() {
         return dir;
+    }
+
+    /** The base directories to choose from (those the helper serves). */
+    public ObservableList<String> dirChoices() {
+        return dirChoices;
     }
 
     public BooleanProperty leaveRunningProperty() {

@@ -1,6 +1,5 @@
 package dev.dockercheckpoint.ui.main;
 
-import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.ui.Resources;
@@ -174,6 +173,7 @@ public final class MainWindow {
     private void connect() {
         model.connect(() -> {
             containers.start();
+            browser.setDirChoices(dirChoices());
             browser.refresh();
             HelloInfo hello = model.helloProperty().get();
             system.apply(hello.capabilities());
@@ -208,11 +208,28 @@ public final class MainWindow {
         });
     }
 
-    /** Opens the checkpoint dialog for {@code container}. */
+    /**
+     * The base directories to offer: those the helper serves (the first is its default); an older
+     * helper that does not say: the last one used.
+     */
+    private java.util.List<Path> dirChoices() {
+        HelloInfo hello = model.helloProperty().get();
+        java.util.List<Path> served = hello == null ? java.util.List.of() : hello.baseDirs().stream().map(Path::of)
+                .toList();
+        return served.isEmpty() ? java.util.List.of(Path.of(values.lastDir())) : served;
+    }
+
+    /** {@code wanted} when it is one of {@code choices}, else the first choice. */
+    private static Path preferred(Path wanted, java.util.List<Path> choices) {
+        return wanted != null && choices.contains(wanted) ? wanted : choices.getFirst();
+    }
+
+    /** Opens the checkpoint dialog for {@code container}, in the last directory used when the helper serves it. */
     public CheckpointDialog openCheckpointDialog(String container) {
         HelloInfo hello = model.helloProperty().get();
+        java.util.List<Path> choices = dirChoices();
         CheckpointDialogViewModel vm = new CheckpointDialogViewModel(service, executor, container,
-                Path.of(values.lastDir()), hello == null ? null : hello.capabilities());
+                preferred(Path.of(values.lastDir()), choices), choices, hello == null ? null : hello.capabilities());
         CheckpointDialog dialog = new CheckpointDialog(vm, dialogs, result -> {
             Path dir = result.dir().getParent().getParent();
             values = new Settings.Values(stage.getWidth(), stage.getHeight(), dir.toString());
@@ -230,8 +247,9 @@ public final class MainWindow {
 
     /** Opens the restore dialog, preselecting {@code container}/{@code name} when given. */
     public RestoreDialog openRestoreDialog(String container, String name) {
-        Path dir = browser.dirProperty().get() == null ? CheckpointStore.DEFAULT_BASE : browser.dirProperty().get();
-        RestoreDialogViewModel vm = new RestoreDialogViewModel(service, executor, dir, containers::names);
+        java.util.List<Path> choices = dirChoices();
+        Path dir = preferred(browser.dirProperty().get(), choices);
+        RestoreDialogViewModel vm = new RestoreDialogViewModel(service, executor, dir, choices, containers::names);
         RestoreDialog dialog = new RestoreDialog(vm, dialogs, result -> {
             containers.refresh();
             browser.refresh();

@@ -23,6 +23,8 @@ import javafx.util.StringConverter;
 /** The restore dialog with its live verification panel: a thin view over {@link RestoreDialogViewModel}. */
 public final class RestoreDialog {
     @FXML
+    private ComboBox<java.nio.file.Path> dirBox;
+    @FXML
     private ComboBox<CheckpointSummary> checkpointBox;
     @FXML
     private TextField newNameField;
@@ -58,6 +60,9 @@ public final class RestoreDialog {
 
     @FXML
     private void initialize() {
+        dirBox.setId("restoreDir");
+        dev.dockercheckpoint.ui.Choices.bind(dirBox, model.dirChoices(), model.dirProperty());
+        dirBox.disableProperty().bind(model.runningProperty());
         checkpointBox.setId("restoreCheckpoint");
         newNameField.setId("newName");
         nameError.setId("newNameError");

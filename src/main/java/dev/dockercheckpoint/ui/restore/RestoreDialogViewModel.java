@@ -28,7 +28,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * State of the restore dialog: which stored checkpoint, the new container name (default
+ * State of the restore dialog: which base directory (of those the helper serves) and which
+ * stored checkpoint in it, the new container name (default
  * {@code <container>-restored}, validated, and flagged when a container already has it), then
  * progress and the live verification.
  */
@@ -36,7 +37,10 @@ public final class RestoreDialogViewModel {
     private final CheckpointService service;
     private final TaskExecutor executor;
     private final Supplier<List<String>> containerNames;
-    private final Path dir;
+    private final ObjectProperty<Path> dir = new SimpleObjectProperty<>();
+    private final ObservableList<Path> dirChoices = FXCollections.observableArrayList();
+    private String wantedContainer;
+    private String wantedName;
     private final ObservableList<CheckpointSummary> checkpoints = FXCollections.observableArrayList();
     private final ObjectProperty<CheckpointSummary> selected = new SimpleObjectProperty<>();
     private final StringProperty newName = new SimpleStringProperty("");
@@ -48,9 +52,21 @@ public final class RestoreDialogViewModel {
 
     public RestoreDialogViewModel(CheckpointService service, TaskExecutor executor, Path dir,
             Supplier<List<String>> containerNames) {
+        this(service, executor, dir, List.of(dir), containerNames);
+    }
+
+    /** {@code choices}: the base directories the helper serves; {@code dir}, the one shown first. */
+    public RestoreDialogViewModel(CheckpointService service, TaskExecutor executor, Path dir, List<Path> choices,
+            Supplier<List<String>> containerNames) {
         this.service = service;
         this.executor = executor;
-        this.dir = dir;
+        this.dirChoices.setAll(choices);
+        this.dir.set(dir);
+        this.dir.addListener((o, a, d) -> {
+            if (d != null) {
+                load(wantedContainer, wantedName);
+            }
+        });
         this.containerNames = containerNames;
         this.verification = new VerificationViewModel(service, executor);
         selected.addListener((o, a, s) -> {
@@ -77,13 +93,20 @@ public final class RestoreDialogViewModel {
 
     /** Loads the stored checkpoints and preselects {@code container}/{@code name} when given. */
     public void load(String container, String name) {
-        executor.execute(() -> service.listCheckpoints(dir), list -> {
+        wantedContainer = container;
+        wantedName = name;
+        Path d = dir.get();
+        executor.execute(() -> service.listCheckpoints(d), list -> {
             checkpoints.setAll(list);
             CheckpointSummary pick = list.stream()
                     .filter(s -> s.container().equals(container) && (name == null || s.name().equals(name)))
                     .findFirst().orElse(list.isEmpty() ? null : list.getFirst());
             selected.set(pick);
-        }, e -> nameError.set("Cannot list checkpoints: " + e.getMessage()));
+        }, e -> {
+            checkpoints.clear();
+            selected.set(null);
+            nameError.set("Cannot list checkpoints: " + e.getMessage());
+        });
     }
 
     void validate() {
@@ -102,7 +125,7 @@ public final class RestoreDialogViewModel {
 
     public RestoreRequest toRequest() {
         CheckpointSummary s = selected.get();
-        return new RestoreRequest(s.container(), s.name(), dir, newName.get());
+        return new RestoreRequest(s.container(), s.name(), dir.get(), newName.get());
     }
 
     public void start(Consumer<RestoreResult> onDone, Consumer<Throwable> onFailure) {
@@ -179,6 +202,16 @@ public final class RestoreDialogViewModel {
     }
 
     public Path dir() {
+        return dir.get();
+    }
+
+    /** The base directory the checkpoints are listed from; choosing another lists its checkpoints. */
+    public ObjectProperty<Path> dirProperty() {
         return dir;
+    }
+
+    /** The base directories to choose from (those the helper serves). */
+    public ObservableList<Path> dirChoices() {
+        return dirChoices;
     }
 }
