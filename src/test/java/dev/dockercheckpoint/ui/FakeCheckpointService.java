@@ -51,6 +51,8 @@ public final class FakeCheckpointService implements CheckpointService {
     public volatile List<HelloInfo.EngineInfo> engines = List.of(new HelloInfo.EngineInfo("default",
             "unix:///var/run/docker.sock"));
     public volatile String selectedEngine = "default";
+    /** The containers of the engine called "second", when it is picked (null: the same as the default's). */
+    public volatile List<ContainerSummary> secondContainers;
 
     public static ContainerSummary container(String name, String state) {
         return new ContainerSummary(Integer.toHexString(name.hashCode()) + "0123456789abcdef", name, "dcp-busybox",
@@ -73,6 +75,16 @@ public final class FakeCheckpointService implements CheckpointService {
     }
 
     @Override
+    public void selectEngine(String name) {
+        if (engines.stream().noneMatch(e -> e.name().equals(name))) {
+            helloFailure = new dev.dockercheckpoint.core.DcpException(dev.dockercheckpoint.core.ErrorCode.INVALID_INPUT,
+                    "the helper serves no engine called " + name, "pick one it serves");
+            return;
+        }
+        selectedEngine = name;
+    }
+
+    @Override
     public HelloInfo hello() {
         if (helloFailure != null) {
             throw helloFailure;
@@ -82,7 +94,9 @@ public final class FakeCheckpointService implements CheckpointService {
 
     @Override
     public List<ContainerSummary> listContainers(boolean all) {
-        return all ? containers : containers.stream().filter(c -> "running".equals(c.state())).toList();
+        List<ContainerSummary> listed = "second".equals(selectedEngine) && secondContainers != null
+                ? secondContainers : containers;
+        return all ? listed : listed.stream().filter(c -> "running".equals(c.state())).toList();
     }
 
     @Override

@@ -13,6 +13,8 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 
 /**
  * The main window's state: whether the helper answers (and if not, exactly what to do), and the
@@ -28,6 +30,8 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper problemHint = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper versions = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<HelloInfo> hello = new ReadOnlyObjectWrapper<>();
+    private final ObservableList<String> engines = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper engine = new ReadOnlyStringWrapper();
 
     public MainViewModel(CheckpointService service, TaskExecutor executor, Path socket) {
         this.service = service;
@@ -40,10 +44,13 @@ public final class MainViewModel {
         connection.set("Connecting to the helper at " + socket + "...");
         executor.execute(service::hello, info -> {
             hello.set(info);
+            engines.setAll(info.engineNames());
+            engine.set(info.engine());
             connected.set(true);
             problem.set("");
             problemHint.set("");
-            connection.set("Helper " + info.helperVersion() + " (as " + info.user() + ")");
+            connection.set("Helper " + info.helperVersion() + " (as " + info.user() + ")"
+                    + (info.engines().size() > 1 && info.engine() != null ? ", engine " + info.engine() : ""));
             versions.set(describe(info.capabilities()));
             onConnected.run();
         }, error -> {
@@ -58,6 +65,42 @@ public final class MainViewModel {
                 problemHint.set("start it with: sudo systemctl start docker-checkpoint.socket");
             }
         });
+    }
+
+    /**
+     * Switches to the helper's engine {@code name} and connects again; {@code onConnected} runs
+     * once the helper confirms. A refused pick leaves the previous engine in place.
+     */
+    public void selectEngine(String name, Runnable onConnected) {
+        if (name == null || name.equals(engine.get())) {
+            return;
+        }
+        String previous = engine.get();
+        service.selectEngine(name);
+        connection.set("Switching to engine " + name + "...");
+        executor.execute(service::hello, info -> {
+            hello.set(info);
+            engine.set(info.engine());
+            connection.set("Helper " + info.helperVersion() + " (as " + info.user() + "), engine " + info.engine());
+            versions.set(describe(info.capabilities()));
+            onConnected.run();
+        }, error -> {
+            service.selectEngine(previous);
+            engine.set(previous);
+            problem.set("Cannot use engine " + name + ": " + error.getMessage());
+            problemHint.set(error instanceof DcpException e && e.hint() != null ? e.hint()
+                    : "pick another engine, or check the helper's configuration");
+        });
+    }
+
+    /** The helper's engines, its default first. */
+    public ObservableList<String> engines() {
+        return engines;
+    }
+
+    /** The engine this window works on. */
+    public ReadOnlyStringProperty engineProperty() {
+        return engine.getReadOnlyProperty();
     }
 
     static String describe(DoctorReport report) {

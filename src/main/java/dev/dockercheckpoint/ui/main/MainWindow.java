@@ -25,6 +25,7 @@ import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
@@ -66,6 +67,10 @@ public final class MainWindow {
     private Label problemHint;
     @FXML
     private Button retryButton;
+    @FXML
+    private VBox enginePane;
+    @FXML
+    private ComboBox<String> enginePicker;
     @FXML
     private Label connectionLabel;
     @FXML
@@ -159,6 +164,20 @@ public final class MainWindow {
         problemPane.visibleProperty().bind(model.problemProperty().isNotEmpty());
         problemPane.managedProperty().bind(problemPane.visibleProperty());
         retryButton.setOnAction(e -> connect());
+        enginePicker.setId("enginePicker");
+        enginePicker.setItems(model.engines());
+        enginePicker.setTooltip(new javafx.scene.control.Tooltip(
+                "The Docker engines the helper serves (its configuration lists them)"));
+        enginePane.visibleProperty().bind(javafx.beans.binding.Bindings.size(model.engines()).greaterThan(1));
+        enginePane.managedProperty().bind(enginePane.visibleProperty());
+        model.engineProperty().addListener((o, a, name) -> enginePicker.getSelectionModel().select(name));
+        enginePicker.setOnAction(e -> {
+            String picked = enginePicker.getSelectionModel().getSelectedItem();
+            if (picked != null && !picked.equals(model.engineProperty().get())) {
+                containers.stop();
+                model.selectEngine(picked, this::connected);
+            }
+        });
     }
 
     private void showView(Object toggle) {
@@ -171,13 +190,16 @@ public final class MainWindow {
     }
 
     private void connect() {
-        model.connect(() -> {
-            containers.start();
-            browser.setDirChoices(dirChoices());
-            browser.refresh();
-            HelloInfo hello = model.helloProperty().get();
-            system.apply(hello.capabilities());
-        });
+        model.connect(this::connected);
+    }
+
+    /** The helper answered (at first, or on another engine): everything shown is read again. */
+    private void connected() {
+        containers.start();
+        browser.setDirChoices(dirChoices());
+        browser.refresh();
+        HelloInfo hello = model.helloProperty().get();
+        system.apply(hello.capabilities());
     }
 
     private void installShortcuts(Scene scene) {

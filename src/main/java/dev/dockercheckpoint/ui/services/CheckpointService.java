@@ -25,6 +25,12 @@ import java.util.function.Consumer;
 public interface CheckpointService {
     HelloInfo hello();
 
+    /**
+     * Sends what follows to the helper's engine {@code name} (one of {@link HelloInfo#engines()});
+     * the next {@link #hello()} confirms the pick or refuses it.
+     */
+    void selectEngine(String name);
+
     List<ContainerSummary> listContainers(boolean all);
 
     /** Calls {@code onChange} (any thread) with the name of each container that changed; close to stop. */

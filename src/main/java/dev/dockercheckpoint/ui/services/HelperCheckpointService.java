@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 public final class HelperCheckpointService implements CheckpointService, AutoCloseable {
     private final Path socket;
     private HelperClient client;
+    private String engine;
 
     public HelperCheckpointService(Path socket) {
         this.socket = socket;
@@ -42,7 +43,7 @@ public final class HelperCheckpointService implements CheckpointService, AutoClo
 
     private synchronized HelperClient client() {
         if (client == null) {
-            client = HelperClient.connectAndHello(socket, Duration.ofSeconds(1));
+            client = HelperClient.connectAndHello(socket, Duration.ofSeconds(1), engine);
         }
         return client;
     }
@@ -69,6 +70,17 @@ public final class HelperCheckpointService implements CheckpointService, AutoClo
             }
             drop(c);
             return call.on(client());
+        }
+    }
+
+    @Override
+    public synchronized void selectEngine(String name) {
+        if (!java.util.Objects.equals(name, engine)) {
+            engine = name;
+            if (client != null) {
+                client.close();
+                client = null;
+            }
         }
     }
 
