@@ -77,6 +77,42 @@ class BetweenEnginesE2ETest {
     }
 
     @Test
+    void aGroupMemberReachesTheHelpersSecondEngineThroughItsDockerHost() throws Exception {
+        String host = System.getenv("DOCKER_HOST");
+        String app = run(second.docker().client(), "via-helper", E2E.BUSYBOX, "sh", "-c",
+                "i=0; while true; do echo n-$i; i=$((i+1)); sleep 0.2; done");
+        HelperProcess.ensureUsers();
+        try (HelperProcess helper = new HelperProcess()) {
+            Path config = helper.dir.resolve("engines.json");
+            java.nio.file.Files.writeString(config, "{\"baseDirs\": [\"" + base + "\"], \"engines\": ["
+                    + "{\"name\": \"system\", \"host\": \"" + SYSTEM + "\"}, {\"name\": \"current\", \"host\": \""
+                    + host + "\"}]}\n");
+            helper.start("--config", config.toString());
+            try (var client = helper.client()) {
+                var hello = client.hello();
+                assertEquals(List.of("system", "current"), hello.engineNames());
+                assertEquals("system", hello.engine());
+            }
+            // the container exists on the second engine only: through the default engine it is unknown
+            E2E.Cli wrongEngine = helper.runAs(HelperProcess.MEMBER, "-container", app, "-name", "a");
+            assertTrue(wrongEngine.exit() != 0 && wrongEngine.err().contains(app), wrongEngine.toString());
+
+            E2E.Cli viaHost = helper.runAsWithEnv(HelperProcess.MEMBER, List.of("DOCKER_HOST=" + host),
+                    "-container", app, "-name", "b");
+            assertEquals(0, viaHost.exit(), viaHost.toString());
+            String manifest = java.nio.file.Files.readString(base.resolve(app).resolve("b").resolve("container.json"));
+            assertTrue(manifest.contains(host), "made on the second engine: " + manifest);
+
+            E2E.Cli unknown = helper.runAsWithEnv(HelperProcess.MEMBER, List.of("DOCKER_HOST=unix:///nowhere.sock"),
+                    "-container", app, "-name", "c");
+            assertEquals(1, unknown.exit(), unknown.toString());
+            assertTrue(unknown.err().contains("does not serve the engine of DOCKER_HOST unix:///nowhere.sock"),
+                    unknown.toString());
+            assertTrue(unknown.err().contains("current (" + host + ")"), unknown.toString());
+        }
+    }
+
+    @Test
     void fromTheSecondEngineToTheSystemEngine() throws Exception {
         moveAndCheck(second, system, E2E.BUSYBOX);
     }

@@ -139,8 +139,15 @@ final class HelperProcess implements AutoCloseable {
 
     /** Runs the built jar as another user (with the helper's socket in DOCKER_CHECKPOINT_SOCKET). */
     E2E.Cli runAs(String user, String... args) throws IOException, InterruptedException {
+        return runAsWithEnv(user, List.of(), args);
+    }
+
+    /** As {@link #runAs}, with {@code env} (NAME=VALUE) added to the command's environment. */
+    E2E.Cli runAsWithEnv(String user, List<String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("runuser", "-u", user, "--", "env", "HOME=/tmp",
-                "DOCKER_CHECKPOINT_SOCKET=" + socket, JAVA, "-jar", JAR.toString()));
+                "DOCKER_CHECKPOINT_SOCKET=" + socket));
+        cmd.addAll(env);
+        cmd.addAll(List.of(JAVA, "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         byte[] out = p.getInputStream().readAllBytes();
