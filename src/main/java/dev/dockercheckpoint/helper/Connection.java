@@ -319,22 +319,27 @@ final class Connection {
     private void audit(Request request, Message.Error failure, long startedNanos) {
         String what = switch (request) {
             case Request.Checkpoint c -> "checkpoint container=" + c.container() + " name=" + c.name() + " dir="
-                    + Names.quote(String.valueOf(c.dir())) + " options="
+                    + full(c.dir()) + " options="
                     + (c.options() == null ? CheckpointOptions.defaults() : c.options());
             case Request.Restore r -> "restore container=" + r.container() + " name=" + r.name() + " dir="
-                    + Names.quote(String.valueOf(r.dir())) + " newName=" + r.newName();
+                    + full(r.dir()) + " newName=" + r.newName();
             case Request.Verify v -> "verify container=" + v.container();
             case Request.Delete d -> "delete-checkpoint container=" + d.container() + " name=" + d.name() + " dir="
-                    + Names.quote(String.valueOf(d.dir()));
-            case Request.Cancel c -> "cancel target=" + Names.quote(c.target());
+                    + full(d.dir());
+            case Request.Cancel c -> "cancel target=" + full(c.target());
             default -> null;
         };
         if (what == null) {
             return;
         }
         AUDIT.info("user={} uid={} conn={} id={} {} result={} ({} ms)", peer.user(), peer.uid(), number,
-                Names.quote(request.id()), what, failure == null ? "ok" : failure.code(),
+                full(request.id()), what, failure == null ? "ok" : failure.code(),
                 (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    /** A value for the audit line: whole, as a JSON string (requests hold no control characters). */
+    private static String full(String value) {
+        return value == null ? "null" : Protocol.line(value);
     }
 
     /** The base directory a request names: one of the configured ones (see {@link HelperConfig#baseDir}). */
