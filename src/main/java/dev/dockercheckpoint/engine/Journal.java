@@ -42,9 +42,28 @@ public final class Journal {
     private static final Duration WATCH = Duration.ofMillis(100);
 
     private final Path dir;
+    /** The engine whose entries this view writes and reads (null: every entry). */
+    private final String host;
+    /** Whether entries without an engine (older ones, and the root command line's) belong to this view. */
+    private final boolean takesUnstamped;
 
     private Journal(Path dir) {
+        this(dir, null, true);
+    }
+
+    private Journal(Path dir, String host, boolean takesUnstamped) {
         this.dir = dir;
+        this.host = host;
+        this.takesUnstamped = takesUnstamped;
+    }
+
+    /**
+     * The part of this journal that belongs to the Docker engine at {@code host}: entries it
+     * writes carry the host, and it reads only entries with that host (and, when {@code isDefault},
+     * those that name none). The helper keeps one such view per engine in one directory.
+     */
+    public Journal forHost(String host, boolean isDefault) {
+        return new Journal(dir, host, isDefault);
     }
 
     /** The journal kept in {@code dir} (created when the first entry is written). */
@@ -64,7 +83,8 @@ public final class Journal {
     public Entry begin(JournalEntry entry) {
         String id = Long.toString(System.currentTimeMillis(), 36) + "-" + ProcessHandle.current().pid() + "-"
                 + HexFormat.of().toHexDigits(RANDOM.nextInt());
-        Entry e = new Entry(entry.withId(id, JournalEntry.Pid.of(ProcessHandle.current())));
+        JournalEntry stamped = host == null ? entry : entry.withDockerHost(host);
+        Entry e = new Entry(stamped.withId(id, JournalEntry.Pid.of(ProcessHandle.current())));
         e.write();
         return e;
     }
@@ -89,7 +109,9 @@ public final class Journal {
                         LOG.warn("ignoring journal file {}: not an entry of this version", d.path().resolve(name));
                         continue;
                     }
-                    result.add(e);
+                    if (host == null || host.equals(e.dockerHost()) || (e.dockerHost() == null && takesUnstamped)) {
+                        result.add(e);
+                    }
                 } catch (IOException | RuntimeException ex) {
                     LOG.warn("ignoring unreadable journal file {}: {}", d.path().resolve(name), ex.getMessage());
                 }

@@ -28,7 +28,7 @@ import java.util.List;
  */
 public record JournalEntry(int format, String id, String kind, Instant started, Pid owner, String containerId,
         String container, String baseDir, String checkpoint, String partialDir, boolean frozen,
-        RestartPolicySpec suspendedRestartPolicy, List<Pid> processes) {
+        RestartPolicySpec suspendedRestartPolicy, List<Pid> processes, String dockerHost) {
     public static final int FORMAT = 1;
     public static final String CHECKPOINT = "checkpoint";
     public static final String DELETE = "delete";
@@ -43,29 +43,35 @@ public record JournalEntry(int format, String id, String kind, Instant started, 
     public static JournalEntry checkpoint(String containerId, String container, Path baseDir, String checkpoint,
             String partialDir) {
         return new JournalEntry(FORMAT, null, CHECKPOINT, Instant.now(), null, containerId, container,
-                baseDir.toString(), checkpoint, partialDir, false, null, List.of());
+                baseDir.toString(), checkpoint, partialDir, false, null, List.of(), null);
     }
 
     /** A deletion of a checkpoint about to be renamed to {@code trashDir} and removed. */
     public static JournalEntry delete(String container, Path baseDir, String checkpoint, String trashDir) {
         return new JournalEntry(FORMAT, null, DELETE, Instant.now(), null, null, container, baseDir.toString(),
-                checkpoint, trashDir, false, null, List.of());
+                checkpoint, trashDir, false, null, List.of(), null);
     }
 
     /** With the id and the writing process (the journal sets both when the entry is begun). */
     public JournalEntry withId(String newId, Pid newOwner) {
         return new JournalEntry(format, newId, kind, started, newOwner, containerId, container, baseDir, checkpoint,
-                partialDir, frozen, suspendedRestartPolicy, processes);
+                partialDir, frozen, suspendedRestartPolicy, processes, dockerHost);
+    }
+
+    /** With the Docker engine it was made on ({@code unix://PATH}; null: the journal's default engine). */
+    public JournalEntry withDockerHost(String host) {
+        return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
+                partialDir, frozen, suspendedRestartPolicy, processes, host);
     }
 
     public JournalEntry withFrozen(boolean value) {
         return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
-                partialDir, value, suspendedRestartPolicy, processes);
+                partialDir, value, suspendedRestartPolicy, processes, dockerHost);
     }
 
     public JournalEntry withSuspendedRestartPolicy(RestartPolicySpec policy) {
         return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
-                partialDir, frozen, policy, processes);
+                partialDir, frozen, policy, processes, dockerHost);
     }
 
     /** With {@code p} added to the processes (once; at most {@link #MAX_PROCESSES}). */
@@ -76,7 +82,7 @@ public record JournalEntry(int format, String id, String kind, Instant started, 
         List<Pid> more = new ArrayList<>(processes);
         more.add(p);
         return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
-                partialDir, frozen, suspendedRestartPolicy, more);
+                partialDir, frozen, suspendedRestartPolicy, more, dockerHost);
     }
 
     /**

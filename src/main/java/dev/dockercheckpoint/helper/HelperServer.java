@@ -87,7 +87,9 @@ public final class HelperServer implements AutoCloseable {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot look up group " + group + ": " + e.getMessage(),
                     "check the system's group database");
         }
-        Engine engine = Engine.forHost(config.engine(null).host(), Journal.at(stateDir.resolve("journal")));
+        // one journal directory; each engine writes and repairs only its own entries
+        Journal journal = Journal.at(stateDir.resolve("journal"));
+        Engine engine = Engine.forHost(config.engine(null).host(), journal.forHost(config.engine(null).host(), true));
         ServerSocketChannel server;
         boolean owns;
         try {
@@ -109,8 +111,16 @@ public final class HelperServer implements AutoCloseable {
             throw e;
         }
         HelperServer helper = new HelperServer(engine, server, socket, owns,
-                new PeerAuthorizer(group, engine.tools().runner()), config, Engine::forHost);
-        helper.recover(engine);
+                new PeerAuthorizer(group, engine.tools().runner()), config,
+                host -> Engine.forHost(host, journal.forHost(host, false)));
+        helper.recovery = helper.recover(engine);
+        for (HelperConfig.EngineEntry other : config.engines().subList(1, config.engines().size())) {
+            if (!journal.forHost(other.host(), false).entries().isEmpty()
+                    && helper.engines.get(other.name()) instanceof Engine e) {
+                LOG.info("repairing interrupted operations on engine {}", other.name());
+                helper.recover(e);
+            }
+        }
         return helper;
     }
 
@@ -159,9 +169,9 @@ public final class HelperServer implements AutoCloseable {
      * Starts the repairs of interrupted operations on a thread of their own: the helper serves at
      * once; containers under repair are answered {@code BUSY} until their repair ends.
      */
-    private void recover(Engine engine) {
+    private Recovery recover(Engine engine) {
         try {
-            recovery = engine.recover(new Recovery.Listener() {
+            return engine.recover(new Recovery.Listener() {
                 @Override
                 public void repaired(String what) {
                     LOG.warn("repaired: {}", what);
@@ -174,6 +184,7 @@ public final class HelperServer implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             LOG.error("recovery after an interrupted run failed: {}", e.getMessage());
+            return null;
         }
     }
 

@@ -69,6 +69,24 @@ class JournalTest {
     }
 
     @Test
+    void eachEngineReadsItsOwnEntriesAndTheDefaultOneAlsoTheUnstamped() {
+        Journal journal = Journal.at(tmp.resolve("shared"));
+        Journal system = journal.forHost("unix:///var/run/docker.sock", true);
+        Journal second = journal.forHost("unix:///run/dcp-engine2/docker.sock", false);
+        Journal.Entry a = system.begin(sample());
+        Journal.Entry b = second.begin(sample());
+        Journal.Entry old = journal.begin(sample());
+        a.keep();
+        b.keep();
+        old.keep();
+        assertEquals("unix:///var/run/docker.sock", a.entry().dockerHost());
+        assertEquals(List.of(b.entry().id()), second.entries().stream().map(JournalEntry::id).toList());
+        assertEquals(java.util.Set.of(a.entry().id(), old.entry().id()),
+                java.util.Set.copyOf(system.entries().stream().map(JournalEntry::id).toList()));
+        assertEquals(3, journal.entries().size(), "the whole journal");
+    }
+
+    @Test
     void aKeptEntryStaysForTheNextStart() {
         Journal journal = Journal.at(tmp.resolve("j"));
         Journal.Entry entry = journal.begin(sample());
