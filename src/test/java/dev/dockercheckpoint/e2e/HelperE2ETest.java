@@ -811,7 +811,8 @@ class HelperE2ETest {
     private static String runcState(String container) {
         String id = E2E.docker().inspectContainerCmd(container).exec().getId();
         String root = E2E.engine().tools().runcRoot(id);
-        String json = E2E.run(List.of("runc", "--root", root, "state", id));
+        // the engine's own runc: an older one on PATH may misread a newer one's state
+        String json = E2E.run(List.of(E2E.engine().tools().runcFor(id), "--root", root, "state", id));
         int i = json.indexOf("\"status\"");
         String rest = json.substring(json.indexOf(':', i) + 1).strip();
         return rest.substring(1, rest.indexOf('"', 1));
