@@ -561,8 +561,12 @@ class HelperE2ETest {
         try (HelperProcess victim = new HelperProcess().serving(crashBase).start()) {
             HelperClient client = dumpUntilFrozen(victim, app, crashBase);
             List<Path> planted = plantForeign(containerDir, outside);
-            // kill -9 the helper, runc and CRIU together: the dump never finishes
-            for (ProcessHandle h : victim.killHelperOnly()) {
+            // kill -9 the helper, CRIU and runc: the dump never finishes. CRIU first: a CRIU that
+            // outlives its runc sees the end of its socket and cleans up, thawing the container
+            List<ProcessHandle> started = new ArrayList<>(victim.killHelperOnly());
+            started.sort(java.util.Comparator.comparing(
+                    (ProcessHandle h) -> !h.info().command().orElse("").endsWith("criu")));
+            for (ProcessHandle h : started) {
                 h.destroyForcibly();
                 h.onExit().get(30, TimeUnit.SECONDS);
             }
