@@ -94,7 +94,8 @@ class BetweenEnginesE2ETest {
                 assertEquals("system", hello.engine());
             }
             // the container exists on the second engine only: through the default engine it is unknown
-            E2E.Cli wrongEngine = helper.runAs(HelperProcess.MEMBER, "-container", app, "-name", "a");
+            E2E.Cli wrongEngine = helper.runAsWithEnv(HelperProcess.MEMBER, List.of("DOCKER_HOST="), "-container", app,
+                    "-name", "a");
             assertTrue(wrongEngine.exit() != 0 && wrongEngine.err().contains(app), wrongEngine.toString());
 
             E2E.Cli viaHost = helper.runAsWithEnv(HelperProcess.MEMBER, List.of("DOCKER_HOST=" + host),
