@@ -1,5 +1,11 @@
 package dev.dockercheckpoint.engine;
 
+import static dev.dockercheckpoint.engine.CriuRuns.DUMP_LOG;
+import static dev.dockercheckpoint.engine.CriuRuns.checkCancelled;
+import static dev.dockercheckpoint.engine.CriuRuns.criuFailure;
+import static dev.dockercheckpoint.engine.CriuRuns.millisSince;
+import static dev.dockercheckpoint.engine.CriuRuns.readStats;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
@@ -11,12 +17,7 @@ import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.CheckpointStore;
-import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
 import dev.dockercheckpoint.core.criulog.CriuStats;
-import dev.dockercheckpoint.core.criulog.CriuStatsReader;
-import dev.dockercheckpoint.core.criulog.Diagnosis;
-import dev.dockercheckpoint.core.criulog.LogAnalysis;
-import dev.dockercheckpoint.core.criulog.LogLine;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
@@ -57,9 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements CheckpointEngine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final Duration DUMP_TIMEOUT = Duration.ofMinutes(30);
-    static final String DUMP_LOG = "dump.log";
-    static final String RESTORE_LOG = "restore.log";
-    static final List<String> REQUIRED_IMAGES = List.of("inventory.img", "pstree.img");
     private static final Executor VIRTUAL = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Docker docker;
@@ -440,16 +438,6 @@ public final class Engine implements CheckpointEngine {
         }
     }
 
-    /**
-     * A cancel takes effect here, between steps, never in the middle of a CRIU run (which cannot be
-     * stopped safely once it has seized the processes).
-     */
-    static void checkCancelled(ProgressListener listener) {
-        if (listener.isCancelled()) {
-            throw new DcpException(ErrorCode.CANCELLED, "cancelled", "nothing was kept; run it again when ready");
-        }
-    }
-
     private ContainerInfo runningContainer(String ref) {
         JsonNode json = docker.inspectContainer(ref);
         if (json == null) {
@@ -479,52 +467,6 @@ public final class Engine implements CheckpointEngine {
         if (!result.ok()) {
             throw criuFailure("CRIU could not " + (restore ? "restore" : "checkpoint") + " container " + info.name(),
                     log, result.lastMessage());
-        }
-    }
-
-    /**
-     * A CRIU failure explained from its log: the diagnosis's cause in the message, the decisive line
-     * and the other real errors as details, the fix as the hint.
-     */
-    static DcpException criuFailure(String what, Path log, String fallback) {
-        LogAnalysis analysis = null;
-        if (log != null && Files.isRegularFile(log)) {
-            try {
-                analysis = CriuLogAnalyzer.analyze(log);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("cannot analyse {}", log, e);
-            }
-        }
-        if (analysis == null || analysis.decisiveLine() == null) {
-            return new DcpException(ErrorCode.CRIU_FAILED, what, "read the CRIU log for the lines before the first"
-                    + " Error", List.of(fallback), analysis == null ? null : log, null);
-        }
-        Diagnosis d = analysis.diagnosis();
-        List<String> details = new ArrayList<>();
-        details.add(analysis.decisiveLine().text().strip());
-        for (LogLine e : analysis.errors()) {
-            if (details.size() >= 6) {
-                break;
-            }
-            if (e.number() != analysis.decisiveLine().number()) {
-                details.add(e.text().strip());
-            }
-        }
-        String hint = d.fix().isEmpty() ? "read the CRIU log for the lines before the first Error" : d.fix();
-        return new DcpException(ErrorCode.CRIU_FAILED, what + (d.known() ? ": " + d.title() : ""), hint, details,
-                log, null);
-    }
-
-    /** CRIU's statistics of a dump or restore, or null when the file is absent or unreadable. */
-    static CriuStats readStats(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try {
-            return CriuStatsReader.read(file);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot read {}: {}", file, e.getMessage());
-            return null;
         }
     }
 
@@ -718,10 +660,6 @@ public final class Engine implements CheckpointEngine {
     public String containerId(String ref) {
         JsonNode json = docker.inspectContainer(ref);
         return json == null ? null : json.path("Id").asText(null);
-    }
-
-    static long millisSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.dockercheckpoint.engine;
 
-import static dev.dockercheckpoint.engine.Engine.REQUIRED_IMAGES;
-import static dev.dockercheckpoint.engine.Engine.RESTORE_LOG;
-import static dev.dockercheckpoint.engine.Engine.checkCancelled;
-import static dev.dockercheckpoint.engine.Engine.criuFailure;
-import static dev.dockercheckpoint.engine.Engine.millisSince;
-import static dev.dockercheckpoint.engine.Engine.readStats;
+import static dev.dockercheckpoint.engine.CriuRuns.RESTORE_LOG;
+import static dev.dockercheckpoint.engine.CriuRuns.checkCancelled;
+import static dev.dockercheckpoint.engine.CriuRuns.criuFailure;
+import static dev.dockercheckpoint.engine.CriuRuns.millisSince;
+import static dev.dockercheckpoint.engine.CriuRuns.readStats;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockercheckpoint.core.CheckpointStore;
@@ -45,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Restorer {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
+    /** The CRIU images without which a checkpoint cannot be restored. */
+    private static final List<String> REQUIRED_IMAGES = List.of("inventory.img", "pstree.img");
 
     private final Docker docker;
     private final HostTools tools;
