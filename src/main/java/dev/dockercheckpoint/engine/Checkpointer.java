@@ -140,7 +140,7 @@ final class Checkpointer {
                         .withIncomplete(INTERRUPTED));
                 listener.phase("freezing the container", options.preDump() ? 0.35 : 0.1);
                 entry.update(e -> e.withFrozen(true));
-                freeze(runner, runc, runcRoot, info, docker.host());
+                Freezer.freeze(runner, runc, runcRoot, info, docker.host());
                 attempt.frozenAt = System.nanoTime();
                 listener.phase("saving the writable layer (container frozen)", options.preDump() ? 0.4 : 0.2);
                 attempt.filesystem = FilesystemChanges.capture(runner, layer, mountPoints(info), dir);
@@ -153,7 +153,7 @@ final class Checkpointer {
                 timings.put("dump", millisSince(t));
                 attempt.dumped = true;
                 if (options.leaveRunning()) {
-                    thaw(runner, runc, runcRoot, info);
+                    Freezer.thaw(runner, runc, runcRoot, info);
                     entry.note(e -> e.withFrozen(false));
                 }
                 timings.put(Manifest.FROZEN_TIMING, millisSince(attempt.frozenAt));
@@ -190,7 +190,7 @@ final class Checkpointer {
                         attempt.keptForRecovery = true; // its temporary directory is removed at the next start
                     }
                     if (!attempt.dumped || options.leaveRunning()) {
-                        ensureNotFrozen(info, runtime);
+                        Freezer.ensureNotFrozen(tools.runner(), info, runtime);
                     }
                 }
             } finally {
@@ -343,31 +343,6 @@ final class Checkpointer {
                         + " -allow-lost-processes to leave them out", described, null, null);
     }
 
-    /** Freezes the container's processes (cgroup freezer) so that nothing changes until the dump. */
-    private static void freeze(ProcessRunner runner, String runc, String runcRoot, ContainerInfo info,
-            String dockerHost) {
-        ProcessResult r = runner.run(List.of(runc, "--root", runcRoot, "pause", info.id()),
-                Duration.ofSeconds(30));
-        if (!r.ok()) {
-            String why = r.lastMessage();
-            throw new DcpException(ErrorCode.CRIU_FAILED, "cannot freeze container " + info.name() + ": " + why,
-                    why.contains("cgroups not configured") ? "runc cannot see the engine's cgroups from this mount"
-                            + " namespace (the engine is in another one, with another cgroup layout): run"
-                            + " docker-checkpoint in the engine's mount namespace: " + Doctor.nsenter(dockerHost)
-                            + " docker-checkpoint ... (docker-checkpoint doctor compares the two)"
-                            : "check that the container is running and not paused (docker ps)");
-        }
-    }
-
-    private static void thaw(ProcessRunner runner, String runc, String runcRoot, ContainerInfo info) {
-        ProcessResult r = runner.run(List.of(runc, "--root", runcRoot, "resume", info.id()),
-                Duration.ofSeconds(30));
-        if (!r.ok()) {
-            throw new DcpException(ErrorCode.CRIU_FAILED, "container " + info.name() + " was checkpointed but"
-                    + " cannot be thawed: " + r.lastMessage(), "run: runc --root " + runcRoot + " resume "
-                            + info.id());
-        }
-    }
 
     private ContainerInfo runningContainer(String ref) {
         JsonNode json = docker.inspectContainer(ref);
@@ -410,25 +385,6 @@ final class Checkpointer {
         return new DcpException(e.code(), e.getMessage(), e.hint(), e.details(), kept, e.getCause());
     }
 
-
-    /** After a failed dump the container must not stay frozen. Returns true when it thawed it. */
-    private boolean ensureNotFrozen(ContainerInfo info, ContainerRuntime runtime) {
-        try {
-            String runc = runtime.runc();
-            String runcRoot = runtime.runcRoot();
-            ProcessResult state = tools.runner().run(List.of(runc, "--root", runcRoot, "state", info.id()),
-                    Duration.ofSeconds(10));
-            if (state.ok() && state.stdout().contains("\"paused\"")) {
-                LOG.warn("thawing container {}: a dump that did not finish left it frozen", info.name());
-                ProcessResult resume = tools.runner().run(List.of(runc, "--root", runcRoot, "resume", info.id()),
-                        Duration.ofSeconds(30));
-                return resume.ok();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("could not check the freezer state of {}: {}", info.name(), e.getMessage());
-        }
-        return false;
-    }
 
     /** Versions of Docker, the engine's runc, CRIU and the kernel, and the engine's endpoint; probed once. */
     private Manifest.Versions versions(String runc) {

@@ -1,0 +1,62 @@
+package dev.dockercheckpoint.engine;
+
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A container's cgroup freezer, through runc: the freeze before a dump and the thaw after it. */
+final class Freezer {
+    private static final Logger LOG = LoggerFactory.getLogger(Freezer.class);
+
+    private Freezer() {
+    }
+
+    /** Freezes the container's processes (cgroup freezer) so that nothing changes until the dump. */
+    static void freeze(ProcessRunner runner, String runc, String runcRoot, ContainerInfo info,
+            String dockerHost) {
+        ProcessResult r = runner.run(List.of(runc, "--root", runcRoot, "pause", info.id()),
+                Duration.ofSeconds(30));
+        if (!r.ok()) {
+            String why = r.lastMessage();
+            throw new DcpException(ErrorCode.CRIU_FAILED, "cannot freeze container " + info.name() + ": " + why,
+                    why.contains("cgroups not configured") ? "runc cannot see the engine's cgroups from this mount"
+                            + " namespace (the engine is in another one, with another cgroup layout): run"
+                            + " docker-checkpoint in the engine's mount namespace: " + Doctor.nsenter(dockerHost)
+                            + " docker-checkpoint ... (docker-checkpoint doctor compares the two)"
+                            : "check that the container is running and not paused (docker ps)");
+        }
+    }
+
+    /** Thaws the container after a dump that left it running. */
+    static void thaw(ProcessRunner runner, String runc, String runcRoot, ContainerInfo info) {
+        ProcessResult r = runner.run(List.of(runc, "--root", runcRoot, "resume", info.id()),
+                Duration.ofSeconds(30));
+        if (!r.ok()) {
+            throw new DcpException(ErrorCode.CRIU_FAILED, "container " + info.name() + " was checkpointed but"
+                    + " cannot be thawed: " + r.lastMessage(), "run: runc --root " + runcRoot + " resume "
+                            + info.id());
+        }
+    }
+
+    /** After a failed dump the container must not stay frozen. Returns true when it thawed it. */
+    static boolean ensureNotFrozen(ProcessRunner runner, ContainerInfo info, ContainerRuntime runtime) {
+        try {
+            String runc = runtime.runc();
+            String runcRoot = runtime.runcRoot();
+            ProcessResult state = runner.run(List.of(runc, "--root", runcRoot, "state", info.id()),
+                    Duration.ofSeconds(10));
+            if (state.ok() && state.stdout().contains("\"paused\"")) {
+                LOG.warn("thawing container {}: a dump that did not finish left it frozen", info.name());
+                ProcessResult resume = runner.run(List.of(runc, "--root", runcRoot, "resume", info.id()),
+                        Duration.ofSeconds(30));
+                return resume.ok();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not check the freezer state of {}: {}", info.name(), e.getMessage());
+        }
+        return false;
+    }
+}
