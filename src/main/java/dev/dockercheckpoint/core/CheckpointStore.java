@@ -1,14 +1,9 @@
 package dev.dockercheckpoint.core;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -29,7 +24,6 @@ import java.util.List;
 public final class CheckpointStore {
     public static final Path DEFAULT_BASE = Path.of("/tmp/docker-checkpoints");
     public static final String PARTIAL_MARKER = ".partial-";
-    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path base;
@@ -147,7 +141,7 @@ public final class CheckpointStore {
         }
         Manifest manifest;
         try {
-            manifest = readManifest(d);
+            manifest = StoreFiles.readManifest(d);
         } catch (DcpException e) {
             throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE,
                     "checkpoint " + container + "/" + name + ": " + e.getMessage(),
@@ -211,12 +205,12 @@ public final class CheckpointStore {
         List<CheckpointDetails.FileEntry> files = new ArrayList<>();
         try (var walk = Files.walk(stored.dir())) {
             for (Path p : walk.sorted().toList()) {
-                if (Files.isRegularFile(p, NOFOLLOW)) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     files.add(new CheckpointDetails.FileEntry(stored.dir().relativize(p).toString(), Files.size(p)));
                 }
             }
         } catch (IOException e) {
-            throw io("cannot list " + stored.dir(), e);
+            throw StoreFiles.io("cannot list " + stored.dir(), e);
         }
         return new CheckpointDetails(summary(stored), stored.manifest(), files);
     }
@@ -241,7 +235,7 @@ public final class CheckpointStore {
         try {
             return LogPages.read(file, log, offset, maxLines);
         } catch (IOException e) {
-            throw io("cannot read " + file, e);
+            throw StoreFiles.io("cannot read " + file, e);
         }
     }
 
@@ -253,7 +247,7 @@ public final class CheckpointStore {
         }
         Stored stored = open(container, name);
         Path file = stored.dir().resolve(log);
-        if (!Files.isRegularFile(file, NOFOLLOW)) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new DcpException(ErrorCode.CHECKPOINT_NOT_FOUND, container + "/" + name + " has no " + log,
                     log.equals("restore.log") ? "restore.log appears after the first restore" : "the dump left no log");
         }
@@ -290,7 +284,7 @@ public final class CheckpointStore {
                     c.rename(name, c, trash);
                     c.deleteTree(trash);
                 } catch (IOException e) {
-                    throw io("cannot delete " + c.path().resolve(name), e);
+                    throw StoreFiles.io("cannot delete " + c.path().resolve(name), e);
                 }
                 return c.path().resolve(name);
             }
@@ -352,8 +346,9 @@ public final class CheckpointStore {
                     if (!partial.startsWith(PARTIAL_MARKER + "deleting-", marker) && Names.problem(name) == null
                             && p.kind(Manifest.FILE_NAME) == SafeDir.Kind.FILE && finishedDump.test(p.path())) {
                         try {
-                            Manifest m = readManifest(p);
-                            writeJson(p, Manifest.FILE_NAME, m.withIncomplete(m.incomplete() != null ? reason : null));
+                            Manifest m = StoreFiles.readManifest(p);
+                            StoreFiles.writeJson(p, Manifest.FILE_NAME,
+                                    m.withIncomplete(m.incomplete() != null ? reason : null));
                             c.makePrivate(partial);
                             String target = freeName(c, name);
                             c.rename(partial, c, target);
@@ -366,7 +361,7 @@ public final class CheckpointStore {
                 try {
                     c.deleteTree(partial);
                 } catch (IOException e) {
-                    throw io("cannot remove incomplete checkpoint " + where, e);
+                    throw StoreFiles.io("cannot remove incomplete checkpoint " + where, e);
                 }
                 return new Repaired(Outcome.REMOVED, where, null);
             }
@@ -389,22 +384,7 @@ public final class CheckpointStore {
 
     /** Reads a container.json (links are not followed). */
     public static Manifest readManifest(Path file) {
-        try (InputStream in = Files.newInputStream(file, NOFOLLOW)) {
-            return Json.mapper().readValue(in, Manifest.class);
-        } catch (IOException e) {
-            throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE, "unreadable " + Manifest.FILE_NAME + ": "
-                    + firstLine(e.getMessage()), "the checkpoint is damaged; make a new checkpoint", e);
-        }
-    }
-
-    /** Reads the container.json of the open directory {@code dir} (links are not followed). */
-    static Manifest readManifest(SafeDir dir) {
-        try (InputStream in = dir.read(Manifest.FILE_NAME)) {
-            return Json.mapper().readValue(in, Manifest.class);
-        } catch (IOException e) {
-            throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE, "unreadable " + Manifest.FILE_NAME + ": "
-                    + firstLine(e.getMessage()), "the checkpoint is damaged; make a new checkpoint", e);
-        }
+        return StoreFiles.readManifest(file);
     }
 
     /** Opens the base directory, checked with its ancestors; null when it is missing and not to be created. */
@@ -424,19 +404,6 @@ public final class CheckpointStore {
 
     private DcpException unsafe(Path path, String why) {
         return new DcpException(ErrorCode.UNSAFE_DIRECTORY, "refusing to use " + path + ": it " + why, hint());
-    }
-
-    static DcpException io(String what, IOException e) {
-        String msg = e instanceof NoSuchFileException ? "no such file " + e.getMessage() : firstLine(e.getMessage());
-        return new DcpException(ErrorCode.IO_ERROR, what + ": " + msg, "check free space and permissions", e);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /**
@@ -486,12 +453,12 @@ public final class CheckpointStore {
 
         /** Writes container.json (0600) into the temporary directory. */
         public void writeManifest(Manifest manifest) {
-            writeJson(temp, Manifest.FILE_NAME, manifest);
+            StoreFiles.writeJson(temp, Manifest.FILE_NAME, manifest);
         }
 
         /** Reads the container.json written so far. */
         public Manifest readManifest() {
-            return CheckpointStore.readManifest(temp);
+            return StoreFiles.readManifest(temp);
         }
 
         /**
@@ -542,7 +509,7 @@ public final class CheckpointStore {
                 }
                 containerDir.rename(partial, containerDir, name);
             } catch (IOException e) {
-                throw io("cannot finish checkpoint " + finalDir, e);
+                throw StoreFiles.io("cannot finish checkpoint " + finalDir, e);
             }
             done = true;
             close();
@@ -586,27 +553,11 @@ public final class CheckpointStore {
     public record Stored(String container, String name, Path dir, Manifest manifest) {
     }
 
-    /** Writes {@code value} as pretty JSON to {@code name} in the open directory {@code dir}, mode 0600, atomically. */
-    static void writeJson(SafeDir dir, String name, Object value) {
-        dir.writeAtomically(name, out -> Json.mapper().writerWithDefaultPrettyPrinter().writeValue(out, value));
-    }
-
     /**
      * Writes {@code value} as pretty JSON to {@code file} with mode 0600, atomically, by path:
      * for directories already checked to be this user's alone.
      */
     public static void writeJson(Path file, Object value) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try {
-            Files.deleteIfExists(tmp);
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                Files.setPosixFilePermissions(tmp, Posix.FILE_PRIVATE);
-                Json.mapper().writerWithDefaultPrettyPrinter().writeValue(out, value);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw io("cannot write " + file, e);
-        }
+        StoreFiles.writeJson(file, value);
     }
 }

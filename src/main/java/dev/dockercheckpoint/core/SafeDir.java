@@ -443,6 +443,6 @@ public final class SafeDir implements AutoCloseable {
     }
 
     private static DcpException io(String what, IOException e) {
-        return CheckpointStore.io(what, e);
+        return StoreFiles.io(what, e);
     }
 }
