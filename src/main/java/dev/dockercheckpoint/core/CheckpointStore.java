@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -133,7 +132,7 @@ public final class CheckpointStore {
     }
 
     /** The checkpoint in the open, checked directory {@code d}. */
-    private static Stored stored(String container, String name, SafeDir d) {
+    static Stored stored(String container, String name, SafeDir d) {
         if (d.kind(Manifest.FILE_NAME) != SafeDir.Kind.FILE) {
             throw new DcpException(ErrorCode.CHECKPOINT_INCOMPLETE,
                     "checkpoint " + container + "/" + name + " has no " + Manifest.FILE_NAME,
@@ -157,62 +156,17 @@ public final class CheckpointStore {
 
     /** Complete checkpoints under the base directory, sorted by container then name. */
     public List<Stored> list() {
-        List<Stored> result = new ArrayList<>();
-        try (SafeDir b = openBase(false)) {
-            if (b == null) {
-                return result;
-            }
-            for (String container : b.names()) {
-                if (Names.problem(container) != null || b.kind(container) != SafeDir.Kind.DIRECTORY) {
-                    continue;
-                }
-                try (SafeDir c = b.dir(container, SafeDir.Create.NO, "container directory")) {
-                    for (String name : c.names()) {
-                        if (Names.problem(name) != null || c.kind(name) != SafeDir.Kind.DIRECTORY) {
-                            continue;
-                        }
-                        try (SafeDir d = c.dir(name, SafeDir.Create.NO, "checkpoint directory")) {
-                            if (d != null && d.kind(Manifest.FILE_NAME) == SafeDir.Kind.FILE) {
-                                result.add(stored(container, name, d));
-                            }
-                        } catch (DcpException e) {
-                            // unreadable or unsafe entries are not listed
-                        }
-                    }
-                } catch (DcpException e) {
-                    // an unsafe container directory is not listed
-                }
-            }
-        }
-        return result;
+        return CheckpointListing.list(this);
     }
 
     /** Summary of a stored checkpoint (size is the total of its files). */
     public CheckpointSummary summary(Stored stored) {
-        long size;
-        try {
-            size = Posix.treeSize(stored.dir());
-        } catch (IOException e) {
-            size = -1;
-        }
-        return new CheckpointSummary(stored.container(), stored.name(), stored.dir(), stored.manifest().createdAt(),
-                size, stored.manifest().options(), stored.manifest().downtimeMillis(), stored.manifest().incomplete());
+        return CheckpointListing.summary(stored);
     }
 
     /** The checkpoint's manifest and files (with sizes, sorted by name). */
     public CheckpointDetails details(String container, String name) {
-        Stored stored = open(container, name);
-        List<CheckpointDetails.FileEntry> files = new ArrayList<>();
-        try (var walk = Files.walk(stored.dir())) {
-            for (Path p : walk.sorted().toList()) {
-                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    files.add(new CheckpointDetails.FileEntry(stored.dir().relativize(p).toString(), Files.size(p)));
-                }
-            }
-        } catch (IOException e) {
-            throw StoreFiles.io("cannot list " + stored.dir(), e);
-        }
-        return new CheckpointDetails(summary(stored), stored.manifest(), files);
+        return CheckpointListing.details(open(container, name));
     }
 
     /** The CRIU logs a user may read through {@link #readLog}. */
