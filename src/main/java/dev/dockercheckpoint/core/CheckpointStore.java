@@ -1,8 +1,6 @@
 package dev.dockercheckpoint.core;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -177,35 +175,12 @@ public final class CheckpointStore {
      * ends in the middle of a line unless the line alone exceeds the page's byte budget.
      */
     public LogPage readLog(String container, String name, String log, long offset, int maxLines) {
-        if (!LOGS.contains(log)) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, "unknown log " + Names.quote(log),
-                    "ask for one of " + String.join(", ", LOGS));
-        }
-        if (offset < 0 || maxLines < 1 || maxLines > 100_000) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, "bad page: offset " + offset + ", lines " + maxLines,
-                    "offset >= 0 and 1..100000 lines");
-        }
-        Path file = logFile(container, name, log);
-        try {
-            return LogPages.read(file, log, offset, maxLines);
-        } catch (IOException e) {
-            throw StoreFiles.io("cannot read " + file, e);
-        }
+        return CheckpointLogs.read(this, container, name, log, offset, maxLines);
     }
 
     /** The path of a checkpoint's CRIU log (dump.log or restore.log), checked like the checkpoint itself. */
     public Path logFile(String container, String name, String log) {
-        if (!LOGS.contains(log)) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, "unknown log " + Names.quote(log),
-                    "ask for one of " + String.join(", ", LOGS));
-        }
-        Stored stored = open(container, name);
-        Path file = stored.dir().resolve(log);
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new DcpException(ErrorCode.CHECKPOINT_NOT_FOUND, container + "/" + name + " has no " + log,
-                    log.equals("restore.log") ? "restore.log appears after the first restore" : "the dump left no log");
-        }
-        return file;
+        return CheckpointLogs.file(this, container, name, log);
     }
 
     /** Deletes a stored checkpoint: it disappears at once (rename), then its files are removed. */
