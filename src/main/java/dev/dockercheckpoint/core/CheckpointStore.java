@@ -17,6 +17,11 @@ import java.util.List;
  * temporary directories) belongs to this user and is 0700, so that its path can be handed to
  * runc, CRIU and tar. New checkpoints are written to a hidden temporary sibling and renamed into
  * place only when complete. Directories are 0700 and files 0600.
+ *
+ * <p>This class creates ({@link Pending}), opens and deletes checkpoints; listing and details
+ * ({@link CheckpointListing}), the logs ({@link CheckpointLogs}), the repair of what an
+ * interrupted operation left ({@link PartialRepair}) and the JSON files ({@link StoreFiles}) are
+ * done beside it, on the same checked directory handles.
  */
 public final class CheckpointStore {
     public static final Path DEFAULT_BASE = Path.of("/tmp/docker-checkpoints");
@@ -247,68 +252,7 @@ public final class CheckpointStore {
      */
     public Repaired repairPartial(String container, String partial, java.util.function.Predicate<Path> finishedDump,
             String reason) {
-        Names.requireValid("container name", container);
-        SafeDir.requireName(partial);
-        Path where = base.resolve(container).resolve(partial);
-        int marker = partial.indexOf(PARTIAL_MARKER);
-        if (!partial.startsWith(".") || marker < 0) {
-            return new Repaired(Outcome.LEFT, where, "not a temporary checkpoint directory");
-        }
-        try (SafeDir b = openBase(false)) {
-            if (b == null) {
-                return new Repaired(Outcome.ABSENT, where, null);
-            }
-            try (SafeDir c = b.dir(container, SafeDir.Create.NO, "container directory")) {
-                if (c == null) {
-                    return new Repaired(Outcome.ABSENT, where, null);
-                }
-                SafeDir.Kind kind = c.kind(partial);
-                if (kind == SafeDir.Kind.ABSENT) {
-                    return new Repaired(Outcome.ABSENT, where, null);
-                }
-                if (kind != SafeDir.Kind.DIRECTORY) {
-                    return new Repaired(Outcome.LEFT, where, kind == SafeDir.Kind.LINK ? "it is a symbolic link"
-                            : "it is not a directory");
-                }
-                String name = partial.substring(1, marker);
-                try (SafeDir p = c.dir(partial, SafeDir.Create.NO, "temporary checkpoint directory")) {
-                    if (!partial.startsWith(PARTIAL_MARKER + "deleting-", marker) && Names.problem(name) == null
-                            && p.kind(Manifest.FILE_NAME) == SafeDir.Kind.FILE && finishedDump.test(p.path())) {
-                        try {
-                            Manifest m = StoreFiles.readManifest(p);
-                            StoreFiles.writeJson(p, Manifest.FILE_NAME,
-                                    m.withIncomplete(m.incomplete() != null ? reason : null));
-                            c.makePrivate(partial);
-                            String target = freeName(c, name);
-                            c.rename(partial, c, target);
-                            return new Repaired(Outcome.KEPT, c.path().resolve(target), null);
-                        } catch (IOException | DcpException e) {
-                            // unreadable: it cannot be restored; removed below
-                        }
-                    }
-                }
-                try {
-                    c.deleteTree(partial);
-                } catch (IOException e) {
-                    throw StoreFiles.io("cannot remove incomplete checkpoint " + where, e);
-                }
-                return new Repaired(Outcome.REMOVED, where, null);
-            }
-        } catch (DcpException e) {
-            if (e.code() == ErrorCode.UNSAFE_DIRECTORY || e.code() == ErrorCode.INVALID_INPUT) {
-                return new Repaired(Outcome.LEFT, where, e.getMessage());
-            }
-            throw e;
-        }
-    }
-
-    /** {@code name}, or {@code name-recovered[-N]} when a checkpoint of that name exists already. */
-    private static String freeName(SafeDir containerDir, String name) {
-        String n = name;
-        for (int i = 1; containerDir.kind(n) != SafeDir.Kind.ABSENT; i++) {
-            n = name + "-recovered" + (i == 1 ? "" : "-" + i);
-        }
-        return n;
+        return PartialRepair.repair(this, container, partial, finishedDump, reason);
     }
 
     /** Reads a container.json (links are not followed). */
