@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * that reports progress never waits for a client to read. A client that lets more than
  * {@code capacity} messages or {@code maxBytes} bytes pile up (it stopped reading) is dropped: the
  * queue is discarded and {@code onOverflow} closes its connection. One message is always taken
- * into an empty queue, however large. Operations go on either way.
+ * into an empty queue, however large. Before that, a client that reads slowly loses CRIU's log
+ * lines (the stored dump.log keeps them all): past half of either limit they are not queued, and
+ * the next message about that request says how many were left out. Operations go on either way.
  */
 final class Outbox implements AutoCloseable {
     private static final byte[] POISON = new byte[0];
@@ -27,6 +31,7 @@ final class Outbox implements AutoCloseable {
     private final AtomicLong bytes = new AtomicLong();
     private final Runnable onOverflow;
     private final Thread writer;
+    private final Map<String, Long> shed = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     Outbox(WritableByteChannel channel, int capacity, long maxBytes, Runnable onOverflow) {
@@ -43,6 +48,20 @@ final class Outbox implements AutoCloseable {
         if (closed) {
             return false;
         }
+        boolean backlog = queue.size() >= capacity / 2 || bytes.get() > maxBytes / 2;
+        if (message instanceof Message.Log log && backlog) {
+            shed.merge(String.valueOf(log.id()), 1L, Long::sum);
+            return true;
+        }
+        Long left = message.id() == null ? null : shed.remove(message.id());
+        if (left != null && !enqueue(new Message.Log(message.id(), "(" + left + " lines of CRIU's log were not sent:"
+                + " this client read them more slowly than CRIU wrote them; the checkpoint's log file has them all)"))) {
+            return false;
+        }
+        return enqueue(message);
+    }
+
+    private boolean enqueue(Message message) {
         byte[] line = (Protocol.line(message) + "\n").getBytes(StandardCharsets.UTF_8);
         long queued = bytes.addAndGet(line.length);
         if (queue.size() >= capacity || (queued > maxBytes && queued != line.length) || !queue.offer(line)) {
@@ -55,6 +74,11 @@ final class Outbox implements AutoCloseable {
     /** Messages queued and not yet written. */
     int pending() {
         return queue.size();
+    }
+
+    /** Log lines left out so far and not yet reported, over all requests. */
+    long shedLines() {
+        return shed.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private void overflow() {

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * An engine for tests of the helper's dispatch: it records what it is asked, and behaves by
  * container name: {@code block-*} runs until cancelled or {@link #release()}d, {@code chatty-*}
- * reports {@link #CHATTY_LINES} log lines, {@code fail-*} fails with CRIU_FAILED, anything else
+ * reports {@link #CHATTY_LINES} log lines, {@code bulky-*} 4000 progress messages of 1 KiB each,
+ * {@code fail-*} fails with CRIU_FAILED, anything else
  * succeeds at once.
  */
 final class FakeEngine implements CheckpointEngine {
@@ -84,6 +85,11 @@ final class FakeEngine implements CheckpointEngine {
             } else if (container.startsWith("chatty-")) {
                 for (int i = 0; i < CHATTY_LINES; i++) {
                     listener.logLine("(00.000" + i + ") a line CRIU wrote, number " + i);
+                }
+            } else if (container.startsWith("bulky-")) {
+                String text = "x".repeat(1024);
+                for (int i = 0; i < 4000; i++) {
+                    listener.phase("phase " + i + " " + text, 0.5);
                 }
             } else if (container.startsWith("fail-")) {
                 throw new DcpException(ErrorCode.CRIU_FAILED, "CRIU failed", "read dump.log");
