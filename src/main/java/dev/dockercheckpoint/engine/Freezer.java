@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 /** A container's cgroup freezer, through runc: the freeze before a dump and the thaw after it. */
 final class Freezer {
     private static final Logger LOG = LoggerFactory.getLogger(Freezer.class);
+    /** Attempts at freezing when the freezer gives up in time. */
+    static final int FREEZE_TRIES = 3;
 
     private Freezer() {
     }
@@ -19,6 +21,14 @@ final class Freezer {
             String dockerHost) {
         ProcessResult r = runner.run(List.of(runc, "--root", runcRoot, "pause", info.id()),
                 Duration.ofSeconds(30));
+        // the cgroup v1 freezer gives up when a task does not stop in time (a busy host); runc
+        // leaves the cgroup thawed then, and another try usually succeeds
+        for (int attempt = 2; !r.ok() && r.lastMessage().contains("unable to freeze") && attempt <= FREEZE_TRIES;
+                attempt++) {
+            LOG.info("freezing {} did not finish in time; trying again ({} of {})", info.name(), attempt,
+                    FREEZE_TRIES);
+            r = runner.run(List.of(runc, "--root", runcRoot, "pause", info.id()), Duration.ofSeconds(30));
+        }
         if (!r.ok()) {
             String why = r.lastMessage();
             throw new DcpException(ErrorCode.CRIU_FAILED, "cannot freeze container " + info.name() + ": " + why,
@@ -26,6 +36,9 @@ final class Freezer {
                             + " namespace (the engine is in another one, with another cgroup layout): run"
                             + " docker-checkpoint in the engine's mount namespace: " + Doctor.nsenter(dockerHost)
                             + " docker-checkpoint ... (docker-checkpoint doctor compares the two)"
+                            : why.contains("unable to freeze") ? "a process of the container did not stop in"
+                            + " time " + FREEZE_TRIES + " times (a very busy host, or a process in"
+                            + " uninterruptible I/O): try again when the host is calmer"
                             : "check that the container is running and not paused (docker ps)");
         }
     }
