@@ -16,12 +16,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -33,7 +30,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * written as it is read; the manifest with every entry's size and hash comes last.
  */
 public final class ArchiveExporter {
-    private static final int CHUNK = 1 << 20;
+    private static final int CHUNK = HashingPipe.CHUNK;
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private ArchiveExporter() {
@@ -59,16 +56,14 @@ public final class ArchiveExporter {
         long total = items.stream().mapToLong(Item::size).sum();
         CountingOutputStream counted = new CountingOutputStream(out);
         List<ArchiveManifest.Entry> entries = new ArrayList<>();
-        MessageDigest digest = sha256();
         long done = 0;
         String current = null;
-        try {
+        try (HashingPipe pipe = new HashingPipe()) {
             OutputStream compressed = compression.compress(counted);
             TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(compressed, CHUNK));
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
-            byte[] buf = new byte[CHUNK];
             for (Item item : items) {
                 current = item.path();
                 if (item.directory()) {
@@ -91,20 +86,21 @@ public final class ArchiveExporter {
                 e.setMode(0100600);
                 e.setSize(item.size());
                 tar.putArchiveEntry(e);
-                digest.reset();
+                String sha;
                 if (item.data() != null) {
-                    digest.update(item.data());
                     tar.write(item.data());
                     done += item.size();
+                    sha = Sha256.hex(item.data());
                 } else {
                     try (InputStream in = Files.newInputStream(item.source(), NOFOLLOW)) {
                         long left = item.size();
                         while (left > 0) {
-                            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-                            if (n < 0) {
+                            byte[] buf = pipe.buffer();
+                            int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));
+                            if (n <= 0) {
                                 throw changed(item);
                             }
-                            digest.update(buf, 0, n);
+                            pipe.hash(n);
                             tar.write(buf, 0, n);
                             left -= n;
                             done += n;
@@ -117,10 +113,10 @@ public final class ArchiveExporter {
                             throw changed(item);
                         }
                     }
+                    sha = pipe.digest();
                 }
                 tar.closeArchiveEntry();
-                entries.add(ArchiveManifest.Entry.file(item.path(), item.size(),
-                        HexFormat.of().formatHex(digest.digest())));
+                entries.add(ArchiveManifest.Entry.file(item.path(), item.size(), sha));
             }
             current = ArchiveLayout.MANIFEST;
             ArchiveManifest manifest = new ArchiveManifest(ArchiveManifest.FORMAT, ArchiveManifest.FORMAT_VERSION,
@@ -246,14 +242,6 @@ public final class ArchiveExporter {
             default -> path.startsWith(ArchiveLayout.CHECKPOINT_PREFIX) ? 6
                     : path.equals(ArchiveLayout.VOLUMES) || path.startsWith(ArchiveLayout.VOLUMES + "/") ? 8 : 5;
         };
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Counts what reaches the caller's stream, and never closes it. */

@@ -21,9 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +44,6 @@ import org.apache.commons.compress.archivers.tar.TarFile;
  * last, so an import that is killed leaves a directory that recovery removes.
  */
 public final class ArchiveImporter {
-    private static final int CHUNK = 1 << 20;
     /** Metadata files read into memory: bounded. */
     private static final int MAX_METADATA = 16 << 20;
     /** What may be held in memory before the checkpoint's name is known. */
@@ -86,6 +83,7 @@ public final class ArchiveImporter {
     private byte[] specDump;
     private ArchiveManifest manifest;
     private CheckpointStore.Pending pending;
+    private HashingPipe pipe;
     private final List<Path> createdDirs = new ArrayList<>();
 
     private ArchiveImporter(CheckpointStore store, String containerOverride, String nameOverride, Limits limits,
@@ -114,7 +112,8 @@ public final class ArchiveImporter {
 
     private Result run(InputStream in) {
         long start = System.nanoTime();
-        try {
+        try (HashingPipe p = new HashingPipe()) {
+            pipe = p;
             if (containerOverride != null && nameOverride != null) {
                 open(containerOverride, nameOverride);
             }
@@ -242,7 +241,7 @@ public final class ArchiveImporter {
         if (rel.equals(Manifest.FILE_NAME) || rel.equals(ArchiveLayout.CONFIG_DUMP)
                 || rel.equals(ArchiveLayout.SPEC_DUMP)) {
             byte[] data = readSmall(tar, e, path);
-            seen.put(rel, ArchiveManifest.Entry.file(path, data.length, hex(sha256(data))));
+            seen.put(rel, ArchiveManifest.Entry.file(path, data.length, Sha256.hex(data)));
             bytes += data.length;
             switch (rel) {
                 case Manifest.FILE_NAME -> containerJson = data;
@@ -267,7 +266,7 @@ public final class ArchiveImporter {
                         + " config.dump)", "pass -container and -name to import it under those names");
             }
             byte[] data = readSmall(tar, e, path, (int) Math.min(size, MAX_HELD));
-            seen.put(rel, ArchiveManifest.Entry.file(path, data.length, hex(sha256(data))));
+            seen.put(rel, ArchiveManifest.Entry.file(path, data.length, Sha256.hex(data)));
             bytes += data.length;
             hold(rel, data, e);
             return;
@@ -287,18 +286,17 @@ public final class ArchiveImporter {
     private void write(TarArchiveInputStream tar, TarArchiveEntry e, String rel, String path, long size)
             throws IOException {
         Path target = target(rel);
-        MessageDigest digest = sha256Digest();
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(size, 1))];
         long left = size;
         try (SeekableByteChannel out = Files.newByteChannel(target, Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
                         Posix.FILE_PRIVATE))) {
             while (left > 0) {
-                int n = tar.read(buf, 0, (int) Math.min(buf.length, left));
-                if (n < 0) {
+                byte[] buf = pipe.buffer();
+                int n = tar.readNBytes(buf, 0, (int) Math.min(buf.length, left));
+                if (n <= 0) {
                     throw new IOException("the archive ends inside " + path);
                 }
-                digest.update(buf, 0, n);
+                pipe.hash(n);
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
                 while (bb.hasRemaining()) {
                     out.write(bb);
@@ -312,7 +310,7 @@ public final class ArchiveImporter {
             }
         }
         Files.setLastModifiedTime(target, FileTime.fromMillis(e.getModTime().getTime()));
-        seen.put(rel, ArchiveManifest.Entry.file(path, size, hex(digest.digest())));
+        seen.put(rel, ArchiveManifest.Entry.file(path, size, pipe.digest()));
     }
 
     // ---------------------------------------------------------------- the end
@@ -641,15 +639,4 @@ public final class ArchiveImporter {
         return new DcpException(ErrorCode.INVALID_INPUT, "refusing the archive: " + why, hint);
     }
 
-    private static byte[] sha256(byte[] data) {
-        return sha256Digest().digest(data);
-    }
-
-    private static MessageDigest sha256Digest() {
-        return ArchiveExporter.sha256();
-    }
-
-    private static String hex(byte[] digest) {
-        return HexFormat.of().formatHex(digest);
-    }
 }

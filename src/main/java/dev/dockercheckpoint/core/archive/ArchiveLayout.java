@@ -21,7 +21,7 @@ final class ArchiveLayout {
     static final String VOLUMES = "volumes";
     static final String MANIFEST = "docker-checkpoint-manifest.json";
     /** CRIU images a checkpoint cannot be restored without. */
-    static final Set<String> REQUIRED_IMAGES = Set.of("inventory.img", "pstree.img");
+    static final java.util.List<String> REQUIRED_IMAGES = java.util.List.of("inventory.img", "pstree.img");
 
     /** Single files kept at the archive's top, under the same name as in the checkpoint directory. */
     private static final Set<String> TOP_FILES = Set.of(dev.dockercheckpoint.core.Manifest.FILE_NAME, CONFIG_DUMP,

@@ -107,7 +107,7 @@ class ArchiveTest {
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     m.put(rel, "/");
                 } else {
-                    m.put(rel, java.util.HexFormat.of().formatHex(ArchiveExporter.sha256().digest(
+                    m.put(rel, java.util.HexFormat.of().formatHex(Sha256.newDigest().digest(
                             Files.readAllBytes(p))));
                 }
             }
