@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.core.archive;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -405,6 +406,39 @@ class ArchiveTest {
         assertTrue(Files.size(s.dir().resolve("pages-1.img")) == 20 << 20);
         assertTrue(Files.isRegularFile(s.dir().resolve("stats-dump")));
         assertFalse(Files.exists(s.dir().resolve("ctr.log")));
+    }
+
+    /**
+     * A real export of Podman 4.3.1 (Debian bookworm) with CRIU 4.2.1: {@code podman container checkpoint
+     * --export} of a busybox counter run with network none, a file written to /tmp.
+     */
+    @Test
+    void aRealPodmanExportIsImported() throws IOException {
+        byte[] archive;
+        try (var in = ArchiveTest.class.getResourceAsStream("/archives/podman-4.3.1-busybox.tar.zst")) {
+            archive = in.readAllBytes();
+        }
+        ArchiveImporter.Result r = importInto(tmp.resolve("dst"), archive);
+        assertEquals("podman", r.origin());
+        assertEquals("dcpx-pod1", r.container());
+        assertEquals(List.of("artifacts", "ctr.log"), r.skipped());
+        CheckpointStore.Stored s = new CheckpointStore(tmp.resolve("dst")).open("dcpx-pod1", "checkpoint1");
+        Manifest m = s.manifest();
+        assertEquals("localhost/dcp-busybox:latest", m.spec().image());
+        assertEquals(List.of("sh"), m.spec().entrypoint());
+        assertEquals("-c", m.spec().cmd().get(0));
+        assertTrue(m.spec().env().contains("container=podman"), m.spec().env().toString());
+        assertEquals("0:0", m.spec().user());
+        for (String f : List.of("inventory.img", "pstree.img", "pages-1.img", "descriptors.json", "stats-dump",
+                "rootfs-diff.tar", "devshm-checkpoint.tar", "config.dump", "spec.dump", "network.status")) {
+            assertTrue(Files.isRegularFile(s.dir().resolve(f)), f);
+        }
+        // and it goes out again in the same layout, Podman's own config.dump and spec.dump kept
+        LinkedHashMap<String, byte[]> out = entries(export(s, Compression.NONE));
+        assertTrue(out.containsKey("devshm-checkpoint.tar") && out.containsKey("checkpoint/pages-1.img"),
+                out.keySet().toString());
+        assertTrue(new String(out.get("config.dump"), StandardCharsets.UTF_8).contains("\"rootfsImageName\""));
+        assertArrayEquals(Files.readAllBytes(s.dir().resolve("spec.dump")), out.get("spec.dump"));
     }
 
     @Test
