@@ -98,7 +98,8 @@ public enum Compression {
     static InputStream decompress(InputStream raw) throws IOException {
         BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, BUFFER);
         return switch (detect(in)) {
-            case ZSTD -> new BufferedInputStream(new ZstdInputStream(in), 1 << 20);
+            // zstd-jni decompresses straight into the reader's buffer: no buffer of our own in between
+            case ZSTD -> new ZstdInputStream(in);
             case GZIP -> new BufferedInputStream(new GZIPInputStream(in, BUFFER), 1 << 20);
             case NONE -> in;
         };

@@ -575,6 +575,16 @@ class ArchiveTest {
     }
 
     @Test
+    void sha256IsTheNativeOneOnThisPlatformAndAgreesWithTheJdk() throws Exception {
+        if (System.getProperty("os.arch").equals("amd64")) {
+            assertEquals("AmazonCorrettoCryptoProvider", Sha256.implementation());
+        }
+        byte[] data = bytes(5 << 20);
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256", "SUN")
+                .digest(data)), Sha256.hex(data));
+    }
+
+    @Test
     void unknownCompressionIsRefused() {
         DcpException e = assertThrows(DcpException.class, () -> Compression.parse("xz"));
         assertTrue(e.hint().contains("zstd"));
