@@ -75,6 +75,8 @@ public final class ArchiveImporter {
     private final Set<String> links = new TreeSet<>();
     private final List<Held> held = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
+    /** Files left out: an archive with a manifest has none. */
+    private final List<String> skippedFiles = new ArrayList<>();
     private long heldBytes;
     private long bytes;
     private int entries;
@@ -117,13 +119,14 @@ public final class ArchiveImporter {
             if (containerOverride != null && nameOverride != null) {
                 open(containerOverride, nameOverride);
             }
-            InputStream data = Compression.decompress(in);
-            TarArchiveInputStream tar = new TarArchiveInputStream(data);
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                entry(tar, e);
+            try (InputStream data = Compression.decompress(new NotClosing(in))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(data);
+                TarArchiveEntry e;
+                while ((e = tar.getNextEntry()) != null) {
+                    entry(tar, e);
+                }
+                drain(data);
             }
-            drain(data);
             String origin = finish();
             Path dir = pending.commit();
             return new Result(pending.container(), pending.name(), dir, seen.size(), bytes, manifest != null,
@@ -155,6 +158,18 @@ public final class ArchiveImporter {
             if (extra > 1 << 20) {
                 throw refuse("it has data after its end");
             }
+        }
+    }
+
+    /** The caller's stream, which stays open for its owner to close. */
+    private static final class NotClosing extends java.io.FilterInputStream {
+        NotClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // the caller's
         }
     }
 
@@ -201,6 +216,9 @@ public final class ArchiveImporter {
         if (rel == null || rel.isEmpty()) {
             if (rel == null) {
                 skipped.add(path);
+                if (!e.isDirectory()) {
+                    skippedFiles.add(path);
+                }
             }
             return;
         }
@@ -375,7 +393,7 @@ public final class ArchiveImporter {
             expected.put(x.path(), x);
         }
         List<String> damaged = new ArrayList<>();
-        List<String> added = new ArrayList<>();
+        List<String> added = new ArrayList<>(skippedFiles);
         for (ArchiveManifest.Entry got : seen.values()) {
             ArchiveManifest.Entry want = expected.remove(got.path());
             if (want == null) {

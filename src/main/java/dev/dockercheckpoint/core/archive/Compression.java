@@ -94,13 +94,16 @@ public enum Compression {
                 + " gzip data", "pass a file made by docker-checkpoint export or podman container checkpoint --export");
     }
 
-    /** The decompressed content of {@code in}, whatever of the three it is. */
+    /**
+     * The decompressed content of {@code in}, whatever of the three it is; closing it stops its
+     * reading thread and leaves {@code in} to its owner.
+     */
     static InputStream decompress(InputStream raw) throws IOException {
         BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, BUFFER);
         return switch (detect(in)) {
-            // zstd-jni decompresses straight into the reader's buffer: no buffer of our own in between
-            case ZSTD -> new ZstdInputStream(in);
-            case GZIP -> new BufferedInputStream(new GZIPInputStream(in, BUFFER), 1 << 20);
+            // decompressed on a thread of its own, beside the writing and the hashing of the files
+            case ZSTD -> new ReadAheadInputStream(new ZstdInputStream(in));
+            case GZIP -> new ReadAheadInputStream(new GZIPInputStream(in, BUFFER));
             case NONE -> in;
         };
     }

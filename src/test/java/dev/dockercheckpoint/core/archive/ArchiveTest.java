@@ -348,6 +348,10 @@ class ArchiveTest {
             return list;
         }), ErrorCode.CHECKPOINT_DAMAGED, "checkpoint/extra.img is not in its manifest");
         refused(rewrite(archive, list -> {
+            list.add(1, file("ctr.log", bytes(10)));
+            return list;
+        }), ErrorCode.CHECKPOINT_DAMAGED, "ctr.log is not in its manifest");
+        refused(rewrite(archive, list -> {
             list.removeIf(x -> x[0].equals("stats-dump"));
             return list;
         }), ErrorCode.CHECKPOINT_DAMAGED, "stats-dump is missing");
