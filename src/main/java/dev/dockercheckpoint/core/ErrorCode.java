@@ -10,6 +10,8 @@ public enum ErrorCode {
     CHECKPOINT_EXISTS,
     CHECKPOINT_NOT_FOUND,
     CHECKPOINT_INCOMPLETE,
+    /** A file of a checkpoint or an archive differs from what its manifest recorded. */
+    CHECKPOINT_DAMAGED,
     NAME_IN_USE,
     UNSUPPORTED,
     LOST_PROCESSES,

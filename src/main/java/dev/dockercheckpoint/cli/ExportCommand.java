@@ -1,0 +1,155 @@
+package dev.dockercheckpoint.cli;
+
+import dev.dockercheckpoint.core.Bytes;
+import dev.dockercheckpoint.core.CheckpointRequest;
+import dev.dockercheckpoint.core.CheckpointStore;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.archive.ArchiveExporter;
+import dev.dockercheckpoint.core.archive.Compression;
+import dev.dockercheckpoint.engine.Engine;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Writes a stored checkpoint as one archive (Podman's layout, zstd by default) to a file or stdout. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write a checkpoint as one archive in Podman's layout, to a file or (-o -) to standard"
+                + " output; import it elsewhere with docker-checkpoint import.",
+            "",
+            "  sudo docker-checkpoint export -container myapp -name checkpoint1 -o myapp.tar.zst",
+            "  sudo docker-checkpoint export -container myapp -o - | ssh host sudo docker-checkpoint import -",
+            ""})
+final class ExportCommand implements Callable<Integer> {
+    /** Standard output as bytes (tests replace it). */
+    static Supplier<OutputStream> stdout = () -> new FileOutputStream(FileDescriptor.out);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-container", "--container"}, required = true, paramLabel = "NAME",
+            description = "Container whose checkpoint to export.")
+    String container;
+
+    @Option(names = {"-name", "--name"}, defaultValue = CheckpointRequest.DEFAULT_NAME, paramLabel = "NAME",
+            description = "Checkpoint name (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = {"-dir", "--dir"}, defaultValue = "/tmp/docker-checkpoints", paramLabel = "DIR",
+            description = "Base directory (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+            description = "Archive to write (it must not exist yet), or - for standard output.")
+    String output;
+
+    @Option(names = "--compress", defaultValue = "zstd", paramLabel = "zstd|gzip|none",
+            description = "Compression (default: ${DEFAULT-VALUE}).")
+    String compress;
+
+    @Override
+    public Integer call() {
+        Names.requireValid("container name", container);
+        Names.requireValid("checkpoint name", name);
+        Compression compression = Compression.parse(compress);
+        CheckpointStore store = new CheckpointStore(dir);
+        requireRoot("export");
+        CheckpointStore.Stored stored = store.open(container, name);
+        PrintWriter err = spec.commandLine().getErr();
+        ArchiveConsoleProgress progress = new ArchiveConsoleProgress(err, "export");
+        boolean toStdout = output.equals("-");
+        ArchiveExporter.Result r;
+        String where;
+        if (toStdout) {
+            OutputStream out = stdout.get();
+            r = ArchiveExporter.export(stored, out, compression, Engine.toolVersion(), progress);
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new DcpException(ErrorCode.IO_ERROR, "cannot write the archive to standard output: "
+                        + e.getMessage(), "check that the reading end of the pipe is still there");
+            }
+            where = "standard output";
+        } else {
+            Path file = Path.of(output).toAbsolutePath().normalize();
+            r = toFile(stored, file, compression, progress);
+            where = file.toString();
+        }
+        PrintWriter report = toStdout ? err : spec.commandLine().getOut();
+        report.printf(Locale.ROOT, "Exported %s/%s to %s: %s in %d entries, archive %s (%s), %.2f s, %s/s%n",
+                container, name, where, Bytes.human(r.contentBytes()), r.entries(), Bytes.human(r.archiveBytes()),
+                compression.label(), r.millis() / 1000.0,
+                Bytes.human((long) (r.contentBytes() / Math.max(r.millis() / 1000.0, 1e-3))));
+        report.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Writes into a hidden temporary sibling, then links it into place: no half archive ever has the name. */
+    private static ArchiveExporter.Result toFile(CheckpointStore.Stored stored, Path file, Compression compression,
+            ArchiveConsoleProgress progress) {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, file + " already exists",
+                    "choose another -o, or remove it first");
+        }
+        Path parent = file.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "no directory " + parent + " to write " + file.getFileName()
+                    + " into", "create it first, or choose another -o");
+        }
+        Path temp = parent.resolve("." + file.getFileName() + ".partial-" + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(Files.createFile(temp,
+                    PosixFilePermissions.asFileAttribute(Posix.FILE_PRIVATE)), StandardOpenOption.WRITE), 1 << 16)) {
+                ArchiveExporter.Result r = ArchiveExporter.export(stored, out, compression, Engine.toolVersion(),
+                        progress);
+                out.flush();
+                try {
+                    Files.createLink(file, temp);
+                } catch (FileAlreadyExistsException e) {
+                    throw new DcpException(ErrorCode.INVALID_INPUT, file + " appeared while the archive was written",
+                            "choose another -o");
+                } catch (UnsupportedOperationException | IOException e) {
+                    Files.move(temp, file);
+                }
+                return r;
+            }
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(),
+                    "check free space and permissions in " + parent);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // a hidden leftover at worst
+            }
+        }
+    }
+
+    static void requireRoot(String what) {
+        if (!Posix.isRoot()) {
+            throw new DcpException(ErrorCode.PERMISSION_DENIED, what + " needs root: a checkpoint's files belong to"
+                    + " root (the helper does not " + what + " yet)", "run it with sudo");
+        }
+    }
+}

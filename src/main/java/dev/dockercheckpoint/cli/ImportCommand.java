@@ -1,0 +1,135 @@
+package dev.dockercheckpoint.cli;
+
+import dev.dockercheckpoint.core.Bytes;
+import dev.dockercheckpoint.core.CheckpointStore;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.archive.ArchiveImporter;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Reads an archive (from export, or Podman's) into a new stored checkpoint, all or nothing. */
+@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Store the checkpoint of an archive made by docker-checkpoint export (or by podman container"
+                + " checkpoint --export) under <dir>/<container>/<name>/, after checking every file against the"
+                + " SHA-256 the export recorded; a damaged or unsafe archive leaves nothing behind.",
+            "",
+            "  sudo docker-checkpoint import myapp.tar.zst",
+            "  sudo docker-checkpoint -restore -container myapp -name checkpoint1",
+            ""})
+final class ImportCommand implements Callable<Integer> {
+    /** Standard input as bytes (tests replace it). */
+    static Supplier<InputStream> stdin = () -> new FileInputStream(FileDescriptor.in);
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(i?B)?", Pattern.CASE_INSENSITIVE);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Archive to import, or - for standard input.")
+    String file;
+
+    @Option(names = {"-dir", "--dir"}, defaultValue = "/tmp/docker-checkpoints", paramLabel = "DIR",
+            description = "Base directory to store it in (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = {"-container", "--container"}, paramLabel = "NAME",
+            description = "Store it under this container name (default: the archive's).")
+    String container;
+
+    @Option(names = {"-name", "--name"}, paramLabel = "NAME",
+            description = "Store it under this checkpoint name (default: the archive's).")
+    String name;
+
+    @Option(names = "--max-size", defaultValue = "64G", paramLabel = "SIZE",
+            description = "Refuse an archive whose files add up to more (default: ${DEFAULT-VALUE}).")
+    String maxSize;
+
+    @Override
+    public Integer call() {
+        if (container != null) {
+            Names.requireValid("container name", container);
+        }
+        if (name != null) {
+            Names.requireValid("checkpoint name", name);
+        }
+        long max = parseSize(maxSize);
+        CheckpointStore store = new CheckpointStore(dir);
+        ExportCommand.requireRoot("import");
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ArchiveConsoleProgress progress = new ArchiveConsoleProgress(err, "import");
+        ArchiveImporter.Result r;
+        ArchiveImporter.Limits limits = new ArchiveImporter.Limits(max, ArchiveImporter.Limits.DEFAULT.maxEntries());
+        if (file.equals("-")) {
+            r = ArchiveImporter.importArchive(stdin.get(), store, container, name, limits, progress);
+        } else {
+            Path path = Path.of(file);
+            if (Files.isDirectory(path)) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, path + " is a directory, not an archive",
+                        "pass a file made by docker-checkpoint export");
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                r = ArchiveImporter.importArchive(in, store, container, name, limits, progress);
+            } catch (NoSuchFileException e) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "no such file " + path,
+                        "pass the path of an archive made by docker-checkpoint export, or - for standard input");
+            } catch (IOException e) {
+                throw new DcpException(ErrorCode.IO_ERROR, "cannot read " + path + ": " + e.getMessage(),
+                        "check that the file is readable");
+            }
+        }
+        out.printf(Locale.ROOT, "Imported %s/%s into %s: %d files, %s, %.2f s%n", r.container(), r.name(), r.dir(),
+                r.files(), Bytes.human(r.bytes()), r.millis() / 1000.0);
+        out.println(r.verified() ? "Integrity: every file matches the SHA-256 recorded at export."
+                : "Integrity: not checked (an archive made by " + r.origin() + " carries no checksums).");
+        if (!r.skipped().isEmpty()) {
+            out.println("Left out (not part of a checkpoint): " + String.join(", ", r.skipped()));
+        }
+        out.printf("Restore it with: docker-checkpoint -restore -container %s -name %s -dir %s%n", r.container(),
+                r.name(), store.base());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    static long parseSize(String value) {
+        Matcher m = SIZE.matcher(value == null ? "" : value.trim());
+        if (!m.matches()) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "invalid size " + Names.quote(value),
+                    "give a number of bytes, or with K, M, G or T (1024-based), e.g. --max-size 64G");
+        }
+        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            if (n > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "size " + Names.quote(value) + " is too large",
+                    "give at most 8E");
+        }
+    }
+}

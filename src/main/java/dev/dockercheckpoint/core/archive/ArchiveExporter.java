@@ -1,0 +1,272 @@
+package dev.dockercheckpoint.core.archive;
+
+import dev.dockercheckpoint.core.CheckpointStore;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Json;
+import dev.dockercheckpoint.core.Manifest;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Writes a stored checkpoint as one archive in Podman's layout ({@link ArchiveLayout}) to a
+ * stream, in one pass and without a copy on disk: each file is read once, hashed (SHA-256) and
+ * written as it is read; the manifest with every entry's size and hash comes last.
+ */
+public final class ArchiveExporter {
+    private static final int CHUNK = HashingPipe.CHUNK;
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+    private ArchiveExporter() {
+    }
+
+    /** What an export wrote. */
+    public record Result(int entries, long contentBytes, long archiveBytes, long millis) {
+    }
+
+    /** One entry to write: from a file (source), generated (data), a directory or a symbolic link. */
+    private record Item(String path, Path source, byte[] data, boolean directory, String linkTarget, long size,
+            Instant modified) {
+    }
+
+    /**
+     * Exports {@code stored} to {@code out} (left open), compressed with {@code compression}.
+     * {@code tool} is this tool's version, recorded in the manifest.
+     */
+    public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression, String tool,
+            ArchiveProgress progress) {
+        long start = System.nanoTime();
+        List<Item> items = collect(stored);
+        long total = items.stream().mapToLong(Item::size).sum();
+        CountingOutputStream counted = new CountingOutputStream(out);
+        List<ArchiveManifest.Entry> entries = new ArrayList<>();
+        long done = 0;
+        String current = null;
+        try (HashingPipe pipe = new HashingPipe()) {
+            OutputStream compressed = compression.compress(counted);
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(compressed, CHUNK));
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            for (Item item : items) {
+                current = item.path();
+                if (item.directory()) {
+                    TarArchiveEntry e = entry(item.path() + "/", TarConstants.LF_DIR, item.modified());
+                    e.setMode(040700);
+                    tar.putArchiveEntry(e);
+                    tar.closeArchiveEntry();
+                    continue;
+                }
+                if (item.linkTarget() != null) {
+                    TarArchiveEntry e = entry(item.path(), TarConstants.LF_SYMLINK, item.modified());
+                    e.setMode(0120777);
+                    e.setLinkName(item.linkTarget());
+                    tar.putArchiveEntry(e);
+                    tar.closeArchiveEntry();
+                    entries.add(ArchiveManifest.Entry.symlink(item.path(), item.linkTarget()));
+                    continue;
+                }
+                TarArchiveEntry e = entry(item.path(), TarConstants.LF_NORMAL, item.modified());
+                e.setMode(0100600);
+                e.setSize(item.size());
+                tar.putArchiveEntry(e);
+                String sha;
+                if (item.data() != null) {
+                    tar.write(item.data());
+                    done += item.size();
+                    sha = Sha256.hex(item.data());
+                } else {
+                    try (InputStream in = Files.newInputStream(item.source(), NOFOLLOW)) {
+                        long left = item.size();
+                        while (left > 0) {
+                            byte[] buf = pipe.buffer();
+                            int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));
+                            if (n <= 0) {
+                                throw changed(item);
+                            }
+                            pipe.hash(n);
+                            tar.write(buf, 0, n);
+                            left -= n;
+                            done += n;
+                            progress.bytes(done, total, item.path());
+                            if (progress.isCancelled()) {
+                                throw new DcpException(ErrorCode.CANCELLED, "export cancelled", "");
+                            }
+                        }
+                        if (in.read() >= 0) {
+                            throw changed(item);
+                        }
+                    }
+                    sha = pipe.digest();
+                }
+                tar.closeArchiveEntry();
+                entries.add(ArchiveManifest.Entry.file(item.path(), item.size(), sha));
+            }
+            current = ArchiveLayout.MANIFEST;
+            ArchiveManifest manifest = new ArchiveManifest(ArchiveManifest.FORMAT, ArchiveManifest.FORMAT_VERSION,
+                    tool, Instant.now(), stored.container(), stored.name(), compression.label(), entries);
+            byte[] json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+            TarArchiveEntry e = entry(ArchiveLayout.MANIFEST, TarConstants.LF_NORMAL, Instant.now());
+            e.setMode(0100600);
+            e.setSize(json.length);
+            tar.putArchiveEntry(e);
+            tar.write(json);
+            tar.closeArchiveEntry();
+            tar.finish();
+            tar.close(); // finishes the compressed stream; the caller's stream stays open
+            progress.bytes(done, total, null);
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot export " + stored.container() + "/" + stored.name()
+                    + (current == null ? "" : " (at " + current + ")") + ": " + e.getMessage(),
+                    "check free space where the archive is written, and that its reader is still there");
+        }
+        return new Result(entries.size() + 1, done, counted.count, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static DcpException changed(Item item) {
+        return new DcpException(ErrorCode.IO_ERROR, item.source() + " changed while it was exported",
+                "export again when nothing writes to the checkpoint (a restore of it running?)");
+    }
+
+    private static TarArchiveEntry entry(String name, byte type, Instant modified) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type);
+        e.setIds(0, 0);
+        e.setNames("root", "root");
+        e.setModTime(modified.toEpochMilli());
+        return e;
+    }
+
+    /** The archive's entries, in order: metadata first, the CRIU images, the layer, the volumes. */
+    private static List<Item> collect(CheckpointStore.Stored stored) {
+        Path dir = stored.dir();
+        Manifest m = stored.manifest();
+        Instant at = m.createdAt() == null ? Instant.now() : m.createdAt();
+        List<Item> items = new ArrayList<>();
+        items.add(new Item(ArchiveLayout.CHECKPOINT_DIR, null, null, true, null, 0, at));
+        try {
+            for (String generated : List.of(ArchiveLayout.CONFIG_DUMP, ArchiveLayout.SPEC_DUMP,
+                    ArchiveLayout.NETWORK_STATUS)) {
+                // a checkpoint imported from Podman keeps Podman's own
+                if (!Files.isRegularFile(dir.resolve(generated), NOFOLLOW)) {
+                    byte[] data = switch (generated) {
+                        case ArchiveLayout.CONFIG_DUMP -> PodmanMetadata.configDump(m, stored.container(),
+                                stored.name());
+                        case ArchiveLayout.SPEC_DUMP -> PodmanMetadata.specDump(m);
+                        default -> PodmanMetadata.networkStatus();
+                    };
+                    items.add(new Item(generated, null, data, false, null, data.length, at));
+                }
+            }
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    if (d.equals(dir)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    String rel = rel(dir, d);
+                    if (hidden(rel)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    items.add(new Item(ArchiveLayout.archivePath(rel), null, null, true, null, 0,
+                            attrs.lastModifiedTime().toInstant()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    String rel = rel(dir, file);
+                    if (hidden(rel)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    Instant modified = attrs.lastModifiedTime().toInstant();
+                    if (attrs.isSymbolicLink()) {
+                        items.add(new Item(ArchiveLayout.archivePath(rel), null, null, false,
+                                Files.readSymbolicLink(file).toString(), 0, modified));
+                    } else if (attrs.isRegularFile()) {
+                        items.add(new Item(ArchiveLayout.archivePath(rel), file, null, false, null, attrs.size(),
+                                modified));
+                    } else {
+                        throw new DcpException(ErrorCode.INVALID_INPUT, "the checkpoint holds " + file
+                                + ", which is neither a file, a directory nor a symbolic link",
+                                "remove it from the checkpoint directory, then export again");
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot read " + dir + ": " + e.getMessage(),
+                    "check that the checkpoint is complete");
+        }
+        items.sort(Comparator.comparingInt((Item i) -> rank(i.path())).thenComparing(Item::path));
+        return items;
+    }
+
+    /** Temporary files (a name starting with '.') are never part of an archive. */
+    private static boolean hidden(String rel) {
+        for (String part : rel.split("/")) {
+            if (part.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rel(Path dir, Path p) {
+        return dir.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+    }
+
+    private static int rank(String path) {
+        return switch (path) {
+            case ArchiveLayout.CHECKPOINT_DIR -> 0;
+            case ArchiveLayout.CONFIG_DUMP -> 1;
+            case ArchiveLayout.SPEC_DUMP -> 2;
+            case ArchiveLayout.NETWORK_STATUS -> 3;
+            case Manifest.FILE_NAME -> 4;
+            case ArchiveLayout.ROOTFS_DIFF -> 7;
+            default -> path.startsWith(ArchiveLayout.CHECKPOINT_PREFIX) ? 6
+                    : path.equals(ArchiveLayout.VOLUMES) || path.startsWith(ArchiveLayout.VOLUMES + "/") ? 8 : 5;
+        };
+    }
+
+    /** Counts what reaches the caller's stream, and never closes it. */
+    private static final class CountingOutputStream extends FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.dockercheckpoint.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.dockercheckpoint.engine.HostTools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Export and import of real checkpoints: a counter moved through {@code export -o - | import -}
+ * (two processes of the built jar) into another base directory, restored with {@code -restore},
+ * continues; checkpointctl (the Debian package) shows and inspects our archive; a damaged archive
+ * is refused.
+ */
+@Tag("e2e")
+class ExportImportE2ETest extends BaseDirE2E {
+    private static final Path JAR = Path.of("target/docker-checkpoint.jar").toAbsolutePath();
+    private final List<Path> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void removeFiles() {
+        cleanup.forEach(E2E::deleteTree);
+    }
+
+    private Path otherBase() throws IOException {
+        Path p = E2E.newBaseDir();
+        cleanup.add(p);
+        return p;
+    }
+
+    /** A busybox counter with a file of its own in the writable layer, checkpointed as cp1; returns its last count. */
+    private long checkpointedCounter(String app) throws Exception {
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "echo state > /tmp/state; i=0; while true; do"
+                + " echo count-$i; i=$((i+1)); sleep 1; done");
+        E2E.waitForNumber(app, "count-", 2, Duration.ofSeconds(20));
+        E2E.Cli dump = E2E.cli("-container", app, "-name", "cp1", "-dir", base.toString(), "-leave-running=false");
+        assertEquals(0, dump.exit(), dump.toString());
+        return E2E.numbers(app, "count-").getLast();
+    }
+
+    @Test
+    void counterContinuesAfterAPipedExportImportIntoAnotherBaseDirectory() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), "the jar is built before the end-to-end tests (mvn verify)");
+        String app = E2E.name("moved");
+        long last = checkpointedCounter(app);
+        E2E.remove(app);
+        Path target = otherBase();
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder export = new ProcessBuilder(java, "-jar", JAR.toString(), "export", "-container", app, "-name",
+                "cp1", "-dir", base.toString(), "-o", "-");
+        ProcessBuilder importer = new ProcessBuilder(java, "-jar", JAR.toString(), "import", "-", "-dir",
+                target.toString());
+        Path exportErr = Files.createTempFile("dcp-export", ".err");
+        Path importOut = Files.createTempFile("dcp-import", ".out");
+        cleanup.add(exportErr);
+        cleanup.add(importOut);
+        export.redirectError(exportErr.toFile());
+        importer.redirectOutput(importOut.toFile()).redirectErrorStream(true);
+        List<Process> pipeline = ProcessBuilder.startPipeline(List.of(export, importer));
+        for (Process p : pipeline) {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                pipeline.forEach(Process::destroyForcibly);
+                fail("export | import did not finish in 120 s");
+            }
+        }
+        String exportLog = Files.readString(exportErr);
+        String importLog = Files.readString(importOut);
+        System.out.println("export stderr:\n" + exportLog + "import output:\n" + importLog);
+        assertEquals(0, pipeline.get(0).exitValue(), exportLog);
+        assertEquals(0, pipeline.get(1).exitValue(), importLog);
+        assertTrue(exportLog.contains("Exported " + app + "/cp1 to standard output"), exportLog);
+        assertTrue(importLog.contains("every file matches the SHA-256 recorded at export"), importLog);
+        Path imported = target.resolve(app).resolve("cp1");
+        for (String f : List.of("container.json", "inventory.img", "pstree.img", "descriptors.json", "stats-dump",
+                "dump.log", "rootfs-diff.tar", "deleted.files")) {
+            assertTrue(Files.isRegularFile(imported.resolve(f)), f + " in " + imported);
+        }
+
+        E2E.deleteTree(base.resolve(app)); // only the imported copy is left
+        String restored = app + "-restored";
+        E2E.track(restored);
+        E2E.Cli restore = E2E.cli("-restore", "-container", app, "-name", "cp1", "-new-name", restored, "-dir",
+                target.toString());
+        assertEquals(0, restore.exit(), restore.toString());
+        assertTrue(restore.out().contains("All 5 checks passed."), restore.toString());
+        E2E.waitForNumber(restored, "count-", last + 1, Duration.ofSeconds(20));
+        long first = E2E.numbers(restored, "count-").getFirst();
+        assertTrue(first >= last && first > 0, "restored counter starts at " + first + ", checkpointed at " + last);
+        assertEquals("state\n", E2E.exec(restored, "cat", "/tmp/state").output(),
+                "the writable layer travelled with the archive");
+    }
+
+    @Test
+    void checkpointctlShowsAndInspectsTheArchive() throws Exception {
+        String app = E2E.name("ctl");
+        checkpointedCounter(app);
+        Path file = otherBase().resolve(app + ".tar.zst");
+        E2E.Cli export = E2E.cli("export", "-container", app, "-name", "cp1", "-dir", base.toString(), "-o",
+                file.toString());
+        assertEquals(0, export.exit(), export.toString());
+
+        String checkpointctl = HostTools.which("checkpointctl").map(Path::toString).orElse(null);
+        if (checkpointctl == null) {
+            String why = "checkpointctl is not installed (scripts/setup-host installs it)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        E2E.Output show = E2E.runAllowingFailure(List.of(checkpointctl, "show", file.toString()));
+        System.out.println("checkpointctl show:\n" + show);
+        assertEquals(0, show.exit(), show.toString());
+        assertTrue(show.text().contains(app), show.toString());
+        assertTrue(show.text().contains("runc"), show.toString());
+
+        E2E.Output inspect = E2E.runAllowingFailure(List.of(checkpointctl, "inspect", "--all", file.toString()));
+        System.out.println("checkpointctl inspect --all:\n" + inspect);
+        assertEquals(0, inspect.exit(), inspect.toString());
+        for (String part : List.of(app, "Image: dcp-busybox", "CRIU dump statistics", "Pages written",
+                "Process tree", "[1]", "Open files", "/dev/null", "Overview of mounts", "Destination: /proc",
+                "Annotations")) {
+            assertTrue(inspect.text().contains(part), part + " in\n" + inspect);
+        }
+        // the process's command as CRIU recorded it (--all shows its arguments instead, read from the memory
+        // image: checkpointctl 1.3.0 shows them blank for CRIU 4.2.1's images, Podman's own exports too)
+        E2E.Output tree = E2E.runAllowingFailure(List.of(checkpointctl, "inspect", "--ps-tree", file.toString()));
+        assertEquals(0, tree.exit(), tree.toString());
+        assertTrue(tree.text().contains("[1]  sh"), tree.toString());
+    }
+
+    @Test
+    void aDamagedExportOfARealCheckpointIsRefused() throws Exception {
+        String app = E2E.name("damaged");
+        checkpointedCounter(app);
+        Path dir = otherBase();
+        Path file = dir.resolve("plain.tar");
+        assertEquals(0, E2E.cli("export", "-container", app, "-name", "cp1", "-dir", base.toString(), "-o",
+                file.toString(), "--compress", "none").exit());
+        byte[] archive = Files.readAllBytes(file);
+        byte[] pages = Files.readAllBytes(findPages(base.resolve(app).resolve("cp1")));
+        int at = indexOf(archive, java.util.Arrays.copyOf(pages, Math.min(pages.length, 4096)));
+        archive[at + 100] ^= 0x01;
+        Files.write(file, archive);
+        Path target = otherBase();
+        E2E.Cli r = E2E.cli("import", file.toString(), "-dir", target.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("error: the archive is damaged: checkpoint/pages-"), r.toString());
+        assertTrue(r.err().contains("differs from the SHA-256 recorded at export"), r.toString());
+        try (var s = Files.list(target)) {
+            assertFalse(s.findAny().isPresent(), "nothing is left in " + target);
+        }
+    }
+
+    private static Path findPages(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("pages-")).filter(p -> {
+                try {
+                    return Files.size(p) >= 4096;
+                } catch (IOException e) {
+                    return false;
+                }
+            }).findFirst().orElseThrow();
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("pages not found in the archive");
+    }
+}
