@@ -103,6 +103,58 @@ class ExportImportE2ETest extends BaseDirE2E {
                 "the writable layer travelled with the archive");
     }
 
+    /**
+     * Podman (the Debian package, its own storage and runc) restores our export of a Docker
+     * checkpoint with {@code podman container restore --import}, and the counter goes on. Run
+     * against the system engine: the image is handed to Podman with {@code docker save | podman load}.
+     */
+    @Test
+    void podmanRestoresOurExportAndTheCounterGoesOn() throws Exception {
+        String dockerHost = System.getenv("DOCKER_HOST");
+        Assumptions.assumeTrue(dockerHost == null || dockerHost.isEmpty() || dockerHost.endsWith("/docker.sock")
+                && !dockerHost.contains("dcp-engine2"), "Podman's restore is tested with the system engine's checkpoints");
+        String podman = HostTools.which("podman").map(Path::toString).orElse(null);
+        if (podman == null) {
+            String why = "podman is not installed (scripts/setup-host installs it)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        String app = E2E.name("topodman");
+        long last = checkpointedCounter(app);
+        Path file = otherBase().resolve(app + ".tar.zst");
+        E2E.Cli export = E2E.cli("export", "-container", app, "-name", "cp1", "-dir", base.toString(), "-o",
+                file.toString());
+        assertEquals(0, export.exit(), export.toString());
+        Path image = otherBase().resolve("image.tar");
+        E2E.run(List.of("docker", "save", "-o", image.toString(), E2E.BUSYBOX));
+        E2E.run(List.of(podman, "load", "-q", "-i", image.toString()));
+
+        String restored = app + "-podman";
+        try {
+            E2E.Output restore = E2E.runAllowingFailure(List.of(podman, "container", "restore", "--import",
+                    file.toString(), "--name", restored));
+            System.out.println("podman container restore --import:\n" + restore);
+            assertEquals(0, restore.exit(), restore.toString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            List<Long> counts;
+            do {
+                Thread.sleep(300);
+                String logs = E2E.runAllowingFailure(List.of(podman, "logs", restored)).text();
+                counts = java.util.regex.Pattern.compile("(?m)^count-(\\d+)$").matcher(logs).results()
+                        .map(r -> Long.parseLong(r.group(1))).toList();
+            } while ((counts.isEmpty() || counts.getLast() <= last) && System.nanoTime() < deadline);
+            assertFalse(counts.isEmpty(), "the container Podman restored prints nothing");
+            assertTrue(counts.getLast() > last, "Podman's copy counts on from " + last + ": " + counts);
+            assertTrue(counts.getFirst() >= last, "Podman's copy goes on from the checkpoint, not from 0: " + counts);
+            assertEquals("state\n", E2E.run(List.of(podman, "exec", restored, "cat", "/tmp/state")),
+                    "the writable layer travelled to Podman");
+        } finally {
+            E2E.runAllowingFailure(List.of(podman, "rm", "-f", restored));
+        }
+    }
+
     @Test
     void checkpointctlShowsAndInspectsTheArchive() throws Exception {
         String app = E2E.name("ctl");

@@ -40,9 +40,32 @@ final class PodmanMetadata {
     private PodmanMetadata() {
     }
 
-    /** {@code spec.dump} for a checkpoint of ours. */
-    static byte[] specDump(Manifest m) throws IOException {
-        return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(spec(m));
+    /**
+     * {@code spec.dump} for a checkpoint of ours: the runtime spec runc ran the container with
+     * ({@code runtimeSpec}, kept by the checkpoint), which Podman restores from; for a checkpoint
+     * without one (made by an older version), a spec made from container.json, enough for
+     * checkpointctl but not for Podman's restore.
+     */
+    static byte[] specDump(Manifest m, byte[] runtimeSpec) throws IOException {
+        return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(spec(m, runtimeSpec));
+    }
+
+    private static ObjectNode spec(Manifest m, byte[] runtimeSpec) throws IOException {
+        if (runtimeSpec == null) {
+            return spec(m);
+        }
+        JsonNode tree = Json.mapper().readTree(runtimeSpec);
+        if (tree == null || !tree.isObject()) {
+            return spec(m);
+        }
+        ObjectNode spec = (ObjectNode) tree;
+        // Docker's hooks call back into the daemon that ran the container (libnetwork-setkey)
+        spec.remove("hooks");
+        JsonNode existing = spec.path("annotations");
+        ObjectNode annotations = existing.isObject() ? (ObjectNode) existing : spec.putObject("annotations");
+        annotations.put(MANAGER_ANNOTATION, "libpod");
+        annotations.put(ENGINE_ANNOTATION, "docker");
+        return spec;
     }
 
     /** Where an export names the stored checkpoint it came from, in config.dump (Podman ignores it). */
@@ -52,7 +75,8 @@ final class PodmanMetadata {
      * {@code config.dump} for the checkpoint {@code container}/{@code checkpoint} of ours; the names
      * are recorded so that an import puts it under the same names by default.
      */
-    static byte[] configDump(Manifest m, String container, String checkpoint) throws IOException {
+    static byte[] configDump(Manifest m, byte[] runtimeSpec, String container, String checkpoint)
+            throws IOException {
         ContainerSpec s = m.spec();
         ObjectNode c = Json.mapper().createObjectNode();
         c.put("id", m.containerId() == null ? "" : m.containerId());
@@ -70,7 +94,7 @@ final class PodmanMetadata {
         c.put("restored", false);
         // Docker mounts /etc/resolv.conf even without a network: the namespace is set up after it
         c.put("postConfigureNetNS", true);
-        c.set("spec", spec(m));
+        c.set("spec", spec(m, runtimeSpec));
         ObjectNode origin = c.putObject(ORIGIN_FIELD);
         origin.put("container", container);
         origin.put("checkpoint", checkpoint);
