@@ -51,6 +51,7 @@ public final class PortableImages {
     private static final int MNT_PARENT = 4;
     private static final int MNT_MOUNTPOINT = 7;
     private static final int MNT_MASTER = 11;
+    private static final int MNT_EXT_KEY = 18;
     private static final int FILE_TYPE = 1;
     private static final int FILE_REG = 3;
     private static final int REG_TYPE = 1;
@@ -85,6 +86,35 @@ public final class PortableImages {
             rewritten.add(files.getFileName().toString());
         }
         return new Result(List.copyOf(rewritten));
+    }
+
+    /**
+     * The keys of the external mounts CRIU recorded in {@code dir}'s images ({@code ext_key} of
+     * mnt_entry, field 18: the mount point inside the container, for runc's bind mounts), which a
+     * restore must map onto a mount of the host.
+     */
+    public static Set<String> externalMountKeys(Path dir) throws IOException {
+        Set<String> keys = new java.util.TreeSet<>();
+        List<Path> mountImages = new ArrayList<>();
+        try (DirectoryStream<Path> images = Files.newDirectoryStream(dir, "mountpoints-*.img")) {
+            images.forEach(mountImages::add);
+        }
+        for (Path image : mountImages) {
+            if (Files.size(image) > MAX_ENTRY) {
+                continue;
+            }
+            List<UnknownFieldSet> mounts = entries(Files.readAllBytes(image));
+            if (mounts == null) {
+                continue;
+            }
+            for (UnknownFieldSet m : mounts) {
+                String key = string(m, MNT_EXT_KEY);
+                if (key != null) {
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
     }
 
     /** The mount entries with the master group of the top mount ("/", its parent not among them) left out. */

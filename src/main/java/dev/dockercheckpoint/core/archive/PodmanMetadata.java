@@ -212,7 +212,8 @@ final class PodmanMetadata {
         String userSpec = user.has("uid") ? user.path("uid").asLong() + ":" + user.path("gid").asLong() : null;
         ContainerSpec s = new ContainerSpec(image, text(config, "rootfsImageID"), cmd, entrypoint,
                 strings(process.path("env")), text(process, "cwd"), userSpec, text(spec, "hostname"), null,
-                Map.of(), process.path("terminal").asBoolean(false), false, false, "none", null, null, null,
+                Map.of(), process.path("terminal").asBoolean(false), false, false, "none",
+                bindAt(spec, "/dev/shm") ? SHAREABLE_IPC : null, null, null,
                 new ContainerSpec.RestartPolicySpec("no", 0), List.of(), List.of(), List.of(), List.of(), false,
                 spec.path("root").path("readonly").asBoolean(false), null, null, null, null, null, Map.of(), null,
                 List.of());
@@ -220,6 +221,22 @@ final class PodmanMetadata {
         String name = text(config, "name");
         return new Manifest(Manifest.FORMAT_VERSION, checkpointName, name, text(config, "id"), at, s,
                 CheckpointOptions.defaults(), Map.of(), null, null, null);
+    }
+
+    /**
+     * Docker's IPC mode that gives a container's {@code /dev/shm} as a bind mount (of a tmpfs of
+     * Docker's), as Podman's is: CRIU recorded Podman's as an external bind mount and restores it
+     * only onto one.
+     */
+    static final String SHAREABLE_IPC = "shareable";
+
+    private static boolean bindAt(JsonNode spec, String destination) {
+        for (JsonNode m : spec.path("mounts")) {
+            if (destination.equals(m.path("destination").asText()) && "bind".equals(m.path("type").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The container name in a config.dump, or null. */
