@@ -26,6 +26,8 @@ import java.util.List;
 public final class CheckpointStore {
     public static final Path DEFAULT_BASE = Path.of("/tmp/docker-checkpoints");
     public static final String PARTIAL_MARKER = ".partial-";
+    /** The OCI runtime spec runc ran the container with, kept by a checkpoint (Podman restores from it). */
+    public static final String RUNTIME_SPEC = "runtime-spec.json";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path base;

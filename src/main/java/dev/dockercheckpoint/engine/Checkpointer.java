@@ -16,6 +16,7 @@ import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.PortableImages;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.criulog.CriuStats;
 import java.io.IOException;
@@ -120,6 +121,7 @@ final class Checkpointer {
         try {
             Map<String, String> criuEnv = NetnsHolder.needed(docker.serverVersion(), info.spec())
                     ? dumpConfig(runtime, info, dir) : Map.of();
+            saveRuntimeSpec(runtime, dir);
             if (!options.leaveRunning() && RestartPolicySuspension.restarts(info.spec().restartPolicy())) {
                 entry.update(e -> e.withSuspendedRestartPolicy(info.spec().restartPolicy()));
                 suspension = RestartPolicySuspension.suspend(docker, info);
@@ -160,6 +162,7 @@ final class Checkpointer {
                 attempt.frozenAt = 0;
                 return null;
             });
+            portable(dir);
             if (options.leaveRunning()) {
                 // without leave-running CRIU has ended the container: the checkpoint is all that is
                 // left of it, so a late cancel is ignored and the checkpoint is kept
@@ -258,6 +261,36 @@ final class Checkpointer {
         } catch (IOException e) {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot write the dump's CRIU settings: " + e.getMessage(),
                     "check free space in the checkpoint directory", e);
+        }
+    }
+
+    /**
+     * Keeps the OCI runtime spec runc ran the container with ({@code config.json} of its bundle) as
+     * {@link CheckpointStore#RUNTIME_SPEC}: an export gives it to Podman as {@code spec.dump}, which Podman restores
+     * from. A bundle without one (an engine that keeps it elsewhere) is logged and skipped: the
+     * export then makes a spec from container.json.
+     */
+    private static void saveRuntimeSpec(ContainerRuntime runtime, Path dir) {
+        Path spec = runtime.bundle().resolve("config.json");
+        try {
+            Files.copy(spec, dir.resolve(CheckpointStore.RUNTIME_SPEC), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(dir.resolve(CheckpointStore.RUNTIME_SPEC), Posix.FILE_PRIVATE);
+        } catch (IOException e) {
+            LOG.warn("the runtime spec {} was not kept with the checkpoint: {}", spec, e.toString());
+        }
+    }
+
+    /**
+     * Leaves the host's facts out of CRIU's images ({@link PortableImages}) once the container is
+     * thawed, so another engine can restore them. A failure is logged: the checkpoint still restores
+     * here.
+     */
+    private static void portable(Path dir) {
+        try {
+            PortableImages.Result r = PortableImages.apply(dir);
+            LOG.debug("portable images: rewrote {}", r.rewritten());
+        } catch (IOException e) {
+            LOG.warn("CRIU's images in {} keep this host's root mount group and root mode: {}", dir, e.toString());
         }
     }
 

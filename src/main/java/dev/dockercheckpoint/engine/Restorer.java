@@ -97,7 +97,9 @@ final class Restorer {
             holderId = NetnsHolder.start(docker, saved == null ? null : saved.config(),
                     saved == null ? null : saved.hostConfig(), manifest.spec(), request.newName());
         }
-        List<String> criuSettings = RuncCriuConfig.restoreLines(manifest.options(), manifest.spec());
+        List<String> criuSettings = new ArrayList<>(
+                RuncCriuConfig.restoreLines(manifest.options(), manifest.spec()));
+        criuSettings.addAll(podmanMounts(stored.dir()));
         // API 1.43+: CRIU's settings for this restore alone, through the container's annotation
         CriuRestoreConfig perRestore = Docker.compare(docker.apiVersion(), "1.43") >= 0
                 && ContainerFactory.fromSaved(manifest.spec())
@@ -126,8 +128,11 @@ final class Restorer {
                 throw new DcpException(ErrorCode.DOCKER_ERROR, "container " + request.newName()
                         + " disappeared right after it was created", "restore again");
             }
-            FilesystemChanges.apply(tools.runner(), FilesystemChanges.layerOf(ContainerInfo.of(created)),
-                    stored.dir());
+            FilesystemChanges.Layer layer = FilesystemChanges.layerOf(ContainerInfo.of(created));
+            FilesystemChanges.apply(tools.runner(), layer, stored.dir());
+            if (criuSettings.stream().anyMatch(l -> l.startsWith("ext-mount-map " + CONTAINERENV + ":"))) {
+                containerenvMountPoint(layer);
+            }
             timings.put("filesystem", millisSince(t));
 
             listener.phase("handing the images to Docker", 0.4);
@@ -192,6 +197,52 @@ final class Restorer {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /** Podman's marker file in its containers, an external bind mount in the images of a Podman checkpoint. */
+    static final String CONTAINERENV = "/run/.containerenv";
+
+    /** Podman made the mount point of its marker file in the root filesystem; the new layer gets one too. */
+    private static void containerenvMountPoint(FilesystemChanges.Layer layer) {
+        Path run = layer.upper().resolve("run");
+        Path file = run.resolve(".containerenv");
+        try {
+            if (!Files.exists(run, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(run);
+                Files.setPosixFilePermissions(run, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createFile(file);
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot make the mount point " + CONTAINERENV + " in the new"
+                    + " container: " + e.getMessage(), "check free space under Docker's data root", e);
+        }
+    }
+
+    /**
+     * CRIU settings for the mounts a container checkpointed by Podman had and Docker does not
+     * make: Podman's marker file {@code /run/.containerenv} (empty here, as Podman's is for a
+     * container without privileges) is mapped onto a file of the tool's own. Podman's
+     * {@code /dev/shm} comes from the new container's shareable IPC mode instead (see
+     * the import of Podman's archives).
+     */
+    private List<String> podmanMounts(Path dir) {
+        try {
+            if (!dev.dockercheckpoint.core.PortableImages.externalMountKeys(dir).contains(CONTAINERENV)) {
+                return List.of();
+            }
+            Files.createDirectories(criuDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    Posix.DIR_PRIVATE));
+            Path marker = criuDir.resolve(java.util.UUID.randomUUID() + ".containerenv");
+            Files.createFile(marker);
+            Files.setPosixFilePermissions(marker, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            return List.of("ext-mount-map " + CONTAINERENV + ":" + marker);
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot prepare " + CONTAINERENV + " for a checkpoint made by"
+                    + " Podman: " + e.getMessage(), "check that " + criuDir + " is writable by root", e);
         }
     }
 

@@ -152,6 +152,18 @@ public final class ArchiveExporter {
         return e;
     }
 
+    /** The runtime spec a checkpoint kept ({@link CheckpointStore#RUNTIME_SPEC}), or null. */
+    private static byte[] runtimeSpec(Path dir) throws IOException {
+        Path spec = dir.resolve(CheckpointStore.RUNTIME_SPEC);
+        if (!Files.isRegularFile(spec, NOFOLLOW) || Files.size(spec) > MAX_RUNTIME_SPEC) {
+            return null;
+        }
+        return Files.readAllBytes(spec);
+    }
+
+    /** Larger than any runtime spec runc writes; a larger file is not used as one. */
+    private static final long MAX_RUNTIME_SPEC = 4 << 20;
+
     /** The archive's entries, in order: metadata first, the CRIU images, the layer, the volumes. */
     private static List<Item> collect(CheckpointStore.Stored stored) {
         Path dir = stored.dir();
@@ -160,14 +172,15 @@ public final class ArchiveExporter {
         List<Item> items = new ArrayList<>();
         items.add(new Item(ArchiveLayout.CHECKPOINT_DIR, null, null, true, null, 0, at));
         try {
+            byte[] runtimeSpec = runtimeSpec(dir);
             for (String generated : List.of(ArchiveLayout.CONFIG_DUMP, ArchiveLayout.SPEC_DUMP,
                     ArchiveLayout.NETWORK_STATUS)) {
                 // a checkpoint imported from Podman keeps Podman's own
                 if (!Files.isRegularFile(dir.resolve(generated), NOFOLLOW)) {
                     byte[] data = switch (generated) {
-                        case ArchiveLayout.CONFIG_DUMP -> PodmanMetadata.configDump(m, stored.container(),
-                                stored.name());
-                        case ArchiveLayout.SPEC_DUMP -> PodmanMetadata.specDump(m);
+                        case ArchiveLayout.CONFIG_DUMP -> PodmanMetadata.configDump(m, runtimeSpec,
+                                stored.container(), stored.name());
+                        case ArchiveLayout.SPEC_DUMP -> PodmanMetadata.specDump(m, runtimeSpec);
                         default -> PodmanMetadata.networkStatus();
                     };
                     items.add(new Item(generated, null, data, false, null, data.length, at));

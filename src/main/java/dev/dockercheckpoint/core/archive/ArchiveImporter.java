@@ -375,6 +375,8 @@ public final class ArchiveImporter {
         }
         byte[] json = containerJson;
         if (json == null) {
+            // Podman's images keep its root mode (0555) and root mount group: left out for Docker
+            dev.dockercheckpoint.core.PortableImages.apply(pending.dir());
             Manifest m = PodmanMetadata.toManifest(configDump, specDump, pending.name());
             json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
         }

@@ -40,9 +40,32 @@ final class PodmanMetadata {
     private PodmanMetadata() {
     }
 
-    /** {@code spec.dump} for a checkpoint of ours. */
-    static byte[] specDump(Manifest m) throws IOException {
-        return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(spec(m));
+    /**
+     * {@code spec.dump} for a checkpoint of ours: the runtime spec runc ran the container with
+     * ({@code runtimeSpec}, kept by the checkpoint), which Podman restores from; for a checkpoint
+     * without one (made by an older version), a spec made from container.json, enough for
+     * checkpointctl but not for Podman's restore.
+     */
+    static byte[] specDump(Manifest m, byte[] runtimeSpec) throws IOException {
+        return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(spec(m, runtimeSpec));
+    }
+
+    private static ObjectNode spec(Manifest m, byte[] runtimeSpec) throws IOException {
+        if (runtimeSpec == null) {
+            return spec(m);
+        }
+        JsonNode tree = Json.mapper().readTree(runtimeSpec);
+        if (tree == null || !tree.isObject()) {
+            return spec(m);
+        }
+        ObjectNode spec = (ObjectNode) tree;
+        // Docker's hooks call back into the daemon that ran the container (libnetwork-setkey)
+        spec.remove("hooks");
+        JsonNode existing = spec.path("annotations");
+        ObjectNode annotations = existing.isObject() ? (ObjectNode) existing : spec.putObject("annotations");
+        annotations.put(MANAGER_ANNOTATION, "libpod");
+        annotations.put(ENGINE_ANNOTATION, "docker");
+        return spec;
     }
 
     /** Where an export names the stored checkpoint it came from, in config.dump (Podman ignores it). */
@@ -52,7 +75,8 @@ final class PodmanMetadata {
      * {@code config.dump} for the checkpoint {@code container}/{@code checkpoint} of ours; the names
      * are recorded so that an import puts it under the same names by default.
      */
-    static byte[] configDump(Manifest m, String container, String checkpoint) throws IOException {
+    static byte[] configDump(Manifest m, byte[] runtimeSpec, String container, String checkpoint)
+            throws IOException {
         ContainerSpec s = m.spec();
         ObjectNode c = Json.mapper().createObjectNode();
         c.put("id", m.containerId() == null ? "" : m.containerId());
@@ -70,7 +94,7 @@ final class PodmanMetadata {
         c.put("restored", false);
         // Docker mounts /etc/resolv.conf even without a network: the namespace is set up after it
         c.put("postConfigureNetNS", true);
-        c.set("spec", spec(m));
+        c.set("spec", spec(m, runtimeSpec));
         ObjectNode origin = c.putObject(ORIGIN_FIELD);
         origin.put("container", container);
         origin.put("checkpoint", checkpoint);
@@ -188,7 +212,8 @@ final class PodmanMetadata {
         String userSpec = user.has("uid") ? user.path("uid").asLong() + ":" + user.path("gid").asLong() : null;
         ContainerSpec s = new ContainerSpec(image, text(config, "rootfsImageID"), cmd, entrypoint,
                 strings(process.path("env")), text(process, "cwd"), userSpec, text(spec, "hostname"), null,
-                Map.of(), process.path("terminal").asBoolean(false), false, false, "none", null, null, null,
+                Map.of(), process.path("terminal").asBoolean(false), false, false, "none",
+                bindAt(spec, "/dev/shm") ? SHAREABLE_IPC : null, null, null,
                 new ContainerSpec.RestartPolicySpec("no", 0), List.of(), List.of(), List.of(), List.of(), false,
                 spec.path("root").path("readonly").asBoolean(false), null, null, null, null, null, Map.of(), null,
                 List.of());
@@ -196,6 +221,22 @@ final class PodmanMetadata {
         String name = text(config, "name");
         return new Manifest(Manifest.FORMAT_VERSION, checkpointName, name, text(config, "id"), at, s,
                 CheckpointOptions.defaults(), Map.of(), null, null, null);
+    }
+
+    /**
+     * Docker's IPC mode that gives a container's {@code /dev/shm} as a bind mount (of a tmpfs of
+     * Docker's), as Podman's is: CRIU recorded Podman's as an external bind mount and restores it
+     * only onto one.
+     */
+    static final String SHAREABLE_IPC = "shareable";
+
+    private static boolean bindAt(JsonNode spec, String destination) {
+        for (JsonNode m : spec.path("mounts")) {
+            if (destination.equals(m.path("destination").asText()) && "bind".equals(m.path("type").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The container name in a config.dump, or null. */

@@ -235,6 +235,31 @@ class ArchiveTest {
         assertEquals("cp1", config.path("dockerCheckpoint").path("checkpoint").asText());
     }
 
+    @Test
+    void theRuntimeSpecACheckpointKeptBecomesPodmansSpecWithoutDockersHooks() throws IOException {
+        CheckpointStore.Stored stored = checkpoint(tmp.resolve("src"));
+        String runtime = """
+                {"ociVersion": "1.0.2-dev", "process": {"args": ["sh", "-c", "loop"], "cwd": "/"},
+                 "root": {"path": "/var/lib/docker/overlay2/abc/merged"},
+                 "mounts": [{"destination": "/etc/hosts", "type": "bind", "source": "/var/lib/docker/containers/x/hosts",
+                   "options": ["rbind", "rprivate"]}],
+                 "hooks": {"prestart": [{"path": "/proc/1/exe", "args": ["libnetwork-setkey"]}]},
+                 "annotations": {"org.example": "kept"},
+                 "linux": {"namespaces": [{"type": "network"}]}}
+                """;
+        Files.writeString(stored.dir().resolve(CheckpointStore.RUNTIME_SPEC), runtime);
+        LinkedHashMap<String, byte[]> e = entries(export(stored, Compression.NONE));
+        JsonNode spec = Json.mapper().readTree(e.get("spec.dump"));
+        assertEquals(List.of("sh", "-c", "loop"), Json.mapper().convertValue(spec.path("process").path("args"),
+                List.class), "the spec runc ran, not one made from container.json");
+        assertEquals("/etc/hosts", spec.path("mounts").path(0).path("destination").asText());
+        assertTrue(spec.path("hooks").isMissingNode(), "Docker's hooks call back into its daemon");
+        assertEquals("kept", spec.path("annotations").path("org.example").asText());
+        assertEquals("libpod", spec.path("annotations").path("io.container.manager").asText());
+        assertEquals(spec, Json.mapper().readTree(e.get("config.dump")).path("spec"));
+        assertTrue(e.containsKey("checkpoint/" + CheckpointStore.RUNTIME_SPEC), "it travels with the checkpoint");
+    }
+
     @ParameterizedTest
     @EnumSource(Compression.class)
     void roundTripGivesBackEveryFileAndLink(Compression c) throws IOException {
