@@ -95,8 +95,8 @@ final class MigrateCommand implements Callable<Integer> {
     boolean keepCheckpoint;
 
     @Option(names = {"-context", "--context"}, paramLabel = "NAME",
-            description = "Docker context of the engine the container runs on (default: DOCKER_HOST or the local"
-                    + " socket).")
+            description = "Docker context (or unix:// socket) of the engine the container runs on (default:"
+                    + " DOCKER_HOST or the local socket).")
     String context;
 
     @Option(names = "--json", description = "Print the result as JSON (for scripts).")
@@ -129,7 +129,8 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DockerContexts contexts = DockerContexts.ofCurrentUser();
-        String sourceHost = context != null ? contexts.host(context) : contexts.host("default");
+        String sourceHost = context == null ? contexts.host("default") : context.startsWith("unix://") ? context
+                : contexts.host(context);
         Journal journal = Journal.at(Journal.DEFAULT_DIR).forHost(sourceHost,
                 sourceHost.equals(contexts.host("default")));
         CancelOnSignal progress = new CancelOnSignal(new ConsoleProgress(err, verbose));

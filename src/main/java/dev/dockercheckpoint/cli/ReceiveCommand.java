@@ -35,7 +35,7 @@ final class ReceiveCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--check", description = "Only check that the copy can be made here (its name free, its image"
-            + " present).")
+            + " present); without it the check is made first whenever -new-name is given.")
     boolean check;
 
     @Option(names = {"-new-name", "--new-name"}, paramLabel = "NAME", description = "Name of the copy (default: the"
@@ -48,12 +48,12 @@ final class ReceiveCommand implements Callable<Integer> {
     @Option(names = "--image-id", paramLabel = "ID", description = "With --check: that image's id.")
     String imageId;
 
-    @Option(names = {"-dir", "--dir"}, defaultValue = "/tmp/docker-checkpoints", paramLabel = "DIR",
+    @Option(names = {"-dir", "--dir"}, defaultValue = "/var/lib/docker-checkpoint/received", paramLabel = "DIR",
             description = "Base directory the checkpoint is stored in on the way (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = {"-context", "--context"}, paramLabel = "NAME", description = "Docker context of the engine to"
-            + " restore on (default: DOCKER_HOST or the local socket).")
+    @Option(names = {"-context", "--context"}, paramLabel = "NAME", description = "Docker context (or unix://"
+            + " socket) of the engine to restore on (default: DOCKER_HOST or the local socket).")
     String context;
 
     @Option(names = "--keep-checkpoint", description = "Keep the received checkpoint afterwards.")
@@ -74,15 +74,18 @@ final class ReceiveCommand implements Callable<Integer> {
             ExportCommand.requireRoot("receive");
             CheckpointStore store = new CheckpointStore(dir);
             DockerContexts contexts = DockerContexts.ofCurrentUser();
-            String host = context == null ? contexts.host("default") : contexts.host(context);
+            String host = context == null ? contexts.host("default") : context.startsWith("unix://") ? context
+                    : contexts.host(context);
             try (Engine engine = Engine.forHost(host, Journal.NONE)) {
                 MigrationReceiver receiver = new MigrationReceiver(engine, store.base(), e -> emit(out, e));
+                if (check && newName == null) {
+                    throw new DcpException(dev.dockercheckpoint.core.ErrorCode.INVALID_INPUT,
+                            "--check needs -new-name", "name the copy");
+                }
+                if (newName != null) {
+                    receiver.check(newName, image, imageId); // before the original is frozen
+                }
                 if (check) {
-                    if (newName == null) {
-                        throw new DcpException(dev.dockercheckpoint.core.ErrorCode.INVALID_INPUT,
-                                "--check needs -new-name", "name the copy");
-                    }
-                    receiver.check(newName, image, imageId);
                     return ExitCodes.OK;
                 }
                 Thread hook = new Thread(receiver::removeCopy, "receive-abort");

@@ -39,7 +39,15 @@ public final class LocalMigrationTarget implements MigrationTarget {
     }
 
     @Override
-    public void preflight(String copyName, ContainerSpec spec) {
+    public void preflight(String copyName, ContainerSpec spec, String sourceHost, ProgressListener listener) {
+        requireFree(copyName);
+        if (spec != null && sourceHost != null) {
+            // before the freeze: a missing image would otherwise be copied while the application waits
+            Restorer.carryImage(target.docker(), spec, sourceHost, listener);
+        }
+    }
+
+    void requireFree(String copyName) {
         for (String name : new String[] {copyName, NetnsHolder.nameFor(copyName)}) {
             if (target.docker().inspectContainer(name) != null) {
                 throw new DcpException(ErrorCode.NAME_IN_USE, "a container named " + name + " already exists on "

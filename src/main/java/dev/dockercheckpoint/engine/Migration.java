@@ -45,7 +45,7 @@ final class Migration {
                     + " on " + source.docker().host(), "docker ps shows the running containers");
         }
         ContainerInfo info = ContainerInfo.of(NetnsHolder.asOriginal(source.docker(), json));
-        target.preflight(copyName, info.spec());
+        target.preflight(copyName, info.spec(), source.docker().host(), scaled(listener, 0.01, 0.02));
         String checkpointName = "migrate-" + Long.toString(System.currentTimeMillis(), 36);
 
         FrozenCheckpoint frozen = source.checkpointFrozen(new CheckpointRequest(info.name(), checkpointName,

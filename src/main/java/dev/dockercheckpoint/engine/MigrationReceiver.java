@@ -48,7 +48,7 @@ public final class MigrationReceiver {
      */
     public void check(String copyName, String image, String imageId) {
         new LocalMigrationTarget(engine, "this host's engine (" + engine.docker().host() + ")", false)
-                .preflight(copyName, null);
+                .requireFree(copyName);
         boolean present = (imageId != null && engine.docker().getJson("/images/" + Docker.encode(imageId) + "/json")
                 != null) || (image != null && !image.isEmpty()
                         && engine.docker().getJson("/images/" + Docker.encode(image) + "/json") != null);

@@ -23,8 +23,11 @@ public interface MigrationTarget extends AutoCloseable {
     /** The engine on this host ({@code unix://PATH}) the copy is made on, or null when it is made elsewhere. */
     String localHost();
 
-    /** Checks made before the original is frozen: the copy's name is free there, and so on. */
-    void preflight(String copyName, ContainerSpec spec);
+    /**
+     * Checks and preparations made before the original is frozen: the copy's name is free there,
+     * its image is there (copied from {@code sourceHost}, the original's engine, when it can be).
+     */
+    void preflight(String copyName, ContainerSpec spec, String sourceHost, ProgressListener listener);
 
     /**
      * Makes the copy {@code copyName} from the checkpoint and verifies it; a failure leaves no

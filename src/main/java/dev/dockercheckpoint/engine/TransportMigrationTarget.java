@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@code receive} subcommand. The checkpoint travels as an archive (zstd) in frames on the
  * command's standard input, read as it is written ({@code receive} imports, restores and
  * verifies as it arrives); the remote side reports on its standard output, one JSON line each
- * ({@link TransferEvent}). After its {@code ready}, {@code commit} on the same standard input
+ * ({@link TransferEvent}): first {@code ok} once it checked that the copy can be made, before the original
+ * is frozen; after its {@code ready}, {@code commit} on the same standard input
  * keeps the copy; the end of the input without it (this side stopped, failed or died) has the
  * remote side remove the copy.
  */
@@ -77,32 +78,36 @@ public final class TransportMigrationTarget implements MigrationTarget {
         return null;
     }
 
+    /**
+     * Starts the other side before the original is frozen (so that its start-up is no part of the
+     * downtime): it checks that the copy can be made there, says so, and waits for the checkpoint.
+     */
     @Override
-    public void preflight(String copyName, ContainerSpec spec) {
-        List<String> args = new ArrayList<>(List.of("--check", "-new-name", copyName, "--image", spec.image()));
+    public void preflight(String copyName, ContainerSpec spec, String sourceHost, ProgressListener listener) {
+        List<String> args = new ArrayList<>(List.of("-new-name", copyName, "--image", spec.image()));
         if (spec.imageId() != null) {
             args.addAll(List.of("--image-id", spec.imageId()));
         }
         start(args);
+        boolean ok = false;
         try {
-            stdin.close();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHECK_SECONDS);
-            while (true) {
-                TransferEvent e = next(deadline, ProgressListener.NONE, "checking");
-                if (TransferEvent.OK.equals(e.event())) {
-                    return;
-                }
+            while (!TransferEvent.OK.equals(next(deadline, listener, "checking").event())) {
+                // its phases until the answer
             }
-        } catch (IOException e) {
-            throw lost("checking", e);
+            ok = true;
         } finally {
-            stop();
+            if (!ok) {
+                stop();
+            }
         }
     }
 
     @Override
     public Restored restore(CheckpointStore.Stored checkpoint, String copyName, ProgressListener listener) {
-        start(List.of("-new-name", copyName));
+        if (process == null) {
+            throw new IllegalStateException("restore before preflight");
+        }
         long start = System.nanoTime();
         Thread sender = Thread.ofPlatform().daemon().name("migrate-send").start(() -> send(checkpoint, listener));
         long importedAt = 0;
