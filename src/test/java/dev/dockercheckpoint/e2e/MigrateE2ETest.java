@@ -124,7 +124,7 @@ class MigrateE2ETest {
         assertNull(system.docker().inspectContainer(app));
 
         String back = app + "-back";
-        E2E.track(back);
+        removeLater(system, back);
         E2E.Cli home = E2E.cli("migrate", "--context", host, "-container", app, "--to", SYSTEM, "-new-name", back);
         assertEquals(0, home.exit(), home.toString());
         assertEquals("43", redis(system.docker().client(), back, "INCR", "counter"));
