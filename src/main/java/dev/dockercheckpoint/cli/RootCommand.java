@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
             "it with CRIU and verifies it (status, process, API, logs, stats).",
             "Boolean options take an optional value: -tcp=false turns TCP support off.",
             ""},
-        subcommands = {DoctorCommand.class, ListCommand.class, HelperCommand.class, GuiCommand.class, ExplainCommand.class, InspectCommand.class, ExportCommand.class, ImportCommand.class},
+        subcommands = {DoctorCommand.class, ListCommand.class, HelperCommand.class, GuiCommand.class, ExplainCommand.class, InspectCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class, ReceiveCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed (see the error and hint)", "2:bad usage",
             "3:restored, but a verification check failed"})

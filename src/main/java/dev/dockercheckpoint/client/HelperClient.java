@@ -14,6 +14,8 @@ import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.LogPage;
 import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.MigrationRequest;
+import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
@@ -141,6 +143,13 @@ public final class HelperClient implements AutoCloseable {
     public RestoreResult restore(RestoreRequest r, ProgressListener listener) {
         return start(new Request.Restore(nextId(), r.container(), r.name(), r.baseDir().toAbsolutePath().toString(), r.newName()),
                 listener).await(RestoreResult.class);
+    }
+
+    /** Migrates a container of this connection's engine to the helper's engine {@code to}. */
+    public MigrationResult migrate(MigrationRequest r, String to, ProgressListener listener) {
+        return start(new Request.Migrate(nextId(), r.container(), to, r.newName(),
+                r.baseDir().toAbsolutePath().toString(), r.options(), r.keepCheckpoint()), listener)
+                .await(MigrationResult.class);
     }
 
     public VerificationReport verify(String container, ProgressListener listener) {

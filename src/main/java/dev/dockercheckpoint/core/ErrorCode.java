@@ -24,5 +24,7 @@ public enum ErrorCode {
     IO_ERROR,
     CANCELLED,
     BUSY,
-    INTERNAL
+    INTERNAL,
+    /** A restored copy failed its verification (a migration then keeps the original). */
+    VERIFICATION_FAILED
 }

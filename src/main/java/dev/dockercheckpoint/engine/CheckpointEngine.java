@@ -4,7 +4,11 @@ import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.ContainerSummary;
+import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.MigrationRequest;
+import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
@@ -29,6 +33,16 @@ public interface CheckpointEngine extends AutoCloseable {
     RestoreResult restore(RestoreRequest request, ProgressListener listener);
 
     VerificationReport verify(String container, ProgressListener listener);
+
+    /**
+     * Migrates a running container of this engine to {@code target}, another engine of this host
+     * called {@code targetName}: frozen, dumped, restored and verified there, then removed here;
+     * on failure the copy is removed and the original thawed.
+     */
+    default MigrationResult migrate(MigrationRequest request, CheckpointEngine target, String targetName,
+            ProgressListener listener) {
+        throw new DcpException(ErrorCode.UNSUPPORTED, "this engine cannot migrate containers", "");
+    }
 
     /** Process tree, memory, open files and statistics of a stored checkpoint. */
     CheckpointContents inspect(Path baseDir, String container, String name);

@@ -73,6 +73,21 @@ final class Checkpointer {
      * is repaired at the next start ({@link Recovery}).
      */
     CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
+        return run(request, listener, false).result();
+    }
+
+    /**
+     * As {@link #checkpoint}, with leave-running, but the container stays frozen after CRIU's dump
+     * (CRIU leaves a cgroup that was frozen before it started frozen): the caller decides, through
+     * the returned handle, whether it is thawed or removed. Until then the journal entry says it is
+     * frozen, so a crash has it thawed at the next start.
+     */
+    FrozenCheckpoint checkpointFrozen(CheckpointRequest request, ProgressListener listener) {
+        return run(new CheckpointRequest(request.container(), request.name(), request.baseDir(),
+                request.options().withLeaveRunning(true)), listener, true);
+    }
+
+    private FrozenCheckpoint run(CheckpointRequest request, ProgressListener listener, boolean keepFrozen) {
         long start = System.nanoTime();
         Map<String, Long> timings = new LinkedHashMap<>();
         Names.requireValid("container name", request.container());
@@ -154,11 +169,14 @@ final class Checkpointer {
                         dir.resolve(DUMP_LOG), listener, info);
                 timings.put("dump", millisSince(t));
                 attempt.dumped = true;
-                if (options.leaveRunning()) {
+                if (options.leaveRunning() && !keepFrozen) {
                     Freezer.thaw(runner, runc, runcRoot, info);
                     entry.note(e -> e.withFrozen(false));
                 }
                 timings.put(Manifest.FROZEN_TIMING, millisSince(attempt.frozenAt));
+                if (keepFrozen) {
+                    attempt.frozenSince = attempt.frozenAt;
+                }
                 attempt.frozenAt = 0;
                 return null;
             });
@@ -177,7 +195,13 @@ final class Checkpointer {
             attempt.committed = true;
             listener.phase("done", 1.0);
             LOG.info("checkpoint {} written to {}", request.name(), finalDir);
-            return new CheckpointResult(finalDir, manifest, containerState(info.id(), !options.leaveRunning()));
+            if (keepFrozen) {
+                attempt.handedOver = true;
+                return new FrozenCheckpoint(new CheckpointResult(finalDir, manifest, "frozen"), attempt.frozenSince,
+                        entry, runner, runc, runcRoot, info, docker);
+            }
+            return new FrozenCheckpoint(new CheckpointResult(finalDir, manifest, containerState(info.id(),
+                    !options.leaveRunning())));
         } catch (DcpException e) {
             throw keepIfEnded(preserveFailedLog(e, pending), pending, attempt, options, e.getMessage());
         } catch (Exception e) {
@@ -204,7 +228,7 @@ final class Checkpointer {
                 }
                 if (attempt.keptForRecovery) {
                     entry.keep();
-                } else {
+                } else if (!attempt.handedOver) {
                     entry.close();
                 }
                 if (interrupted) {
@@ -306,6 +330,10 @@ final class Checkpointer {
         Manifest.FilesystemChanges filesystem;
         boolean dumped;
         boolean committed;
+        /** With keep-frozen: when the freeze began (System.nanoTime). */
+        long frozenSince;
+        /** With keep-frozen: the frozen container and the journal entry went to the caller. */
+        boolean handedOver;
         /** Something is left for the next start's recovery: the journal entry stays. */
         boolean keptForRecovery;
     }

@@ -14,6 +14,8 @@ import dev.dockercheckpoint.core.criulog.CriuStats;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.MigrationRequest;
+import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
@@ -117,6 +119,31 @@ public final class Engine implements CheckpointEngine {
     @Override
     public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
         return checkpointer.checkpoint(request, listener);
+    }
+
+    /**
+     * Checkpoints a running container and keeps it frozen after the dump (see
+     * {@link FrozenCheckpoint}): the caller thaws or removes it.
+     */
+    public FrozenCheckpoint checkpointFrozen(CheckpointRequest request, ProgressListener listener) {
+        return checkpointer.checkpointFrozen(request, listener);
+    }
+
+    // ---------------------------------------------------------------- migrate
+
+    /** Migrates a running container to {@code target} (see {@link Migration}). */
+    public MigrationResult migrate(MigrationRequest request, MigrationTarget target, ProgressListener listener) {
+        return Migration.run(this, target, request, listener);
+    }
+
+    @Override
+    public MigrationResult migrate(MigrationRequest request, CheckpointEngine target, String targetName,
+            ProgressListener listener) {
+        if (!(target instanceof Engine engine)) {
+            throw new DcpException(ErrorCode.UNSUPPORTED, "engine " + targetName + " cannot take a migration",
+                    "migrate between engines of this host");
+        }
+        return migrate(request, new LocalMigrationTarget(engine, targetName, false), listener);
     }
 
     // ---------------------------------------------------------------- restore

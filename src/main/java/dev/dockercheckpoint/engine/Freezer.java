@@ -54,6 +54,35 @@ final class Freezer {
         }
     }
 
+    /**
+     * Ends every process of a frozen container without letting any of them run again: each gets
+     * SIGKILL while frozen (runc lists them from the container's cgroup), then the container is
+     * thawed, and a thawed task with a pending SIGKILL dies before it executes one more
+     * instruction. Throws when the processes cannot be listed or the container cannot be thawed.
+     */
+    static void killFrozen(ProcessRunner runner, String runc, String runcRoot, String id, String name) {
+        ProcessResult ps = runner.run(List.of(runc, "--root", runcRoot, "ps", "--format", "json", id),
+                Duration.ofSeconds(10));
+        if (!ps.ok()) {
+            throw new DcpException(ErrorCode.CRIU_FAILED, "cannot list the processes of frozen container " + name
+                    + ": " + ps.lastMessage(), "it stays frozen; remove it yourself: docker rm -f " + name);
+        }
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode pid : dev.dockercheckpoint.core.Json.mapper()
+                    .readTree(ps.stdout())) {
+                ProcessHandle.of(pid.asLong()).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (java.io.IOException e) {
+            throw new DcpException(ErrorCode.CRIU_FAILED, "runc listed the processes of " + name + " in a form not"
+                    + " understood: " + ps.stdout(), "it stays frozen; remove it yourself: docker rm -f " + name);
+        }
+        ProcessResult resume = runner.run(List.of(runc, "--root", runcRoot, "resume", id), Duration.ofSeconds(30));
+        if (!resume.ok()) {
+            throw new DcpException(ErrorCode.CRIU_FAILED, "cannot thaw container " + name + " to let its killed"
+                    + " processes end: " + resume.lastMessage(), "remove it yourself: docker rm -f " + name);
+        }
+    }
+
     /** After a failed dump the container must not stay frozen. Returns true when it thawed it. */
     static boolean ensureNotFrozen(ProcessRunner runner, ContainerInfo info, ContainerRuntime runtime) {
         try {

@@ -25,11 +25,22 @@ import java.util.List;
  * @param frozen whether the container was (or was about to be) frozen by the operation
  * @param suspendedRestartPolicy the restart policy set to "no" for the dump, to put back
  * @param processes the processes the operation started (runc, CRIU, tar), with their start times
+ * @param migration a migration's progress while the container is kept frozen: null (none),
+ *     {@link #RESTORING} (the copy is being made: a repair removes it and thaws the original),
+ *     {@link #COMMITTING} (the copy was told to stay but did not confirm: left frozen, for the user to
+ *     decide), {@link #COMMITTED} (the copy runs: a repair removes the original, never thaws it)
+ * @param migrationTarget the engine on this host the copy is made on ({@code unix://PATH}), or
+ *     null when it is made elsewhere (the remote side removes a copy it was not told to keep)
+ * @param migrationCopy the copy's container name
  */
 public record JournalEntry(int format, String id, String kind, Instant started, Pid owner, String containerId,
         String container, String baseDir, String checkpoint, String partialDir, boolean frozen,
-        RestartPolicySpec suspendedRestartPolicy, List<Pid> processes, String dockerHost) {
+        RestartPolicySpec suspendedRestartPolicy, List<Pid> processes, String dockerHost, String migration,
+        String migrationTarget, String migrationCopy) {
     public static final int FORMAT = 1;
+    public static final String RESTORING = "restoring";
+    public static final String COMMITTING = "committing";
+    public static final String COMMITTED = "committed";
     public static final String CHECKPOINT = "checkpoint";
     public static final String DELETE = "delete";
     /** At most this many processes are recorded per operation. */
@@ -43,35 +54,41 @@ public record JournalEntry(int format, String id, String kind, Instant started, 
     public static JournalEntry checkpoint(String containerId, String container, Path baseDir, String checkpoint,
             String partialDir) {
         return new JournalEntry(FORMAT, null, CHECKPOINT, Instant.now(), null, containerId, container,
-                baseDir.toString(), checkpoint, partialDir, false, null, List.of(), null);
+                baseDir.toString(), checkpoint, partialDir, false, null, List.of(), null, null, null, null);
     }
 
     /** A deletion of a checkpoint about to be renamed to {@code trashDir} and removed. */
     public static JournalEntry delete(String container, Path baseDir, String checkpoint, String trashDir) {
         return new JournalEntry(FORMAT, null, DELETE, Instant.now(), null, null, container, baseDir.toString(),
-                checkpoint, trashDir, false, null, List.of(), null);
+                checkpoint, trashDir, false, null, List.of(), null, null, null, null);
     }
 
     /** With the id and the writing process (the journal sets both when the entry is begun). */
     public JournalEntry withId(String newId, Pid newOwner) {
         return new JournalEntry(format, newId, kind, started, newOwner, containerId, container, baseDir, checkpoint,
-                partialDir, frozen, suspendedRestartPolicy, processes, dockerHost);
+                partialDir, frozen, suspendedRestartPolicy, processes, dockerHost, migration, migrationTarget, migrationCopy);
     }
 
     /** With the Docker engine it was made on ({@code unix://PATH}; null: the journal's default engine). */
     public JournalEntry withDockerHost(String host) {
         return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
-                partialDir, frozen, suspendedRestartPolicy, processes, host);
+                partialDir, frozen, suspendedRestartPolicy, processes, host, migration, migrationTarget, migrationCopy);
     }
 
     public JournalEntry withFrozen(boolean value) {
         return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
-                partialDir, value, suspendedRestartPolicy, processes, dockerHost);
+                partialDir, value, suspendedRestartPolicy, processes, dockerHost, migration, migrationTarget, migrationCopy);
     }
 
     public JournalEntry withSuspendedRestartPolicy(RestartPolicySpec policy) {
         return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
-                partialDir, frozen, policy, processes, dockerHost);
+                partialDir, frozen, policy, processes, dockerHost, migration, migrationTarget, migrationCopy);
+    }
+
+    /** With a migration's state, its target engine on this host (null: elsewhere) and its copy's name. */
+    public JournalEntry withMigration(String state, String target, String copy) {
+        return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
+                partialDir, frozen, suspendedRestartPolicy, processes, dockerHost, state, target, copy);
     }
 
     /** With {@code p} added to the processes (once; at most {@link #MAX_PROCESSES}). */
@@ -82,7 +99,7 @@ public record JournalEntry(int format, String id, String kind, Instant started, 
         List<Pid> more = new ArrayList<>(processes);
         more.add(p);
         return new JournalEntry(format, id, kind, started, owner, containerId, container, baseDir, checkpoint,
-                partialDir, frozen, suspendedRestartPolicy, more, dockerHost);
+                partialDir, frozen, suspendedRestartPolicy, more, dockerHost, migration, migrationTarget, migrationCopy);
     }
 
     /**

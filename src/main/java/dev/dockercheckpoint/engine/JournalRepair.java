@@ -29,6 +29,15 @@ final class JournalRepair {
 
         void setRestartPolicy(String id, RestartPolicySpec policy);
 
+        /**
+         * Removes a migration's copy, container {@code name} and its network namespace's holder, on
+         * the engine at {@code dockerHost}; true when none is left.
+         */
+        boolean removeCopy(String dockerHost, String name);
+
+        /** Ends and removes a frozen container without letting it run (its copy runs elsewhere). */
+        void removeFrozen(String id);
+
         /** {@link CheckpointStore#repairPartial} in base {@code base}; a finished dump is kept only when {@code mayKeep}. */
         CheckpointStore.Repaired repairPartial(Path base, String container, String partial, boolean mayKeep);
     }
@@ -74,7 +83,9 @@ final class JournalRepair {
             ContainerView view = null;
             try {
                 view = e.containerId() == null ? null : host.container(e.containerId());
-                if (e.frozen() && view != null && view.running() && view.runcPaused() && !view.dockerPaused()) {
+                if (e.migration() != null && e.frozen() && view != null && view.running()) {
+                    done &= migration(e, view, host, repairs, problems);
+                } else if (e.frozen() && view != null && view.running() && view.runcPaused() && !view.dockerPaused()) {
                     if (host.thaw(e.containerId())) {
                         repairs.add("container " + view.name() + " was left frozen by an interrupted dump and has"
                                 + " been thawed");
@@ -108,6 +119,57 @@ final class JournalRepair {
             problems.add("unknown operation " + e.kind() + " in journal entry " + e.id() + "; left alone");
         }
         return new Outcome(done, repairs, problems);
+    }
+
+    /**
+     * A migration interrupted while the original was kept frozen: it must never run beside its
+     * copy. Before the copy was told to stay, the copy is removed and the original thawed; once
+     * it was confirmed, the original is removed; in between, neither is touched.
+     */
+    private static boolean migration(JournalEntry e, ContainerView view, Host host, List<String> repairs,
+            List<String> problems) {
+        String copy = e.migrationCopy() + (e.migrationTarget() == null ? "" : " on " + e.migrationTarget());
+        switch (e.migration()) {
+            case JournalEntry.RESTORING -> {
+                if (e.migrationTarget() != null && e.migrationCopy() != null
+                        && !host.removeCopy(e.migrationTarget(), e.migrationCopy())) {
+                    problems.add("container " + view.name() + " was left frozen by an interrupted migration, and its"
+                            + " copy " + copy + " cannot be removed: the original stays frozen; remove the copy,"
+                            + " then thaw the original (runc resume)");
+                    return false;
+                }
+                if (!view.runcPaused() || view.dockerPaused()) {
+                    return true;
+                }
+                if (host.thaw(e.containerId())) {
+                    repairs.add("container " + view.name() + " was left frozen by an interrupted migration and has"
+                            + " been thawed" + (e.migrationTarget() == null ? "" : "; its copy " + copy
+                                    + " was removed"));
+                    return true;
+                }
+                problems.add("container " + view.name() + " was left frozen by an interrupted migration and cannot"
+                        + " be thawed");
+                return false;
+            }
+            case JournalEntry.COMMITTED -> {
+                try {
+                    host.removeFrozen(e.containerId());
+                    repairs.add("container " + view.name() + " had been migrated (its copy " + copy + " runs) and"
+                            + " was removed");
+                    return true;
+                } catch (RuntimeException ex) {
+                    problems.add("container " + view.name() + " has been migrated but cannot be removed: "
+                            + ex.getMessage() + "; it stays frozen: docker rm -f " + view.name());
+                    return false;
+                }
+            }
+            default -> {
+                problems.add("container " + view.name() + " stays frozen: its migration was interrupted while the"
+                        + " copy " + copy + " was told to take over, and did not confirm; if the copy runs, remove"
+                        + " the original (docker rm -f " + view.name() + "), otherwise thaw it (runc resume)");
+                return false;
+            }
+        }
     }
 
     /** Waits until none of the entry's processes runs; false when some still run after {@code maxWait}. */

@@ -139,6 +139,31 @@ public final class Recovery {
         }
 
         @Override
+        public boolean removeCopy(String dockerHost, String name) {
+            try (Docker target = Docker.connect(dockerHost)) {
+                for (String n : List.of(name, NetnsHolder.nameFor(name))) {
+                    target.removeContainer(n);
+                }
+                return target.inspectContainer(name) == null;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void removeFrozen(String id) {
+            ContainerRuntime rt = engine.tools().runtime(id);
+            JsonNode json = engine.docker().inspectContainer(id);
+            String name = json == null ? id : ContainerInfo.of(json).name();
+            if (json != null && !"no".equals(json.path("HostConfig").path("RestartPolicy").path("Name").asText("no"))
+                    && !json.path("HostConfig").path("RestartPolicy").path("Name").asText("").isEmpty()) {
+                engine.docker().updateRestartPolicy(id, "no", 0);
+            }
+            Freezer.killFrozen(engine.tools().runner(), rt.runc(), rt.runcRoot(), id, name);
+            engine.docker().removeContainer(id);
+        }
+
+        @Override
         public void setRestartPolicy(String id, RestartPolicySpec policy) {
             engine.docker().updateRestartPolicy(id, policy.name(), policy.maximumRetryCount());
         }

@@ -251,8 +251,12 @@ final class Restorer {
      * engine lacks it, it is copied from the engine that made the checkpoint (save and load).
      */
     private void carryImage(Manifest m, ProgressListener listener) {
-        var spec = m.spec();
-        String source = m.versions() == null ? null : m.versions().dockerHost();
+        carryImage(docker, m.spec(), m.versions() == null ? null : m.versions().dockerHost(), listener);
+    }
+
+    /** The image of {@code spec} copied to {@code docker} from the engine at {@code source} when it lacks it. */
+    static void carryImage(Docker docker, dev.dockercheckpoint.core.ContainerSpec spec, String source,
+            ProgressListener listener) {
         if (source == null || source.equals(docker.host()) || ContainerFactory.imagePresent(docker, spec)) {
             return;
         }

@@ -12,6 +12,7 @@ import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.MigrationRequest;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.criulog.CriuLogAnalyzer;
 import dev.dockercheckpoint.core.criulog.LogReport;
@@ -230,6 +231,21 @@ final class Connection {
                 runLong(id, "name:" + engineName + "/" + restore.newName(),
                         cancelled -> engine.restore(restore, listener(id, cancelled)));
             }
+            case Request.Migrate m -> {
+                Path dir = dir(m.dir());
+                MigrationRequest migration = new MigrationRequest(m.container(), m.newName(), dir, m.options(),
+                        m.keepCheckpoint());
+                Names.requireValid("container name", migration.container());
+                Names.requireValid("new container name", migration.copyName());
+                if (m.to().equals(engineName)) {
+                    throw new DcpException(ErrorCode.INVALID_INPUT, "the container is on engine " + engineName
+                            + " already", "migrate to another of the helper's engines: "
+                                    + String.join(", ", engines.names()));
+                }
+                CheckpointEngine target = engines.get(m.to());
+                runLong(id, containerKey(m.container()), cancelled -> engine.migrate(migration, target, m.to(),
+                        listener(id, cancelled)));
+            }
             case Request.Verify v -> {
                 Names.requireValid("container name", v.container());
                 runLong(id, containerKey(v.container()),
@@ -324,6 +340,8 @@ final class Connection {
             case Request.Restore r -> "restore container=" + r.container() + " name=" + r.name() + " dir="
                     + full(r.dir()) + " newName=" + r.newName();
             case Request.Verify v -> "verify container=" + v.container();
+            case Request.Migrate m -> "migrate container=" + m.container() + " to=" + full(m.to()) + " newName="
+                    + m.newName() + " dir=" + full(m.dir());
             case Request.Delete d -> "delete-checkpoint container=" + d.container() + " name=" + d.name() + " dir="
                     + full(d.dir());
             case Request.Cancel c -> "cancel target=" + full(c.target());

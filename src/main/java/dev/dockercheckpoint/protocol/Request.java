@@ -27,7 +27,8 @@ import dev.dockercheckpoint.core.ErrorCode;
     @JsonSubTypes.Type(value = Request.Diagnose.class, name = "diagnose-log"),
     @JsonSubTypes.Type(value = Request.Inspect.class, name = "inspect"),
     @JsonSubTypes.Type(value = Request.Doctor.class, name = "doctor"),
-    @JsonSubTypes.Type(value = Request.Cancel.class, name = "cancel")
+    @JsonSubTypes.Type(value = Request.Cancel.class, name = "cancel"),
+    @JsonSubTypes.Type(value = Request.Migrate.class, name = "migrate")
 })
 public sealed interface Request {
     /** Longest request id, client name and cancel target. */
@@ -219,6 +220,23 @@ public sealed interface Request {
     record Doctor(@JsonProperty(required = true) String id) implements Request {
         public Doctor {
             id = requestId(id);
+        }
+    }
+
+    /**
+     * Migrates a running container of the connection's engine to the helper's engine {@code to}
+     * (a name from the hello answer), as {@code newName} there (null: the same name), its checkpoint
+     * written to {@code dir} on the way and removed afterwards unless {@code keepCheckpoint}.
+     */
+    record Migrate(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container,
+            @JsonProperty(required = true) String to, String newName, String dir, CheckpointOptions options,
+            boolean keepCheckpoint) implements Request {
+        public Migrate {
+            id = requestId(id);
+            container = required("container", container, MAX_REF);
+            to = required("to", to, MAX_REF);
+            newName = bounded("newName", newName, MAX_REF);
+            dir = bounded("dir", dir, MAX_PATH);
         }
     }
 

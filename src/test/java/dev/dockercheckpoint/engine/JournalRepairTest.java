@@ -66,6 +66,19 @@ class JournalRepairTest {
             calls.add("restart-policy " + id + " " + policy.name());
         }
 
+        boolean copyRemovable = true;
+
+        @Override
+        public boolean removeCopy(String dockerHost, String name) {
+            calls.add("remove-copy " + dockerHost + " " + name);
+            return copyRemovable;
+        }
+
+        @Override
+        public void removeFrozen(String id) {
+            calls.add("remove-frozen " + id);
+        }
+
         @Override
         public CheckpointStore.Repaired repairPartial(Path base, String container, String partial, boolean mayKeep) {
             calls.add("partial " + base + " " + container + " " + partial + (mayKeep ? " may-keep" : " remove"));
@@ -104,6 +117,56 @@ class JournalRepairTest {
         assertTrue(o.repairs().contains("container web was left frozen by an interrupted dump and has been thawed"),
                 o.toString());
         assertTrue(o.repairs().contains("removed incomplete checkpoint directory /srv/cp/web/.cp1.partial-1"));
+    }
+
+    @Test
+    void anInterruptedMigrationRemovesTheCopyBeforeItThawsTheOriginal() {
+        FakeHost host = new FakeHost();
+        JournalRepair.Outcome o = JournalRepair.repair(checkpoint().withFrozen(true)
+                .withMigration(JournalEntry.RESTORING, "unix:///run/b.sock", "web"), host, WAIT);
+        assertTrue(o.done(), o.toString());
+        assertEquals(List.of("remove-copy unix:///run/b.sock web", "thaw c0ffee",
+                "partial /srv/cp web .cp1.partial-1 may-keep"), host.changes());
+    }
+
+    @Test
+    void aCopyThatCannotBeRemovedKeepsTheOriginalFrozen() {
+        FakeHost host = new FakeHost();
+        host.copyRemovable = false;
+        JournalRepair.Outcome o = JournalRepair.repair(checkpoint().withFrozen(true)
+                .withMigration(JournalEntry.RESTORING, "unix:///run/b.sock", "web"), host, WAIT);
+        assertFalse(o.done(), "left for the next start");
+        assertFalse(host.changes().contains("thaw c0ffee"), "never thawed beside a copy: " + host.changes());
+        assertTrue(o.problems().getFirst().contains("stays frozen"), o.toString());
+    }
+
+    @Test
+    void aMigrationToAnotherHostIsThawedWithoutACopyToRemoveHere() {
+        FakeHost host = new FakeHost();
+        JournalRepair.Outcome o = JournalRepair.repair(checkpoint().withFrozen(true)
+                .withMigration(JournalEntry.RESTORING, null, "web"), host, WAIT);
+        assertTrue(o.done(), o.toString());
+        assertEquals("thaw c0ffee", host.changes().getFirst(), "the other side removes its copy itself");
+    }
+
+    @Test
+    void aCommittedMigrationRemovesTheOriginalAndNeverThawsIt() {
+        FakeHost host = new FakeHost();
+        JournalRepair.Outcome o = JournalRepair.repair(checkpoint().withFrozen(true)
+                .withMigration(JournalEntry.COMMITTED, "unix:///run/b.sock", "web"), host, WAIT);
+        assertTrue(o.done(), o.toString());
+        assertEquals(List.of("remove-frozen c0ffee", "partial /srv/cp web .cp1.partial-1 may-keep"), host.changes());
+    }
+
+    @Test
+    void aMigrationWhoseCommitWasNotConfirmedTouchesNeitherSide() {
+        FakeHost host = new FakeHost();
+        JournalRepair.Outcome o = JournalRepair.repair(checkpoint().withFrozen(true)
+                .withMigration(JournalEntry.COMMITTING, null, "web"), host, WAIT);
+        assertFalse(o.done());
+        assertFalse(host.changes().stream().anyMatch(c -> c.startsWith("thaw") || c.startsWith("remove")),
+                host.changes().toString());
+        assertTrue(o.problems().getFirst().contains("docker rm -f web"), o.toString());
     }
 
     @Test

@@ -86,6 +86,16 @@ class RecoveryTest {
             }
 
             @Override
+            public boolean removeCopy(String dockerHost, String name) {
+                throw new AssertionError("not reached");
+            }
+
+            @Override
+            public void removeFrozen(String id) {
+                throw new AssertionError("not reached");
+            }
+
+            @Override
             public CheckpointStore.Repaired repairPartial(Path b, String container, String partial, boolean mayKeep) {
                 return Recovery.inStore(b, container, partial, mayKeep);
             }

@@ -116,6 +116,22 @@ final class FakeEngine implements CheckpointEngine {
                 Path.of("/nonexistent/restore.log"), Map.of("total", 1L), verification(request.newName())));
     }
 
+    /** Each migration asked of this engine: the request and the engine it was to go to. */
+    record Migration(dev.dockercheckpoint.core.MigrationRequest request, CheckpointEngine target, String targetName) {
+    }
+
+    final List<Migration> migrations = new CopyOnWriteArrayList<>();
+
+    @Override
+    public dev.dockercheckpoint.core.MigrationResult migrate(dev.dockercheckpoint.core.MigrationRequest request,
+            CheckpointEngine target, String targetName, ProgressListener listener) {
+        migrations.add(new Migration(request, target, targetName));
+        return operate(request.container(), listener, () -> new dev.dockercheckpoint.core.MigrationResult(
+                request.container(), "unix:///nonexistent.sock", targetName, request.copyName(), "0123456789ab",
+                812.5, Map.of("dump", 300L, "transfer", 12L, "restore", 500L, "verify", 40L), 900,
+                verification(request.copyName()), null));
+    }
+
     @Override
     public VerificationReport verify(String container, ProgressListener listener) {
         return operate(container, listener, () -> {

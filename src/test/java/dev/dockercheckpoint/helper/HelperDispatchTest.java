@@ -88,6 +88,32 @@ class HelperDispatchTest {
     }
 
     @Test
+    void migrateGoesFromTheConnectionsEngineToAnotherOfTheHelpers() throws Exception {
+        try (var c = helper.connect()) {
+            c.ask("{\"type\":\"hello\",\"id\":\"h\",\"protocolVersion\":1}");
+            c.send("{\"type\":\"migrate\",\"id\":\"m\",\"container\":\"web\",\"to\":\"second\","
+                    + "\"newName\":\"web2\",\"dir\":\"" + helper.config.defaultBaseDir() + "\"}");
+            helper.engine.release();
+            JsonNode done = c.answer("m");
+            assertEquals("result", done.path("type").asText(), done.toString());
+            assertEquals(812.5, done.path("value").path("downtimeMillis").asDouble(), done.toString());
+            assertEquals(1, helper.engine.migrations.size());
+            FakeEngine.Migration m = helper.engine.migrations.getFirst();
+            assertTrue(m.target() == helper.second, "to the engine called second");
+            assertEquals("web2", m.request().copyName());
+            assertTrue(m.request().options().leaveRunning(), "the original is kept, frozen, until its copy runs");
+
+            JsonNode same = c.ask("{\"type\":\"migrate\",\"id\":\"s\",\"container\":\"web\",\"to\":\"default\"}");
+            assertEquals("INVALID_INPUT", same.path("code").asText(), same.toString());
+            assertTrue(same.path("message").asText().contains("on engine default already"), same.toString());
+            JsonNode unknown = c.ask("{\"type\":\"migrate\",\"id\":\"u\",\"container\":\"web\",\"to\":\"third\"}");
+            assertEquals("INVALID_INPUT", unknown.path("code").asText(), unknown.toString());
+            assertTrue(unknown.path("message").asText().contains("default, second"), unknown.toString());
+            assertEquals(1, helper.engine.migrations.size(), "refused before anything ran");
+        }
+    }
+
+    @Test
     void optionsLeftOutTakeTheDocumentedDefaults() throws Exception {
         try (var c = helper.connect()) {
             assertEquals("result", c.ask(checkpoint("1", "a", "{\"tcpEstablished\":true}")).path("type").asText());
