@@ -8,9 +8,21 @@ public final class GuiLauncher {
     private GuiLauncher() {
     }
 
-    /** Runs the application until its window closes. */
+    /**
+     * Runs the application until its window closes. A missing display or GTK 3 fails first, as
+     * a {@link dev.dockercheckpoint.core.DcpException} with the fix.
+     */
     public static void launch(Path socket) {
+        DesktopCheck.require();
         System.setProperty(App.SOCKET_PROPERTY, socket.toString());
-        Application.launch(App.class);
+        try {
+            Application.launch(App.class);
+        } catch (UnsupportedOperationException e) {
+            // JavaFX's own words when GTK 3 is absent or too old: "Unable to load glass GTK library"
+            if (String.valueOf(e.getMessage()).contains("GTK")) {
+                throw DesktopCheck.gtkMissing();
+            }
+            throw e;
+        }
     }
 }
