@@ -51,6 +51,12 @@ public final class DesktopCheck {
         }
     }
 
+    static DcpException displayRefused(String display) {
+        return new DcpException(ErrorCode.UNSUPPORTED, "cannot open display " + display,
+                "check that DISPLAY names your running X session and that you may use it (XAUTHORITY);"
+                        + " under sudo, sudo scripts/run passes yours on");
+    }
+
     static DcpException gtkMissing() {
         return new DcpException(ErrorCode.TOOL_MISSING, "the desktop application needs GTK 3 (libgtk-3-0)",
                 "sudo apt-get install libgtk-3-0");

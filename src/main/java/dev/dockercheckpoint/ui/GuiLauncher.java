@@ -19,8 +19,13 @@ public final class GuiLauncher {
             Application.launch(App.class);
         } catch (UnsupportedOperationException e) {
             // JavaFX's own words when GTK 3 is absent or too old: "Unable to load glass GTK library"
-            if (String.valueOf(e.getMessage()).contains("GTK")) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("GTK")) {
                 throw DesktopCheck.gtkMissing();
+            }
+            // "Unable to open DISPLAY": set, but no X server there or not ours to use
+            if (message.contains("DISPLAY")) {
+                throw DesktopCheck.displayRefused(System.getenv("DISPLAY"));
             }
             throw e;
         }
