@@ -1,0 +1,115 @@
+package dev.dockercheckpoint.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher script (packaging/docker-checkpoint) really run, on a jar that prints the Java it
+ * got: which Java it picks when Java 17 is first on PATH, and its errors for an older one.
+ */
+class LauncherScriptTest {
+    private static final Path LAUNCHER = Path.of("packaging/docker-checkpoint").toAbsolutePath();
+    private static final Path JAVA17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+
+    @TempDir
+    Path tmp;
+    private Path jar;
+
+    @BeforeEach
+    void probeJar() throws IOException {
+        assumeTrue("true".equals(System.getenv("CI")) || Files.isExecutable(JAVA17.resolve("bin/java")), "no Java 17 here");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("Probe.java"),
+                "public class Probe { public static void main(String[] a) {"
+                        + " System.out.println(System.getProperty(\"java.specification.version\") + \" \" + String.join(\",\", a)); } }");
+        Path classes = Files.createDirectories(tmp.resolve("classes"));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "8", "-nowarn",
+                "-d", classes.toString(), src.resolve("Probe.java").toString()));
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Probe");
+        jar = tmp.resolve("probe.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry("Probe.class"));
+            out.write(Files.readAllBytes(classes.resolve("Probe.class")));
+            out.closeEntry();
+        }
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run launch(Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(List.of(LAUNCHER.toString(), "--version", "x"));
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().remove("DOCKER_CHECKPOINT_JAVA");
+        pb.environment().put("PATH", JAVA17.resolve("bin") + ":/usr/bin:/bin");
+        // no writable cache: the launcher then trains no class cache in the background (which
+        // would outlive the test)
+        pb.environment().put("XDG_CACHE_HOME", "/proc/dcp-no-cache");
+        pb.environment().put("TMPDIR", "/proc/dcp-no-cache");
+        pb.environment().put("DOCKER_CHECKPOINT_JAR", jar.toString());
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        try (OutputStream ignored = p.getOutputStream()) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            return new Run(p.exitValue(), out, err);
+        }
+    }
+
+    @Test
+    void withJava17FirstOnPathItRunsANewerJavaAndPrintsOnlyTheCommandsOutput() throws Exception {
+        Run r = launch(Map.of());
+        assertEquals(0, r.exit(), r.err());
+        String[] words = r.out().strip().split(" ");
+        assertTrue(Integer.parseInt(words[0]) >= 21, r.out());
+        assertEquals("--version,x", words[1]);
+        // nothing else on standard output (a JVM recording its class cache would print there)
+        assertEquals(1, r.out().lines().count(), r.out());
+    }
+
+    @Test
+    void anOldJavaHomeIsRefusedWithTheFix() throws Exception {
+        Run r = launch(Map.of("JAVA_HOME", JAVA17.toString()));
+        assertEquals(1, r.exit());
+        assertEquals("", r.out());
+        assertEquals(List.of("error: docker-checkpoint needs Java 21 or newer (found Java 17: JAVA_HOME=" + JAVA17 + ")",
+                "hint: point JAVA_HOME at a JDK 21+ (openjdk-21-jre on Debian 13 and Ubuntu 22.04+), or unset it"),
+                r.err().lines().toList());
+    }
+
+    @Test
+    void dockerCheckpointJavaPicksTheJava() throws Exception {
+        Run old = launch(Map.of("DOCKER_CHECKPOINT_JAVA", JAVA17.resolve("bin/java").toString()));
+        assertEquals(1, old.exit());
+        assertTrue(old.err().startsWith("error: docker-checkpoint needs Java 21 or newer (found Java 17: DOCKER_CHECKPOINT_JAVA="),
+                old.err());
+        Path current = Path.of(System.getProperty("java.home"), "bin", "java");
+        Run r = launch(Map.of("DOCKER_CHECKPOINT_JAVA", current.toString()));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(System.getProperty("java.specification.version") + " --version,x", r.out().strip());
+        assertNotEquals("17", r.out().split(" ")[0]);
+    }
+}
