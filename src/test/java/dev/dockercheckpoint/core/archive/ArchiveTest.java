@@ -14,6 +14,7 @@ import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Json;
 import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.core.ManifestFixtures;
+import dev.dockercheckpoint.core.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
