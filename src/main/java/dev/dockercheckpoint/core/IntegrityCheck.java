@@ -123,7 +123,7 @@ public final class IntegrityCheck {
                     e.getMessage().substring(e.getMessage().indexOf(':') + 2))), started, 0);
         }
         try {
-            StoreFiles.writeJson(dir.resolve(CHECK_RECORD), new CheckRecord(started, report.state(),
+            StoreFiles.writeJson(dir.resolve(CHECK_RECORD), new CheckRecord(report.checkedAt(), report.state(),
                     report.damaged(), Sha256.hex(raw)));
         } catch (DcpException e) {
             // the check stands; only the listing will not know of it
@@ -304,7 +304,7 @@ public final class IntegrityCheck {
             return new Integrity(State.DAMAGED, last.checkedAt(), last.damaged());
         }
         long checked = last.checkedAt().toEpochMilli();
-        boolean unchanged = found.values().stream().filter(Found::file).allMatch(f -> f.modifiedMillis() < checked);
+        boolean unchanged = found.values().stream().filter(Found::file).allMatch(f -> f.modifiedMillis() <= checked);
         return last.state() == State.VERIFIED && unchanged ? new Integrity(State.VERIFIED, last.checkedAt(), null)
                 : Integrity.of(State.RECORDED);
     }
