@@ -95,6 +95,7 @@ public final class CheckpointBrowserView {
         dirBox.setTooltip(new javafx.scene.control.Tooltip("The base directories the helper serves (its"
                 + " helper.json lists them)"));
         refreshButton.setOnAction(e -> model.refresh());
+        statusLabel.setId("browserStatus");
         statusLabel.textProperty().bind(model.statusProperty());
         tree.setCellFactory(t -> new javafx.scene.control.TreeCell<>() {
             {

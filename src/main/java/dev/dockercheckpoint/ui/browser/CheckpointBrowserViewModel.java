@@ -69,6 +69,11 @@ public final class CheckpointBrowserViewModel {
     }
 
     public void refresh() {
+        refresh(null);
+    }
+
+    /** Lists the checkpoints again; the status line then says {@code statusAfter} (null: how many there are). */
+    private void refresh(String statusAfter) {
         Path d = dir.get();
         String keep = selected.get() == null ? null : selected.get().container() + "/" + selected.get().name();
         executor.execute(() -> service.listCheckpoints(d), list -> {
@@ -78,7 +83,8 @@ public final class CheckpointBrowserViewModel {
             }
             groups.setAll(byContainer.entrySet().stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue())))
                     .toList());
-            status.set(list.size() + " checkpoint" + (list.size() == 1 ? "" : "s") + " in " + d);
+            status.set(statusAfter != null ? statusAfter
+                    : list.size() + " checkpoint" + (list.size() == 1 ? "" : "s") + " in " + d);
             selected.set(list.stream().filter(s -> (s.container() + "/" + s.name()).equals(keep)).findFirst()
                     .orElse(null));
         }, e -> {
@@ -162,12 +168,13 @@ public final class CheckpointBrowserViewModel {
         executor.execute(() -> service.verifyCheckpoint(d, s.container(), s.name(), listener), report -> {
             checking.set(false);
             lastCheck.set(report);
-            status.set(checkResult(what, report));
+            String result = checkResult(what, report);
+            status.set(result);
             if (report.state() == Integrity.State.DAMAGED) {
                 dialogs.showError("Checkpoint damaged", IntegrityCheck.damagedError("checkpoint " + what,
                         report.damaged(), "do not restore it; restore another checkpoint, or make a new one"));
             }
-            refresh();
+            refresh(result);
         }, e -> {
             checking.set(false);
             if (e instanceof DcpException x && x.code() == ErrorCode.CANCELLED) {
