@@ -213,10 +213,13 @@ public final class IntegrityCheck {
         return null;
     }
 
-    /** The refusal of a damaged checkpoint: one line naming the files, every one in the details. */
+    /**
+     * The refusal of a damaged checkpoint: one line naming the files (the first three), and every
+     * one in the details when there are more.
+     */
     public static DcpException damagedError(String what, List<Damage> damaged, String hint) {
         return new DcpException(ErrorCode.CHECKPOINT_DAMAGED, what + " is damaged: " + Integrity.describe(damaged),
-                hint, damaged.stream().map(Damage::toString).toList(), null, null);
+                hint, damaged.size() > 3 ? damaged.stream().map(Damage::toString).toList() : List.of(), null, null);
     }
 
     /**
