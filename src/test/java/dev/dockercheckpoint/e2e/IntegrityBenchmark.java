@@ -14,6 +14,7 @@ import dev.dockercheckpoint.engine.Engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,7 @@ public final class IntegrityBenchmark {
             List<Double> downtime = new ArrayList<>();
             List<Double> total = new ArrayList<>();
             List<Double> warm = new ArrayList<>();
+            List<Double> warmCpu = new ArrayList<>();
             List<Double> command = new ArrayList<>();
             List<Double> sha256sum = new ArrayList<>();
             long size = 0;
@@ -74,9 +76,12 @@ public final class IntegrityBenchmark {
                 size = sums.entries().stream().filter(e -> !e.isLink()).mapToLong(Checksums.Entry::size).sum();
                 files = sums.entries().size();
                 readAll(dir); // every check reads from the page cache, as right after a checkpoint
+                var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                long cpu = os.getProcessCpuTime();
                 long t = System.nanoTime();
                 IntegrityReport check = store.verifyIntegrity(app, name, ProgressListener.NONE);
                 double warmMs = (System.nanoTime() - t) / 1e6;
+                double cpuMs = (os.getProcessCpuTime() - cpu) / 1e6;
                 if (check.state() != dev.dockercheckpoint.core.Integrity.State.VERIFIED) {
                     throw new IllegalStateException("not verified: " + check);
                 }
@@ -91,6 +96,7 @@ public final class IntegrityBenchmark {
                     downtime.add(r.manifest().downtimeMillis());
                     total.add(r.manifest().timingsMillis().get("total").doubleValue());
                     warm.add(warmMs);
+                    warmCpu.add(cpuMs);
                     command.add(cmdMs);
                     sha256sum.add(shaMs);
                 }
@@ -109,8 +115,11 @@ public final class IntegrityBenchmark {
                     .append(row("checking the stored checkpoint, warm JVM (helper, restore)", median(warm), mib))
                     .append(row("`verify-checkpoint` command (`java -jar`, a JVM per run)", median(command), mib))
                     .append(row("`sha256sum` of the same files", median(sha256sum), mib))
-                    .append(String.format(Locale.ROOT, "%nThe checkpoint itself: %.0f ms in all, downtime %.0f ms"
-                            + " (hashing is not part of it).%n", median(total), median(downtime)));
+                    .append(String.format(Locale.ROOT, "%nThe check in a warm JVM used %.0f ms of processor time"
+                            + " (%.0f MiB/s of CPU); the load average was %.1f when the report was written. The"
+                            + " checkpoint itself: %.0f ms in all, downtime %.0f ms (hashing is not part of it).%n",
+                            median(warmCpu), mib / (median(warmCpu) / 1000), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), median(total),
+                            median(downtime)));
         } finally {
             E2E.deleteTree(base);
         }
