@@ -8,6 +8,7 @@ import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
@@ -29,6 +30,9 @@ interface CommandTarget extends AutoCloseable {
     RestoreResult restore(RestoreRequest request, ProgressListener listener);
 
     CheckpointContents inspect(Path dir, String container, String name);
+
+    /** Checks every file of a stored checkpoint against the checksums recorded when it was made. */
+    IntegrityReport verifyCheckpoint(Path dir, String container, String name, ProgressListener listener);
 
     /** The complete checkpoints in base directory {@code dir}. */
     List<CheckpointSummary> listCheckpoints(Path dir);

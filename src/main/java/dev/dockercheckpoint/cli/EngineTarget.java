@@ -6,6 +6,7 @@ import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
@@ -27,6 +28,11 @@ record EngineTarget(CheckpointEngine engine) implements CommandTarget {
     @Override
     public CheckpointContents inspect(Path dir, String container, String name) {
         return engine.inspect(dir, container, name);
+    }
+
+    @Override
+    public IntegrityReport verifyCheckpoint(Path dir, String container, String name, ProgressListener listener) {
+        return new CheckpointStore(dir).verifyIntegrity(container, name, listener);
     }
 
     @Override

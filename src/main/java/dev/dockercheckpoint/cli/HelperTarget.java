@@ -7,6 +7,7 @@ import dev.dockercheckpoint.client.HelperClient;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
@@ -27,6 +28,11 @@ record HelperTarget(HelperClient client) implements CommandTarget {
     @Override
     public CheckpointContents inspect(Path dir, String container, String name) {
         return client.inspect(dir.toAbsolutePath(), container, name);
+    }
+
+    @Override
+    public IntegrityReport verifyCheckpoint(Path dir, String container, String name, ProgressListener listener) {
+        return client.verifyCheckpoint(dir.toAbsolutePath(), container, name, listener);
     }
 
     @Override

@@ -99,6 +99,7 @@ final class ImportCommand implements Callable<Integer> {
                 r.files(), Bytes.human(r.bytes()), r.millis() / 1000.0);
         out.println(r.verified() ? "Integrity: every file matches the SHA-256 recorded at export."
                 : "Integrity: not checked (an archive made by " + r.origin() + " carries no checksums).");
+        out.println("Checksums: " + r.checksums() + ".");
         if (!r.skipped().isEmpty()) {
             out.println("Left out (not part of a checkpoint): " + String.join(", ", r.skipped()));
         }

@@ -4,6 +4,7 @@ import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.Integrity;
 import dev.dockercheckpoint.core.Posix;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,18 +49,21 @@ final class ListCommand implements Callable<Integer> {
             out.println("No checkpoints in " + base);
             return ExitCodes.OK;
         }
-        out.printf("%-24s %-20s %-20s %10s %10s  %s%n", "CONTAINER", "CHECKPOINT", "CREATED", "SIZE", "DOWNTIME",
-                "OPTIONS");
+        out.printf("%-24s %-20s %-20s %10s %10s  %-9s  %s%n", "CONTAINER", "CHECKPOINT", "CREATED", "SIZE",
+                "DOWNTIME", "INTEGRITY", "OPTIONS");
         for (CheckpointSummary s : all) {
             CheckpointOptions o = s.options();
             String opts = (o.leaveRunning() ? "leave-running " : "") + (o.tcpEstablished() ? "tcp " : "")
                     + (o.fileLocks() ? "file-locks " : "") + (o.preDump() ? "pre-dump" : "")
-                    + (s.incomplete() != null ? " INCOMPLETE: " + s.incomplete() : "");
+                    + (s.incomplete() != null ? " INCOMPLETE: " + s.incomplete() : "")
+                    + (s.integrity() != null && s.integrity().damaged() != null ? " DAMAGED: "
+                            + Integrity.describe(s.integrity().damaged()) : "");
             Double downtime = s.downtimeMillis();
-            out.printf("%-24s %-20s %-20s %10s %10s  %s%n", s.container(), s.name(),
+            out.printf("%-24s %-20s %-20s %10s %10s  %-9s  %s%n", s.container(), s.name(),
                     s.createdAt() == null ? "?" : s.createdAt().toString().substring(0, 19).replace('T', ' '),
                     Bytes.human(s.sizeBytes()), downtime == null ? "?"
-                            : String.format(java.util.Locale.ROOT, "%.1f ms", downtime), opts.strip());
+                            : String.format(java.util.Locale.ROOT, "%.1f ms", downtime),
+                    s.integrity() == null ? "?" : s.integrity().state().word(), opts.strip());
         }
         out.flush();
         return ExitCodes.OK;

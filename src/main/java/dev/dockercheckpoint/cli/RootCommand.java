@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
             "it with CRIU and verifies it (status, process, API, logs, stats).",
             "Boolean options take an optional value: -tcp=false turns TCP support off.",
             ""},
-        subcommands = {DoctorCommand.class, ListCommand.class, HelperCommand.class, GuiCommand.class, ExplainCommand.class, InspectCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class, ReceiveCommand.class},
+        subcommands = {DoctorCommand.class, ListCommand.class, HelperCommand.class, GuiCommand.class, ExplainCommand.class, InspectCommand.class, VerifyCheckpointCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class, ReceiveCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed (see the error and hint)", "2:bad usage",
             "3:restored, but a verification check failed"})
@@ -163,6 +163,10 @@ public final class RootCommand implements Callable<Integer> {
         out.printf("Restoring %s/%s as %s%n", container, name, request.newName());
         out.flush();
         RestoreResult result = target.restore(request, progress);
+        for (String warning : result.warnings()) {
+            spec.commandLine().getErr().println("warning: " + warning);
+            spec.commandLine().getErr().flush();
+        }
         out.printf("Container %s restored (id %s) in %.2f s%n", result.containerName(),
                 result.containerId().substring(0, 12), result.timingsMillis().getOrDefault("total", 0L) / 1000.0);
         if (result.restoreLog() != null) {

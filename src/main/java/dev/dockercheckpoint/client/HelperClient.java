@@ -12,6 +12,7 @@ import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.LogPage;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.MigrationRequest;
@@ -186,6 +187,17 @@ public final class HelperClient implements AutoCloseable {
     public CheckpointContents inspect(Path dir, String container, String name) {
         return call(new Request.Inspect(nextId(), dir == null ? null : dir.toString(), container, name),
                 CheckpointContents.class);
+    }
+
+    /** Checks every file of a stored checkpoint against its checksums; progress goes to {@code listener}. */
+    public IntegrityReport verifyCheckpoint(Path dir, String container, String name, ProgressListener listener) {
+        return startVerifyCheckpoint(dir, container, name, listener).await(IntegrityReport.class);
+    }
+
+    /** Starts {@link #verifyCheckpoint}; await or cancel it through the handle. */
+    public Operation startVerifyCheckpoint(Path dir, String container, String name, ProgressListener listener) {
+        return start(new Request.VerifyCheckpoint(nextId(), dir == null ? null : dir.toString(), container, name),
+                listener);
     }
 
     public void delete(Path dir, String container, String name) {

@@ -54,15 +54,20 @@ final class CheckpointListing {
             size = -1;
         }
         return new CheckpointSummary(stored.container(), stored.name(), stored.dir(), stored.manifest().createdAt(),
-                size, stored.manifest().options(), stored.manifest().downtimeMillis(), stored.manifest().incomplete());
+                size, stored.manifest().options(), stored.manifest().downtimeMillis(), stored.manifest().incomplete(),
+                IntegrityCheck.status(stored.dir()));
     }
 
-    /** The manifest and files (with sizes, sorted by name) of the checkpoint {@code stored}. */
+    /**
+     * The manifest and files (with sizes, sorted by name; hidden ones, temporary or the record of
+     * the last integrity check, left out) of the checkpoint {@code stored}.
+     */
     static CheckpointDetails details(Stored stored) {
         List<CheckpointDetails.FileEntry> files = new ArrayList<>();
         try (var walk = Files.walk(stored.dir())) {
             for (Path p : walk.sorted().toList()) {
-                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        && !p.getFileName().toString().startsWith(".")) {
                     files.add(new CheckpointDetails.FileEntry(stored.dir().relativize(p).toString(), Files.size(p)));
                 }
             }

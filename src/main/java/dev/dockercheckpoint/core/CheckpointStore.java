@@ -174,6 +174,14 @@ public final class CheckpointStore {
         return CheckpointListing.details(open(container, name));
     }
 
+    /**
+     * Checks every file of a stored checkpoint against the checksums recorded when it was made
+     * ({@link IntegrityCheck#verifyStored}); the listener hears the progress and may cancel.
+     */
+    public IntegrityReport verifyIntegrity(String container, String name, ProgressListener listener) {
+        return IntegrityCheck.verifyStored(open(container, name).dir(), listener, 0, 1);
+    }
+
     /** The CRIU logs a user may read through {@link #readLog}. */
     public static final List<String> LOGS = List.of("dump.log", "restore.log");
 
@@ -326,9 +334,17 @@ public final class CheckpointStore {
             return finalDir;
         }
 
-        /** Writes container.json (0600) into the temporary directory. */
+        /**
+         * Writes container.json (0600) into the temporary directory (and its checksum into the
+         * checksums written so far).
+         */
         public void writeManifest(Manifest manifest) {
-            StoreFiles.writeJson(temp, Manifest.FILE_NAME, manifest);
+            StoreFiles.writeManifest(temp, manifest);
+        }
+
+        /** Writes checksums.json (0600) into the temporary directory. */
+        public void writeChecksums(Checksums checksums) {
+            StoreFiles.writeJson(temp, Checksums.FILE_NAME, checksums);
         }
 
         /** Reads the container.json written so far. */

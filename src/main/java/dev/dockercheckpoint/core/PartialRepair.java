@@ -3,7 +3,7 @@ package dev.dockercheckpoint.core;
 import static dev.dockercheckpoint.core.CheckpointStore.PARTIAL_MARKER;
 import static dev.dockercheckpoint.core.StoreFiles.io;
 import static dev.dockercheckpoint.core.StoreFiles.readManifest;
-import static dev.dockercheckpoint.core.StoreFiles.writeJson;
+import static dev.dockercheckpoint.core.StoreFiles.writeManifest;
 
 import dev.dockercheckpoint.core.CheckpointStore.Outcome;
 import dev.dockercheckpoint.core.CheckpointStore.Repaired;
@@ -52,7 +52,7 @@ final class PartialRepair {
                             && p.kind(Manifest.FILE_NAME) == SafeDir.Kind.FILE && finishedDump.test(p.path())) {
                         try {
                             Manifest m = readManifest(p);
-                            writeJson(p, Manifest.FILE_NAME, m.withIncomplete(m.incomplete() != null ? reason : null));
+                            writeManifest(p, m.withIncomplete(m.incomplete() != null ? reason : null));
                             c.makePrivate(partial);
                             String target = freeName(c, name);
                             c.rename(partial, c, target);

@@ -41,6 +41,32 @@ final class StoreFiles {
                 + firstLine(e.getMessage()), "the checkpoint is damaged; make a new checkpoint", e);
     }
 
+    /**
+     * Writes container.json into the open directory {@code dir} (0600, atomically); when the
+     * checkpoint there has its checksums already, its entry in them is brought up to date (the
+     * tool rewrites container.json only to mark a checkpoint incomplete).
+     */
+    static void writeManifest(SafeDir dir, Manifest manifest) {
+        byte[] json;
+        try {
+            json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.INTERNAL, "cannot serialise " + Manifest.FILE_NAME + ": "
+                    + e.getMessage(), "report this", e);
+        }
+        dir.writeAtomically(Manifest.FILE_NAME, out -> out.write(json));
+        if (dir.kind(Checksums.FILE_NAME) == SafeDir.Kind.FILE) {
+            Checksums sums;
+            try (InputStream in = dir.read(Checksums.FILE_NAME)) {
+                sums = Checksums.parse(in.readAllBytes());
+            } catch (IOException e) {
+                throw io("cannot read " + dir.path().resolve(Checksums.FILE_NAME), e);
+            }
+            writeJson(dir, Checksums.FILE_NAME, sums.with(Checksums.Entry.file(Manifest.FILE_NAME, json.length,
+                    Sha256.hex(json))));
+        }
+    }
+
     /** Writes {@code value} as pretty JSON to {@code name} in the open directory {@code dir}, mode 0600, atomically. */
     static void writeJson(SafeDir dir, String name, Object value) {
         dir.writeAtomically(name, out -> Json.mapper().writerWithDefaultPrettyPrinter().writeValue(out, value));

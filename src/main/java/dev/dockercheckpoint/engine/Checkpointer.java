@@ -13,6 +13,7 @@ import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.IntegrityCheck;
 import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Posix;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One checkpoint of a running container: the container frozen, its writable layer saved while
  * frozen, CRIU's dump through runc (after a pre-dump when asked), the thaw (leave-running) or the
- * container ended by CRIU, and container.json with the versions, timings and statistics; every
+ * container ended by CRIU, the checksums of every file (after the thaw), and container.json with the
+ * versions, timings and statistics; every
  * change to the host recorded in the journal first. Keeps the versions of the tools it probed, so
  * one instance serves the checkpoints of its engine.
  */
@@ -186,6 +188,10 @@ final class Checkpointer {
                 // left of it, so a late cancel is ignored and the checkpoint is kept
                 checkCancelled(listener);
             }
+            // after the thaw: hashing never adds to the downtime
+            long t = System.nanoTime();
+            pending.writeChecksums(IntegrityCheck.record(dir, listener, 0.85, 0.9));
+            timings.put("checksums", millisSince(t));
             listener.phase("writing container.json", 0.9);
             timings.put("total", millisSince(start));
             Manifest manifest = manifest(request, info, options, timings, probedVersions.join(), attempt.filesystem,

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.IntegrityCheck;
+import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Posix;
@@ -35,7 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One restore of a stored checkpoint into a new container: the image (carried from the engine
+ * One restore of a stored checkpoint into a new container: its files checked against their
+ * checksums, the image (carried from the engine
  * that made the checkpoint when missing), the network namespace's holder on Docker 28+, the
  * container from Docker's saved configuration, the writable layer, the images handed to Docker,
  * CRIU's settings for this restore (annotation, or runc.conf on old engines), the start, and the
@@ -85,6 +88,7 @@ final class Restorer {
         }
         tools.criu();
         Manifest manifest = stored.manifest();
+        List<String> warnings = checkIntegrity(request, stored, listener);
 
         checkCancelled(listener);
         listener.phase("creating container " + request.newName(), 0.1);
@@ -185,7 +189,7 @@ final class Restorer {
             VerificationReport report = verifier.apply(request.newName(), listener);
             listener.phase("done", 1.0);
             return new RestoreResult(request.newName(), id, keptLog, timings, report,
-                    readStats(stored.dir().resolve("stats-restore")));
+                    readStats(stored.dir().resolve("stats-restore")), warnings);
         } finally {
             if (!ok) {
                 boolean interrupted = Thread.interrupted();
@@ -243,6 +247,32 @@ final class Restorer {
         } catch (IOException e) {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot prepare " + CONTAINERENV + " for a checkpoint made by"
                     + " Podman: " + e.getMessage(), "check that " + criuDir + " is writable by root", e);
+        }
+    }
+
+    /**
+     * Every file of the checkpoint (its pre-dump's too: they live in its predump/ directory) is
+     * checked against the checksums recorded when it was made, before anything is created: a
+     * damaged checkpoint is refused, naming the files. One made without checksums (by an older
+     * version) restores, with a warning.
+     */
+    private static List<String> checkIntegrity(RestoreRequest request, CheckpointStore.Stored stored,
+            ProgressListener listener) {
+        String what = "checkpoint " + request.container() + "/" + request.name();
+        IntegrityReport integrity = IntegrityCheck.verifyStored(stored.dir(), listener, 0.02, 0.1);
+        switch (integrity.state()) {
+            case NONE -> {
+                String warning = what + " was made without checksums, not checked";
+                listener.phase("warning: " + warning, 0.1);
+                LOG.warn("{}", warning);
+                return List.of(warning);
+            }
+            case DAMAGED -> throw IntegrityCheck.damagedError(what, integrity.damaged(), "nothing was restored; the"
+                    + " checkpoint's files changed after it was made (disk, copy or a hand edit): restore another"
+                    + " checkpoint, or make a new one");
+            default -> {
+                return List.of();
+            }
         }
     }
 

@@ -270,6 +270,13 @@ final class Connection {
                 }
             }
             case Request.Inspect i -> result(id, engine.inspect(dir(i.dir()), i.container(), i.name()));
+            case Request.VerifyCheckpoint v -> {
+                Path dir = dir(v.dir());
+                Names.requireValid("container name", v.container());
+                Names.requireValid("checkpoint name", v.name());
+                runLong(id, "checkpoint:" + dir + "/" + v.container() + "/" + v.name(), cancelled ->
+                        new CheckpointStore(dir).verifyIntegrity(v.container(), v.name(), listener(id, cancelled)));
+            }
             case Request.Doctor d -> result(id, engine.doctor());
             case Request.Cancel c -> {
                 Operations.Cancel outcome = operations.cancel(number, peer.user(), c.target());
@@ -342,6 +349,8 @@ final class Connection {
             case Request.Verify v -> "verify container=" + v.container();
             case Request.Migrate m -> "migrate container=" + m.container() + " to=" + full(m.to()) + " newName="
                     + m.newName() + " dir=" + full(m.dir());
+            case Request.VerifyCheckpoint v -> "verify-checkpoint container=" + v.container() + " name=" + v.name()
+                    + " dir=" + full(v.dir());
             case Request.Delete d -> "delete-checkpoint container=" + d.container() + " name=" + d.name() + " dir="
                     + full(d.dir());
             case Request.Cancel c -> "cancel target=" + full(c.target());

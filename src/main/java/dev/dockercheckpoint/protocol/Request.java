@@ -26,6 +26,7 @@ import dev.dockercheckpoint.core.ErrorCode;
     @JsonSubTypes.Type(value = Request.Delete.class, name = "delete-checkpoint"),
     @JsonSubTypes.Type(value = Request.Diagnose.class, name = "diagnose-log"),
     @JsonSubTypes.Type(value = Request.Inspect.class, name = "inspect"),
+    @JsonSubTypes.Type(value = Request.VerifyCheckpoint.class, name = "verify-checkpoint"),
     @JsonSubTypes.Type(value = Request.Doctor.class, name = "doctor"),
     @JsonSubTypes.Type(value = Request.Cancel.class, name = "cancel"),
     @JsonSubTypes.Type(value = Request.Migrate.class, name = "migrate")
@@ -210,6 +211,18 @@ public sealed interface Request {
             @JsonProperty(required = true) String container, @JsonProperty(required = true) String name)
             implements Request {
         public Inspect {
+            id = requestId(id);
+            dir = bounded("dir", dir, MAX_PATH);
+            container = required("container", container, MAX_REF);
+            name = required("name", name, MAX_REF);
+        }
+    }
+
+    /** Checks every file of a stored checkpoint against the checksums recorded when it was made. */
+    record VerifyCheckpoint(@JsonProperty(required = true) String id, String dir,
+            @JsonProperty(required = true) String container, @JsonProperty(required = true) String name)
+            implements Request {
+        public VerifyCheckpoint {
             id = requestId(id);
             dir = bounded("dir", dir, MAX_PATH);
             container = required("container", container, MAX_REF);

@@ -290,9 +290,9 @@ class CliTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
         assertTrue(lines.get(0).startsWith("CONTAINER"), r.out());
-        assertTrue(lines.get(1).matches("app\\s+cp1\\s+2024-05-01 12:34:56\\s+\\S+ (?:B|KiB)\\s+(?:\\S+ ms|\\?)\\s+leave-running tcp file-locks"),
+        assertTrue(lines.get(1).matches("app\\s+cp1\\s+2024-05-01 12:34:56\\s+\\S+ (?:B|KiB)\\s+(?:\\S+ ms|\\?)\\s+none\\s+leave-running tcp file-locks"),
                 lines.get(1));
-        assertTrue(lines.get(2).matches("web\\s+cp2\\s+2024-05-01 12:34:56\\s+\\S+ (?:B|KiB)\\s+(?:\\S+ ms|\\?)\\s+tcp pre-dump"),
+        assertTrue(lines.get(2).matches("web\\s+cp2\\s+2024-05-01 12:34:56\\s+\\S+ (?:B|KiB)\\s+(?:\\S+ ms|\\?)\\s+none\\s+tcp pre-dump"),
                 lines.get(2));
     }
 

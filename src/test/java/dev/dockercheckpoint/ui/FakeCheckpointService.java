@@ -195,6 +195,29 @@ public final class FakeCheckpointService implements CheckpointService {
                         List.of("0: /dev/null"))), ManifestFixtures.fullManifest().dumpStats());
     }
 
+    /** The checkpoints whose integrity was checked, as container/name. */
+    public final List<String> integrityChecks = new CopyOnWriteArrayList<>();
+    /** What the fake helper's check of a checkpoint finds damaged (empty: every file matches). */
+    public volatile List<dev.dockercheckpoint.core.Integrity.Damage> damagedFiles = List.of();
+
+    @Override
+    public dev.dockercheckpoint.core.IntegrityReport verifyCheckpoint(Path dir, String container, String name,
+            ProgressListener listener) {
+        integrityChecks.add(container + "/" + name);
+        listener.phase("checking integrity (3 files, 140.1 KiB)", 0);
+        if (listener.isCancelled()) {
+            throw new DcpException(ErrorCode.CANCELLED, "checking integrity cancelled", "");
+        }
+        listener.phase("checking integrity: 140.1 KiB hashed", 1);
+        var state = damagedFiles.isEmpty() ? dev.dockercheckpoint.core.Integrity.State.VERIFIED
+                : dev.dockercheckpoint.core.Integrity.State.DAMAGED;
+        Instant now = Instant.now();
+        // as the real helper leaves the result for the next listing
+        stored.replaceAll(s -> s.container().equals(container) && s.name().equals(name)
+                ? s.withIntegrity(new dev.dockercheckpoint.core.Integrity(state, now, damagedFiles)) : s);
+        return new dev.dockercheckpoint.core.IntegrityReport(state, 3, 143_500, damagedFiles, now, 12);
+    }
+
     @Override
     public void delete(Path dir, String container, String name) {
         deleted.add(container + "/" + name);

@@ -3,8 +3,10 @@ package dev.dockercheckpoint.core.archive;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.IntegrityCheck;
 import dev.dockercheckpoint.core.Json;
 import dev.dockercheckpoint.core.Manifest;
+import dev.dockercheckpoint.core.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -27,7 +29,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /**
  * Writes a stored checkpoint as one archive in Podman's layout ({@link ArchiveLayout}) to a
  * stream, in one pass and without a copy on disk: each file is read once, hashed (SHA-256) and
- * written as it is read; the manifest with every entry's size and hash comes last.
+ * written as it is read, and its hash compared with the checksum recorded when the checkpoint was
+ * made (a damaged checkpoint is refused); the manifest with every entry's size and hash comes last.
  */
 public final class ArchiveExporter {
     private static final int CHUNK = HashingPipe.CHUNK;
@@ -53,6 +56,15 @@ public final class ArchiveExporter {
             ArchiveProgress progress) {
         long start = System.nanoTime();
         List<Item> items = collect(stored);
+        // a damaged checkpoint is refused: each file is compared with its checkpoint-time checksum
+        // as it is hashed for the archive, so it is read once
+        IntegrityCheck.Recorded recorded = IntegrityCheck.beforeReading(stored.dir(), "checkpoint "
+                + stored.container() + "/" + stored.name(), "nothing was exported; its files changed after it was made"
+                + " (disk, copy or a hand edit): export another checkpoint, or make a new one");
+        if (recorded == null) {
+            progress.note("checkpoint " + stored.container() + "/" + stored.name() + " was made without checksums:"
+                    + " its files could not be checked (the archive's manifest still protects the copy)");
+        }
         long total = items.stream().mapToLong(Item::size).sum();
         CountingOutputStream counted = new CountingOutputStream(out);
         List<ArchiveManifest.Entry> entries = new ArrayList<>();
@@ -114,6 +126,9 @@ public final class ArchiveExporter {
                         }
                     }
                     sha = pipe.digest();
+                    if (recorded != null) {
+                        recorded.check(rel(stored.dir(), item.source()), item.size(), sha);
+                    }
                 }
                 tar.closeArchiveEntry();
                 entries.add(ArchiveManifest.Entry.file(item.path(), item.size(), sha));

@@ -1,6 +1,9 @@
 package dev.dockercheckpoint.core.archive;
 
 import dev.dockercheckpoint.core.Bytes;
+import dev.dockercheckpoint.core.Checksums;
+import dev.dockercheckpoint.core.Integrity;
+import dev.dockercheckpoint.core.IntegrityCheck;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
@@ -9,6 +12,7 @@ import dev.dockercheckpoint.core.Json;
 import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +62,7 @@ public final class ArchiveImporter {
 
     /** What an import made. */
     public record Result(String container, String name, Path dir, int files, long bytes, boolean verified,
-            String origin, List<String> skipped, long millis) {
+            String origin, List<String> skipped, long millis, String checksums) {
     }
 
     /** An entry waiting for the checkpoint's name (or container.json, written last). */
@@ -128,9 +132,10 @@ public final class ArchiveImporter {
                 drain(data);
             }
             String origin = finish();
+            String checksums = checkpointChecksums();
             Path dir = pending.commit();
             return new Result(pending.container(), pending.name(), dir, seen.size(), bytes, manifest != null,
-                    origin, List.copyOf(skipped), (System.nanoTime() - start) / 1_000_000);
+                    origin, List.copyOf(skipped), (System.nanoTime() - start) / 1_000_000, checksums);
         } catch (IOException e) {
             abort();
             throw new DcpException(ErrorCode.INVALID_INPUT, "cannot read the archive: " + message(e),
@@ -376,7 +381,12 @@ public final class ArchiveImporter {
         byte[] json = containerJson;
         if (json == null) {
             // Podman's images keep its root mode (0555) and root mount group: left out for Docker
-            dev.dockercheckpoint.core.PortableImages.apply(pending.dir());
+            // (the checksums recorded below are of the files as they are now)
+            for (String rel : dev.dockercheckpoint.core.PortableImages.apply(pending.dir()).rewritten()) {
+                byte[] data = Files.readAllBytes(pending.dir().resolve(rel));
+                seen.put(rel, ArchiveManifest.Entry.file(ArchiveLayout.archivePath(rel), data.length,
+                        Sha256.hex(data)));
+            }
             Manifest m = PodmanMetadata.toManifest(configDump, specDump, pending.name());
             json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
         }
@@ -422,6 +432,49 @@ public final class ArchiveImporter {
                     + list(new ArrayList<>(expected.keySet())) + (expected.size() == 1 ? " is" : " are")
                     + " missing", "nothing was imported; export the checkpoint again and copy the whole file");
         }
+    }
+
+    /**
+     * The checkpoint's own checksums (checksums.json, recorded when it was made) against the files
+     * as they were hashed while written here: an archive whose manifest was made again over a
+     * damaged file is still refused. An archive without them (Podman's, or an older export) gets
+     * them recorded for the imported files, so that later restores are checked. Returns what was
+     * done, in words.
+     */
+    private String checkpointChecksums() throws IOException {
+        Map<String, Checksums.Entry> got = new LinkedHashMap<>();
+        for (Map.Entry<String, ArchiveManifest.Entry> e : seen.entrySet()) {
+            String rel = e.getKey();
+            ArchiveManifest.Entry a = e.getValue();
+            if ((containerJson != null && ArchiveLayout.PODMAN_METADATA.contains(rel))
+                    || rel.equals(Manifest.FILE_NAME) || !Checksums.covers(rel)) {
+                continue; // removed above, written below, or never covered
+            }
+            got.put(rel, ArchiveManifest.Entry.SYMLINK.equals(a.type()) ? Checksums.Entry.symlink(rel, a.target())
+                    : Checksums.Entry.file(rel, a.size(), a.sha256()));
+        }
+        byte[] json = Files.readAllBytes(pending.dir().resolve(Manifest.FILE_NAME));
+        got.put(Manifest.FILE_NAME, Checksums.Entry.file(Manifest.FILE_NAME, json.length, Sha256.hex(json)));
+        if (seen.containsKey(Checksums.FILE_NAME)) {
+            Checksums expected;
+            try {
+                expected = IntegrityCheck.read(pending.dir());
+            } catch (DcpException e) {
+                throw new DcpException(e.code(), "the archive's checkpoint: " + e.getMessage(),
+                        "nothing was imported; export the checkpoint again");
+            }
+            List<Integrity.Damage> damaged = IntegrityCheck.compare(expected, got);
+            if (!damaged.isEmpty()) {
+                throw IntegrityCheck.damagedError("the archive's checkpoint", damaged, "nothing was imported; the"
+                        + " checkpoint was damaged before or while it was exported: export it again from an intact"
+                        + " copy");
+            }
+            return "every file matches the checksums recorded when the checkpoint was made";
+        }
+        byte[] sums = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(Checksums.of(
+                List.copyOf(got.values())));
+        writeBytes(Checksums.FILE_NAME, sums, System.currentTimeMillis());
+        return "the archive carried no checksums of the checkpoint's files: recorded them for the imported files";
     }
 
     private static String list(List<String> paths) {

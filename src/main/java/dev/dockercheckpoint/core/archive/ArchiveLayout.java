@@ -26,7 +26,7 @@ final class ArchiveLayout {
     /** Single files kept at the archive's top, under the same name as in the checkpoint directory. */
     private static final Set<String> TOP_FILES = Set.of(dev.dockercheckpoint.core.Manifest.FILE_NAME, CONFIG_DUMP,
             SPEC_DUMP, NETWORK_STATUS, STATS_DUMP, ROOTFS_DIFF, DELETED_FILES, "devshm-checkpoint.tar", "dump.log",
-            "restore.log", "stats-restore");
+            "restore.log", "stats-restore", dev.dockercheckpoint.core.Checksums.FILE_NAME);
     /** Podman's metadata: made from container.json at export, kept at import only for Podman's archives. */
     static final Set<String> PODMAN_METADATA = Set.of(CONFIG_DUMP, SPEC_DUMP, NETWORK_STATUS);
     /** Directories kept at the archive's top. */

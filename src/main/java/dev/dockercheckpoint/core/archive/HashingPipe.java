@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.core.archive;
 
+import dev.dockercheckpoint.core.Sha256;
 import java.io.InterruptedIOException;
 import java.io.IOException;
 import java.security.MessageDigest;

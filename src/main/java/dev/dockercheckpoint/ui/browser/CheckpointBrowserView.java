@@ -47,6 +47,8 @@ public final class CheckpointBrowserView {
     @FXML
     private Button deleteButton;
     @FXML
+    private Button checkIntegrityButton;
+    @FXML
     private GridPane detailsGrid;
     @FXML
     private TableView<CheckpointDetails.FileEntry> filesTable;
@@ -93,17 +95,26 @@ public final class CheckpointBrowserView {
         dirBox.setTooltip(new javafx.scene.control.Tooltip("The base directories the helper serves (its"
                 + " helper.json lists them)"));
         refreshButton.setOnAction(e -> model.refresh());
+        statusLabel.setId("browserStatus");
         statusLabel.textProperty().bind(model.statusProperty());
         tree.setCellFactory(t -> new javafx.scene.control.TreeCell<>() {
+            {
+                setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
+                setGraphicTextGap(10);
+            }
+
             @Override
             protected void updateItem(Object item, boolean empty) {
                 super.updateItem(item, empty);
                 if (empty || item == null) {
                     setText(null);
+                    setGraphic(null);
                 } else if (item instanceof CheckpointSummary s) {
                     setText(s.name() + "   " + Bytes.human(s.sizeBytes()) + (s.incomplete() != null ? "   (incomplete)" : ""));
+                    setGraphic(integrityBadge(s));
                 } else {
                     setText(item.toString());
+                    setGraphic(null);
                 }
             }
         });
@@ -122,6 +133,13 @@ public final class CheckpointBrowserView {
             contentsButton}) {
             b.disableProperty().bind(none);
         }
+        checkIntegrityButton.setId("checkIntegrity");
+        checkIntegrityButton.disableProperty().bind(none.and(model.checkingProperty().not()));
+        checkIntegrityButton.textProperty().bind(javafx.beans.binding.Bindings.when(model.checkingProperty())
+                .then("Stop check").otherwise("Check integrity"));
+        checkIntegrityButton.setTooltip(new javafx.scene.control.Tooltip("Read every file of the checkpoint and"
+                + " compare it with the checksum recorded when it was made"));
+        checkIntegrityButton.setOnAction(e -> model.checkSelectedIntegrity());
         restoreButton.setOnAction(e -> onRestore.accept(model.selectedProperty().get()));
         dumpLogButton.setOnAction(e -> onOpenLog.accept(model.selectedProperty().get(), "dump.log"));
         restoreLogButton.setOnAction(e -> onOpenLog.accept(model.selectedProperty().get(), "restore.log"));
@@ -130,6 +148,17 @@ public final class CheckpointBrowserView {
         fileNameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
         fileSizeColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(Bytes.human(
                 c.getValue().sizeBytes())));
+    }
+
+    /** The checkpoint's integrity as a small label after its name (null when not known). */
+    private static Label integrityBadge(CheckpointSummary s) {
+        if (s.integrity() == null) {
+            return null;
+        }
+        Label badge = new Label(CheckpointBrowserViewModel.badge(s.integrity()));
+        badge.getStyleClass().addAll("integrity-badge", "integrity-" + s.integrity().state().word());
+        badge.setTooltip(new javafx.scene.control.Tooltip(CheckpointBrowserViewModel.integrity(s.integrity())));
+        return badge;
     }
 
     private void rebuildTree() {

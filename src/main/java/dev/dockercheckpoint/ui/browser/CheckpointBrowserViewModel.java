@@ -4,6 +4,12 @@ import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.Integrity;
+import dev.dockercheckpoint.core.IntegrityCheck;
+import dev.dockercheckpoint.core.IntegrityReport;
+import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.DialogService;
@@ -17,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -27,7 +35,8 @@ import javafx.collections.ObservableList;
 
 /**
  * The checkpoint browser: base directory (one of those the helper serves), containers and their checkpoints; the selected
- * checkpoint's details (options, created, versions, size, files); delete with confirmation.
+ * checkpoint's details (options, created, versions, size, integrity, files); a check of its files
+ * against their checksums; delete with confirmation.
  */
 public final class CheckpointBrowserViewModel {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
@@ -44,6 +53,9 @@ public final class CheckpointBrowserViewModel {
     private final ObjectProperty<CheckpointSummary> selected = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<CheckpointDetails> details = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyObjectWrapper<IntegrityReport> lastCheck = new ReadOnlyObjectWrapper<>();
+    private volatile boolean stopCheck;
 
     public CheckpointBrowserViewModel(CheckpointService service, TaskExecutor executor, DialogService dialogs,
             Path dir) {
@@ -57,6 +69,11 @@ public final class CheckpointBrowserViewModel {
     }
 
     public void refresh() {
+        refresh(null);
+    }
+
+    /** Lists the checkpoints again; the status line then says {@code statusAfter} (null: how many there are). */
+    private void refresh(String statusAfter) {
         Path d = dir.get();
         String keep = selected.get() == null ? null : selected.get().container() + "/" + selected.get().name();
         executor.execute(() -> service.listCheckpoints(d), list -> {
@@ -66,7 +83,8 @@ public final class CheckpointBrowserViewModel {
             }
             groups.setAll(byContainer.entrySet().stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue())))
                     .toList());
-            status.set(list.size() + " checkpoint" + (list.size() == 1 ? "" : "s") + " in " + d);
+            status.set(statusAfter != null ? statusAfter
+                    : list.size() + " checkpoint" + (list.size() == 1 ? "" : "s") + " in " + d);
             selected.set(list.stream().filter(s -> (s.container() + "/" + s.name()).equals(keep)).findFirst()
                     .orElse(null));
         }, e -> {
@@ -113,6 +131,110 @@ public final class CheckpointBrowserViewModel {
         }, e -> dialogs.showError("Cannot delete checkpoint", e));
     }
 
+    // ---------------------------------------------------------------- integrity
+
+    /**
+     * Checks every file of the selected checkpoint against its checksums, through the helper; the
+     * status line follows the progress and then says the result (a damaged checkpoint also in an
+     * error dialog, naming the files), and the list is read again so its badge shows it. Called
+     * while a check runs, it asks the check to stop.
+     */
+    public void checkSelectedIntegrity() {
+        if (checking.get()) {
+            stopCheck = true;
+            status.set("Stopping the check…");
+            return;
+        }
+        CheckpointSummary s = selected.get();
+        if (s == null) {
+            return;
+        }
+        Path d = dir.get();
+        String what = s.container() + "/" + s.name();
+        stopCheck = false;
+        checking.set(true);
+        status.set("Checking " + what + "…");
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void phase(String phase, double fraction) {
+                executor.onUiThread(() -> status.set(what + ": " + phase));
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return stopCheck;
+            }
+        };
+        executor.execute(() -> service.verifyCheckpoint(d, s.container(), s.name(), listener), report -> {
+            checking.set(false);
+            lastCheck.set(report);
+            String result = checkResult(what, report);
+            status.set(result);
+            if (report.state() == Integrity.State.DAMAGED) {
+                dialogs.showError("Checkpoint damaged", IntegrityCheck.damagedError("checkpoint " + what,
+                        report.damaged(), "do not restore it; restore another checkpoint, or make a new one"));
+            }
+            refresh(result);
+        }, e -> {
+            checking.set(false);
+            if (e instanceof DcpException x && x.code() == ErrorCode.CANCELLED) {
+                status.set("Check of " + what + " stopped");
+            } else {
+                status.set("Cannot check " + what + ": " + e.getMessage());
+                dialogs.showError("Cannot check integrity", e);
+            }
+        });
+    }
+
+    /** The status line after a check. */
+    static String checkResult(String what, IntegrityReport r) {
+        return switch (r.state()) {
+            case VERIFIED -> String.format(Locale.ROOT, "%s: intact, every file matches its checksum (%d files, %s,"
+                    + " %.1f s)", what, r.checkedFiles(), Bytes.human(r.bytes()), r.millis() / 1000.0);
+            case DAMAGED -> what + " is damaged: " + Integrity.describe(r.damaged());
+            case NONE -> what + " was made without checksums (by an older version): not checked";
+            case RECORDED -> what + ": not checked";
+        };
+    }
+
+    /** A checkpoint's integrity in a few words, for its badge in the tree. */
+    public static String badge(Integrity i) {
+        if (i == null) {
+            return "";
+        }
+        return switch (i.state()) {
+            case VERIFIED -> "✔ verified";
+            case DAMAGED -> "✖ damaged";
+            case RECORDED -> "checksums";
+            case NONE -> "no checksums";
+        };
+    }
+
+    /** A checkpoint's integrity in a sentence, for its details. */
+    public static String integrity(Integrity i) {
+        if (i == null) {
+            return "?";
+        }
+        return switch (i.state()) {
+            case VERIFIED -> "verified: every file matched its checksum on " + TIME.format(i.checkedAt())
+                    + ", and none has changed since";
+            case DAMAGED -> "damaged: " + Integrity.describe(i.damaged()) + ". Do not restore it.";
+            case RECORDED -> "checksums recorded when it was made, not checked since (Check integrity reads every"
+                    + " file; a restore checks them first)";
+            case NONE -> "made without checksums (by an older version): its files cannot be checked";
+        };
+    }
+
+    /** True while a check runs (its button then stops it). */
+    public ReadOnlyBooleanProperty checkingProperty() {
+        return checking.getReadOnlyProperty();
+    }
+
+    /** The result of the last check, or null. */
+    public ReadOnlyObjectProperty<IntegrityReport> lastCheckProperty() {
+        return lastCheck.getReadOnlyProperty();
+    }
+
     public void copySelectedPath() {
         CheckpointSummary s = selected.get();
         if (s != null) {
@@ -136,6 +258,7 @@ public final class CheckpointBrowserViewModel {
         }
         rows.add(Map.entry("Created", m.createdAt() == null ? "?" : TIME.format(m.createdAt())));
         rows.add(Map.entry("Size", Bytes.human(d.summary().sizeBytes()) + " in " + d.files().size() + " files"));
+        rows.add(Map.entry("Integrity", integrity(d.summary().integrity())));
         rows.add(Map.entry("Options", options(m.options())));
         if (m.spec() != null) {
             rows.add(Map.entry("Image", m.spec().image()));

@@ -154,8 +154,10 @@ public final class RestoreDialogViewModel {
         };
         executor.execute(() -> service.restore(request, listener), result -> {
             var st = result.restoreStats();
-            op.succeeded(st == null || st.restoreTimeUs() == null ? "done" : String.format(java.util.Locale.ROOT,
-                    "done: CRIU restored the processes in %.1f ms", st.restoreTimeUs() / 1000.0));
+            op.succeeded((st == null || st.restoreTimeUs() == null ? "done" : String.format(java.util.Locale.ROOT,
+                    "done: CRIU restored the processes in %.1f ms", st.restoreTimeUs() / 1000.0))
+                    + result.warnings().stream().map(w -> " (warning: " + w + ")").collect(
+                            java.util.stream.Collectors.joining()));
             verification.finish(result.verification());
             onDone.accept(result);
         }, error -> {

@@ -7,6 +7,7 @@ import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.core.DoctorReport;
+import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.LogPage;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
@@ -51,6 +52,12 @@ public interface CheckpointService {
     LogReport diagnose(Path dir, String container, String name, String log);
 
     CheckpointContents inspect(Path dir, String container, String name);
+
+    /**
+     * Checks every file of a stored checkpoint against the checksums recorded when it was made;
+     * progress goes to {@code listener}, whose cancel stops the check.
+     */
+    IntegrityReport verifyCheckpoint(Path dir, String container, String name, ProgressListener listener);
 
     void delete(Path dir, String container, String name);
 

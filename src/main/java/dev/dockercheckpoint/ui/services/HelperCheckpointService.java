@@ -10,6 +10,7 @@ import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.LogPage;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
@@ -166,6 +167,13 @@ public final class HelperCheckpointService implements CheckpointService, AutoClo
     @Override
     public CheckpointContents inspect(Path dir, String container, String name) {
         return call(c -> c.inspect(dir, container, name));
+    }
+
+    @Override
+    public IntegrityReport verifyCheckpoint(Path dir, String container, String name, ProgressListener listener) {
+        HelperClient c = client();
+        return watchCancel(c, c.startVerifyCheckpoint(dir, container, name, listener), listener)
+                .await(IntegrityReport.class);
     }
 
     @Override

@@ -13,7 +13,10 @@ import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Json;
 import dev.dockercheckpoint.core.Manifest;
+import dev.dockercheckpoint.core.IntegrityCheck;
 import dev.dockercheckpoint.core.ManifestFixtures;
+import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,7 +54,10 @@ class ArchiveTest {
 
     // ---------------------------------------------------------------- fixtures
 
-    /** A stored checkpoint with the files a real one has, a pre-dump directory and CRIU's parent link. */
+    /**
+     * A stored checkpoint with the files a real one has, a pre-dump directory and CRIU's parent link,
+     * and its checksums.
+     */
     private CheckpointStore.Stored checkpoint(Path base) throws IOException {
         CheckpointStore store = new CheckpointStore(base);
         CheckpointStore.Pending p = store.create("myapp", "cp1");
@@ -73,6 +79,7 @@ class ArchiveTest {
         Files.write(d.resolve("predump/pages-1.img"), bytes(5000));
         Files.createSymbolicLink(d.resolve("parent"), Path.of("predump"));
         p.writeManifest(ManifestFixtures.fullManifest());
+        p.writeChecksums(IntegrityCheck.record(d, ProgressListener.NONE, 0, 1));
         p.commit();
         return store.open("myapp", "cp1");
     }

@@ -1,4 +1,4 @@
-package dev.dockercheckpoint.core.archive;
+package dev.dockercheckpoint.core;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import java.security.MessageDigest;
@@ -7,13 +7,13 @@ import java.security.Provider;
 import java.util.HexFormat;
 
 /**
- * The SHA-256 an archive's checksums are computed with: Amazon Corretto Crypto Provider's (native,
- * AWS-LC, with the processor's SHA instructions) when its library loads on this machine, the JDK's
- * otherwise. It is used for this digest alone, never installed as a security provider. A
+ * The SHA-256 that a checkpoint's and an archive's checksums are computed with: Amazon Corretto
+ * Crypto Provider's (native, AWS-LC, with the processor's SHA instructions) when its library loads
+ * on this machine, the JDK's otherwise. It is used for this digest alone, never installed as a security provider. A
  * checkpoint's memory image is gigabytes: the JDK's SHA-256 runs at about half the native speed
  * here, and in a short-lived command mostly before the JIT has compiled it.
  */
-final class Sha256 {
+public final class Sha256 {
     private static final Provider NATIVE = nativeProvider();
 
     private Sha256() {
@@ -35,11 +35,11 @@ final class Sha256 {
     }
 
     /** The name of the implementation in use ("AmazonCorrettoCryptoProvider" or "SUN"). */
-    static String implementation() {
+    public static String implementation() {
         return newDigest().getProvider().getName();
     }
 
-    static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return NATIVE != null ? MessageDigest.getInstance("SHA-256", NATIVE) : MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -47,7 +47,7 @@ final class Sha256 {
         }
     }
 
-    static String hex(byte[] data) {
+    public static String hex(byte[] data) {
         return HexFormat.of().formatHex(newDigest().digest(data));
     }
 }
