@@ -255,6 +255,9 @@ class ArchiveTest {
                  "linux": {"namespaces": [{"type": "network"}]}}
                 """;
         Files.writeString(stored.dir().resolve(CheckpointStore.RUNTIME_SPEC), runtime);
+        // kept by the checkpoint, so recorded in its checksums
+        Json.mapper().writeValue(stored.dir().resolve(dev.dockercheckpoint.core.Checksums.FILE_NAME).toFile(),
+                IntegrityCheck.record(stored.dir(), ProgressListener.NONE, 0, 1));
         LinkedHashMap<String, byte[]> e = entries(export(stored, Compression.NONE));
         JsonNode spec = Json.mapper().readTree(e.get("spec.dump"));
         assertEquals(List.of("sh", "-c", "loop"), Json.mapper().convertValue(spec.path("process").path("args"),
