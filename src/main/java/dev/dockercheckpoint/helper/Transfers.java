@@ -345,8 +345,15 @@ final class Transfers {
             }
         }
 
+        /** The data ended: the marker waits for room like data (the importer reads all of it). */
         void end() {
-            offerMarker();
+            try {
+                while (!closed && !chunks.offer(END, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    // the importer reads on
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** Fails the reading with {@code why} (the importer's own error is replaced by it). */
@@ -358,7 +365,7 @@ final class Transfers {
         }
 
         private void offerMarker() {
-            // the importer may be gone (the queue full of data it will never read): make room
+            // the importer stops at the failure: the data it has not read yet is dropped
             while (!closed && !chunks.offer(END)) {
                 chunks.poll();
             }
