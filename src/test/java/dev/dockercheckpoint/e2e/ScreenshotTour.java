@@ -155,6 +155,24 @@ public final class ScreenshotTour {
             return null;
         });
 
+        Path archive = Path.of("/tmp", container + "-export-" + ProcessHandle.current().pid() + ".tar.zst");
+        fx(() -> {
+            window.openExportDialog(summary);
+            Stage export = topWindow();
+            export.setX(0);
+            export.setY(0);
+            ((javafx.scene.control.TextField) export.getScene().lookup("#exportFile")).setText(archive.toString());
+            fire(export, "startExport");
+            return null;
+        });
+        Thread.sleep(3000);
+        shot("export.png");
+        Files.deleteIfExists(archive);
+        fx(() -> {
+            topWindow().close();
+            return null;
+        });
+
         fx(() -> {
             new LogWindows(service).open((Stage) Window.getWindows().getFirst(), base, summary, "dump.log");
             Stage log = topWindow();
