@@ -63,8 +63,10 @@ public final class ScreenshotTour {
     }
 
     private static Stage topWindow() {
+        // the newest stage: a notification or a tooltip may be a newer window, not a stage
         List<Window> windows = Window.getWindows();
-        return (Stage) windows.get(windows.size() - 1);
+        return windows.stream().filter(Stage.class::isInstance).map(Stage.class::cast).reduce((a, b) -> b)
+                .orElseThrow();
     }
 
     private static void fire(Stage stage, String id) {

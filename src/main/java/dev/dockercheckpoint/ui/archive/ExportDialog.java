@@ -98,7 +98,7 @@ public final class ExportDialog {
         Scene scene = new Scene(root);
         scene.getStylesheets().add(Resources.stylesheet());
         stage.setScene(scene);
-        TransferViews.stopOnClose(stage, model.transfer());
+        TransferViews.stopOnClose(stage, model.transfer(), fileError.textProperty());
         stage.show();
         fileField.requestFocus();
     }

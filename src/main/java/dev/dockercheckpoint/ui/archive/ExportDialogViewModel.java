@@ -109,7 +109,6 @@ public final class ExportDialogViewModel {
                     transfer.succeeded(String.format(Locale.ROOT, "Exported %s/%s to %s: %s archive (%s) of %s in %d"
                             + " entries, %.1f s.", r.container(), r.name(), target, Bytes.human(r.archiveBytes()),
                             r.compression(), Bytes.human(r.contentBytes()), r.entries(), r.millis() / 1000.0));
-                    fileError.set(check(file.get()));
                     onDone.accept(r);
                 }, e -> transfer.failed("Export", e, "Stopped: no file was written."));
     }

@@ -110,7 +110,7 @@ public final class ImportDialog {
         Scene scene = new Scene(root);
         scene.getStylesheets().add(Resources.stylesheet());
         stage.setScene(scene);
-        TransferViews.stopOnClose(stage, model.transfer());
+        TransferViews.stopOnClose(stage, model.transfer(), errorLabel.textProperty());
         stage.show();
         fileField.requestFocus();
     }

@@ -33,8 +33,15 @@ final class TransferViews {
         });
     }
 
-    /** Closing the window while the transfer runs stops it instead (it stays open until it has). */
-    static void stopOnClose(Stage stage, TransferProgress t) {
+    /**
+     * Closing the window while the transfer runs stops it instead (it stays open until it has); the
+     * window grows to show a longer outcome or error in full.
+     */
+    static void stopOnClose(Stage stage, TransferProgress t, javafx.beans.value.ObservableValue<?>... texts) {
+        for (var text : texts) {
+            text.addListener((o, a, b) -> javafx.application.Platform.runLater(stage::sizeToScene));
+        }
+        t.outcomeProperty().addListener((o, a, b) -> javafx.application.Platform.runLater(stage::sizeToScene));
         stage.setOnCloseRequest(e -> {
             if (t.runningProperty().get()) {
                 e.consume();
