@@ -62,6 +62,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void uiMovesArchivesOnlyThroughTheService() {
+        ArchRule rule = noClasses().that().resideInAPackage(ROOT + ".ui..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".core.archive..")
+                .because("export and import run in the helper; the UI only hands it a file's bytes");
+        rule.check(classes);
+        assertTrue(classes.contain("dev.dockercheckpoint.ui.archive.ExportDialogViewModel"), "the rule sees the UI");
+    }
+
+    @Test
     void protocolDependsOnlyOnCore() {
         ArchRule rule = noClasses().that().resideInAPackage(ROOT + ".protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".engine..", ROOT + ".helper..",

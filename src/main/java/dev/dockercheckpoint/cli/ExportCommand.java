@@ -6,24 +6,17 @@ import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.NewFile;
 import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.core.archive.ArchiveExporter;
 import dev.dockercheckpoint.core.archive.Compression;
 import dev.dockercheckpoint.engine.Engine;
-import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -43,7 +36,6 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
     /** Standard output as bytes (tests replace it). */
     static Supplier<OutputStream> stdout = () -> new FileOutputStream(FileDescriptor.out);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Spec
     CommandSpec spec;
@@ -74,16 +66,37 @@ final class ExportCommand implements Callable<Integer> {
         Names.requireValid("checkpoint name", name);
         Compression compression = Compression.parse(compress);
         CheckpointStore store = new CheckpointStore(dir);
-        requireRoot("export");
-        CheckpointStore.Stored stored = store.open(container, name);
         PrintWriter err = spec.commandLine().getErr();
         ArchiveConsoleProgress progress = new ArchiveConsoleProgress(err, "export");
+        try (HelperTarget helper = Posix.isRoot() ? null : HelperTarget.open()) {
+            return run(helper == null ? inProcess(store.open(container, name), compression, progress)
+                    : out -> helper.export(given(spec, dir), container, name, compression.label(), out, progress),
+                    compression, err);
+        }
+    }
+
+    /** Writes the archive to a stream: in this process as root, through the helper otherwise. */
+    interface Source {
+        ArchiveExporter.Result writeTo(OutputStream out);
+    }
+
+    private static Source inProcess(CheckpointStore.Stored stored, Compression compression,
+            ArchiveConsoleProgress progress) {
+        return out -> ArchiveExporter.export(stored, out, compression, Engine.toolVersion(), progress);
+    }
+
+    /** {@code dir} when the command line gave it, else null (the helper's default). */
+    static Path given(CommandSpec spec, Path dir) {
+        return spec.commandLine().getParseResult().hasMatchedOption("-dir") ? dir.toAbsolutePath() : null;
+    }
+
+    private Integer run(Source source, Compression compression, PrintWriter err) {
         boolean toStdout = output.equals("-");
         ArchiveExporter.Result r;
         String where;
         if (toStdout) {
             OutputStream out = stdout.get();
-            r = ArchiveExporter.export(stored, out, compression, Engine.toolVersion(), progress);
+            r = source.writeTo(out);
             try {
                 out.flush();
             } catch (IOException e) {
@@ -93,7 +106,7 @@ final class ExportCommand implements Callable<Integer> {
             where = "standard output";
         } else {
             Path file = Path.of(output).toAbsolutePath().normalize();
-            r = toFile(stored, file, compression, progress);
+            r = toFile(source, file);
             where = file.toString();
         }
         PrintWriter report = toStdout ? err : spec.commandLine().getOut();
@@ -106,50 +119,7 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /** Writes into a hidden temporary sibling, then links it into place: no half archive ever has the name. */
-    private static ArchiveExporter.Result toFile(CheckpointStore.Stored stored, Path file, Compression compression,
-            ArchiveConsoleProgress progress) {
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, file + " already exists",
-                    "choose another -o, or remove it first");
-        }
-        Path parent = file.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new DcpException(ErrorCode.INVALID_INPUT, "no directory " + parent + " to write " + file.getFileName()
-                    + " into", "create it first, or choose another -o");
-        }
-        Path temp = parent.resolve("." + file.getFileName() + ".partial-" + HexFormat.of().toHexDigits(RANDOM.nextInt()));
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(Files.createFile(temp,
-                    PosixFilePermissions.asFileAttribute(Posix.FILE_PRIVATE)), StandardOpenOption.WRITE), 1 << 16)) {
-                ArchiveExporter.Result r = ArchiveExporter.export(stored, out, compression, Engine.toolVersion(),
-                        progress);
-                out.flush();
-                try {
-                    Files.createLink(file, temp);
-                } catch (FileAlreadyExistsException e) {
-                    throw new DcpException(ErrorCode.INVALID_INPUT, file + " appeared while the archive was written",
-                            "choose another -o");
-                } catch (UnsupportedOperationException | IOException e) {
-                    Files.move(temp, file);
-                }
-                return r;
-            }
-        } catch (IOException e) {
-            throw new DcpException(ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(),
-                    "check free space and permissions in " + parent);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // a hidden leftover at worst
-            }
-        }
-    }
-
-    static void requireRoot(String what) {
-        if (!Posix.isRoot()) {
-            throw new DcpException(ErrorCode.PERMISSION_DENIED, what + " needs root: a checkpoint's files belong to"
-                    + " root (the helper does not " + what + " yet)", "run it with sudo");
-        }
+    private static ArchiveExporter.Result toFile(Source source, Path file) {
+        return NewFile.write(file, "-o", source::writeTo);
     }
 }

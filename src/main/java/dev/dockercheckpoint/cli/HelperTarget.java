@@ -11,6 +11,13 @@ import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.core.TransferListener;
+import dev.dockercheckpoint.core.archive.ArchiveExporter;
+import dev.dockercheckpoint.core.archive.ArchiveImporter;
+import dev.dockercheckpoint.protocol.ExportInfo;
+import dev.dockercheckpoint.protocol.ImportInfo;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 
 /** The command line's work sent to the privileged helper (without root). */
@@ -49,5 +56,29 @@ record HelperTarget(HelperClient client) implements CommandTarget {
     @Override
     public void close() {
         client.close();
+    }
+
+    /** The helper at DOCKER_CHECKPOINT_SOCKET or the default socket (for a command line without root). */
+    static HelperTarget open() {
+        return (HelperTarget) CommandTarget.open();
+    }
+
+    /** Exports through the helper; the archive's bytes are written to {@code out} here, as this user. */
+    ArchiveExporter.Result export(Path dir, String container, String name, String compression, OutputStream out,
+            TransferListener progress) {
+        ExportInfo r = client.export(dir, container, name, compression, out, progress);
+        return new ArchiveExporter.Result(r.entries(), r.contentBytes(), r.archiveBytes(), r.millis());
+    }
+
+    /** Imports through the helper; the archive is read from {@code in} here, as this user. */
+    ArchiveImporter.Result importArchive(InputStream in, long size, Path dir, String container, String name,
+            long maxBytes, TransferListener progress) {
+        if (maxBytes > dev.dockercheckpoint.protocol.Request.MAX_IMPORT_BYTES) {
+            throw new dev.dockercheckpoint.core.DcpException(dev.dockercheckpoint.core.ErrorCode.INVALID_INPUT,
+                    "--max-size is at most 64G through the helper", "give a smaller --max-size, or import as root");
+        }
+        ImportInfo r = client.importArchive(dir, container, name, maxBytes, in, size, progress);
+        return new ArchiveImporter.Result(r.container(), r.name(), Path.of(r.dir()), r.files(), r.bytes(),
+                r.verified(), r.origin(), r.skipped(), r.millis(), r.checksums());
     }
 }

@@ -5,6 +5,7 @@ import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.core.archive.ArchiveImporter;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -71,14 +72,26 @@ final class ImportCommand implements Callable<Integer> {
         }
         long max = parseSize(maxSize);
         CheckpointStore store = new CheckpointStore(dir);
-        ExportCommand.requireRoot("import");
+        try (HelperTarget helper = Posix.isRoot() ? null : HelperTarget.open()) {
+            return run(helper == null ? (in, size, progress) -> ArchiveImporter.importArchive(in, store, container,
+                    name, new ArchiveImporter.Limits(max, ArchiveImporter.Limits.DEFAULT.maxEntries()), progress)
+                    : (in, size, progress) -> helper.importArchive(in, size, ExportCommand.given(spec, dir), container,
+                            name, max, progress));
+        }
+    }
+
+    /** Reads the archive into a new checkpoint: in this process as root, through the helper otherwise. */
+    interface Sink {
+        ArchiveImporter.Result readFrom(InputStream in, long size, ArchiveConsoleProgress progress);
+    }
+
+    private Integer run(Sink sink) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ArchiveConsoleProgress progress = new ArchiveConsoleProgress(err, "import");
         ArchiveImporter.Result r;
-        ArchiveImporter.Limits limits = new ArchiveImporter.Limits(max, ArchiveImporter.Limits.DEFAULT.maxEntries());
         if (file.equals("-")) {
-            r = ArchiveImporter.importArchive(stdin.get(), store, container, name, limits, progress);
+            r = sink.readFrom(stdin.get(), -1, progress);
         } else {
             Path path = Path.of(file);
             if (Files.isDirectory(path)) {
@@ -86,7 +99,7 @@ final class ImportCommand implements Callable<Integer> {
                         "pass a file made by docker-checkpoint export");
             }
             try (InputStream in = Files.newInputStream(path)) {
-                r = ArchiveImporter.importArchive(in, store, container, name, limits, progress);
+                r = sink.readFrom(in, Files.size(path), progress);
             } catch (NoSuchFileException e) {
                 throw new DcpException(ErrorCode.INVALID_INPUT, "no such file " + path,
                         "pass the path of an archive made by docker-checkpoint export, or - for standard input");
@@ -104,7 +117,7 @@ final class ImportCommand implements Callable<Integer> {
             out.println("Left out (not part of a checkpoint): " + String.join(", ", r.skipped()));
         }
         out.printf("Restore it with: docker-checkpoint -restore -container %s -name %s -dir %s%n", r.container(),
-                r.name(), store.base());
+                r.name(), r.dir().getParent().getParent());
         out.flush();
         return ExitCodes.OK;
     }

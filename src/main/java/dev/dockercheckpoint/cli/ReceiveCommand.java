@@ -2,8 +2,10 @@ package dev.dockercheckpoint.cli;
 
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Json;
 import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.core.TransferEvent;
 import dev.dockercheckpoint.core.archive.ArchiveImporter;
 import dev.dockercheckpoint.engine.DockerContexts;
@@ -71,7 +73,10 @@ final class ReceiveCommand implements Callable<Integer> {
                 Names.requireValid("new container name", newName);
             }
             long max = ImportCommand.parseSize(maxSize);
-            ExportCommand.requireRoot("receive");
+            if (!Posix.isRoot()) {
+                throw new DcpException(ErrorCode.PERMISSION_DENIED, "receive needs root: it restores the"
+                        + " checkpoint it receives with runc and CRIU", "run it with sudo on the receiving host");
+            }
             CheckpointStore store = new CheckpointStore(dir);
             DockerContexts contexts = DockerContexts.ofCurrentUser();
             String host = context == null ? contexts.host("default") : context.startsWith("unix://") ? context

@@ -25,7 +25,13 @@ import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
 import dev.dockercheckpoint.protocol.Request;
+import dev.dockercheckpoint.core.TransferListener;
+import dev.dockercheckpoint.protocol.ExportInfo;
+import dev.dockercheckpoint.protocol.Frames;
+import dev.dockercheckpoint.protocol.ImportInfo;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -211,6 +217,171 @@ public final class HelperClient implements AutoCloseable {
     /** Asks the helper to cancel the operation started by request {@code target}; true when one was running. */
     public boolean cancel(String target) {
         return call(new Request.Cancel(nextId(), target), JsonNode.class).path("cancelled").asBoolean(false);
+    }
+
+    /**
+     * Exports checkpoint {@code container}/{@code name} of base directory {@code dir} (null: the
+     * helper's default) as an archive compressed with {@code compression} ({@code zstd},
+     * {@code gzip} or {@code none}; null: zstd), written to {@code sink} (left open) as it
+     * arrives, over a connection of its own. {@code listener} sees the bytes written and the
+     * fraction done; when it says cancelled, the helper stops and the call fails with CANCELLED.
+     * A failure to write to {@code sink} stops the export and is thrown as IO_ERROR.
+     */
+    public ExportInfo export(Path dir, String container, String name, String compression, OutputStream sink,
+            TransferListener listener) {
+        String id = nextId();
+        Request.Export request = new Request.Export(id, container, name, dir == null ? null : dir.toString(),
+                compression);
+        try (HelperConnection transfer = HelperConnection.open(connection.socket())) {
+            long[] written = {0};
+            double[] fraction = {-1};
+            Runnable cancel = () -> sendCancel(transfer, id);
+            PendingRequest p = PendingRequest.export(new ProgressListener() {
+                @Override
+                public void phase(String phase, double f) {
+                    fraction[0] = f;
+                    listener.progress(written[0], f);
+                }
+
+                @Override
+                public void logLine(String line) {
+                    listener.note(line);
+                }
+            }, (data, off, n) -> {
+                sink.write(data, off, n);
+                written[0] += n;
+                listener.progress(written[0], fraction[0]);
+            }, cancel);
+            transfer.send(request, p);
+            Thread watch = watchCancel(listener, p, cancel);
+            try {
+                JsonNode value;
+                try {
+                    value = transfer.await(id, p, null);
+                } catch (DcpException e) {
+                    throw p.sinkFailure != null ? sinkFailure(p.sinkFailure) : e;
+                }
+                if (p.sinkFailure != null) {
+                    throw sinkFailure(p.sinkFailure);
+                }
+                return convert(value, Protocol.lenient().constructType(ExportInfo.class));
+            } finally {
+                watch.interrupt();
+            }
+        }
+    }
+
+    private static DcpException sinkFailure(IOException e) {
+        return new DcpException(ErrorCode.IO_ERROR, "cannot write the archive: " + e.getMessage(),
+                "check free space and permissions where the archive is written");
+    }
+
+    /**
+     * Imports the archive read from {@code source} (left open; {@code size} bytes, or -1 when not
+     * known) into base directory {@code dir} (null: the helper's default), under {@code container}
+     * and {@code name} when not null (else the archive's), refusing files over {@code maxBytes}
+     * in all (0: the helper's limit), over a connection of its own. {@code listener} sees the
+     * bytes read and the fraction done; when it says cancelled, the helper stops, keeps nothing, and
+     * the call fails with CANCELLED. A failure to read {@code source} does the same and is thrown as
+     * IO_ERROR.
+     */
+    public ImportInfo importArchive(Path dir, String container, String name, long maxBytes, InputStream source,
+            long size, TransferListener listener) {
+        String id = nextId();
+        Request.Import request = new Request.Import(id, dir == null ? null : dir.toString(), container, name,
+                maxBytes);
+        try (HelperConnection transfer = HelperConnection.open(connection.socket())) {
+            PendingRequest p = new PendingRequest(new ProgressListener() {
+                @Override
+                public void logLine(String line) {
+                    listener.note(line);
+                }
+            });
+            transfer.send(request, p);
+            try {
+                CompletableFuture.anyOf(p.streamed, p.result).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DcpException(ErrorCode.CANCELLED, "interrupted while waiting for the helper", "try again");
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the answer is read below
+            }
+            IOException readFailure = null;
+            if (!p.result.isDone()) {
+                readFailure = send(transfer, p, source, size, listener);
+            }
+            JsonNode value;
+            try {
+                value = transfer.await(id, p, null);
+            } catch (DcpException e) {
+                throw readFailure != null ? new DcpException(ErrorCode.IO_ERROR, "cannot read the archive: "
+                        + readFailure.getMessage(), "check that the file is readable") : e;
+            }
+            return convert(value, Protocol.lenient().constructType(ImportInfo.class));
+        }
+    }
+
+    /**
+     * Sends {@code source} in data frames, then the end frame; the cancel frame instead when the
+     * listener cancels or {@code source} fails (returned). Stops early when the helper has answered.
+     */
+    private static IOException send(HelperConnection transfer, PendingRequest p, InputStream source, long size,
+            TransferListener listener) {
+        byte[] buf = new byte[256 * 1024];
+        long sent = 0;
+        try {
+            while (true) {
+                if (p.result.isDone() || listener.isCancelled()) {
+                    transfer.writeFrame(Frames.header(Frames.CANCEL));
+                    return null;
+                }
+                int n;
+                try {
+                    n = source.read(buf);
+                } catch (IOException e) {
+                    transfer.writeFrame(Frames.header(Frames.CANCEL));
+                    return e;
+                }
+                if (n < 0) {
+                    transfer.writeFrame(Frames.header(Frames.END));
+                    return null;
+                }
+                if (n > 0) {
+                    transfer.writeFrame(Frames.data(buf, 0, n));
+                    sent += n;
+                    listener.progress(sent, size > 0 ? Math.min(1.0, (double) sent / size) : -1);
+                }
+            }
+        } catch (IOException e) {
+            // the helper closed the connection: its answer says why
+            return null;
+        }
+    }
+
+    /** Sends a cancel for export {@code id} on its own connection; the answer is not waited for. */
+    private void sendCancel(HelperConnection transfer, String id) {
+        try {
+            transfer.send(new Request.Cancel(nextId(), id), new PendingRequest(null));
+        } catch (DcpException e) {
+            // the connection is gone: the export stops with it
+        }
+    }
+
+    /** Forwards the listener's cancel while {@code p} waits for its answer. */
+    private static Thread watchCancel(TransferListener listener, PendingRequest p, Runnable cancel) {
+        return Thread.ofVirtual().name("transfer-cancel-watch").start(() -> {
+            while (!p.result.isDone()) {
+                if (listener.isCancelled()) {
+                    cancel.run();
+                    return;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
     /** A fresh request id for this connection. */

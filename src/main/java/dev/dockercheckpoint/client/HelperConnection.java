@@ -3,6 +3,7 @@ package dev.dockercheckpoint.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
+import dev.dockercheckpoint.protocol.Frames;
 import dev.dockercheckpoint.protocol.LineReader;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
@@ -33,6 +34,7 @@ final class HelperConnection implements AutoCloseable {
     private final Map<String, PendingRequest> pending = new ConcurrentHashMap<>();
     private final Object writeLock = new Object();
     private final Thread reader;
+    private volatile LineReader lines;
     private volatile DcpException closedBecause;
 
     private HelperConnection(SocketChannel channel, Path socket) {
@@ -156,7 +158,8 @@ final class HelperConnection implements AutoCloseable {
         DcpException[] reason = {new DcpException(ErrorCode.HELPER_UNAVAILABLE, "the helper closed the connection",
                 "check that the helper is running, then connect again")};
         try {
-            new LineReader(channel, Integer.MAX_VALUE - 16).run(text -> {
+            lines = new LineReader(channel, Integer.MAX_VALUE - 16);
+            lines.run(text -> {
                 DcpException refused = dispatch(text);
                 if (refused != null) {
                     reason[0] = refused;
@@ -189,9 +192,18 @@ final class HelperConnection implements AutoCloseable {
         }
         PendingRequest p = m.id() == null ? null : pending.get(m.id());
         if (p == null) {
+            if (m instanceof Message.Stream s && Message.Stream.HELPER.equals(s.sender())) {
+                return readFrames(null); // a forgotten export: its frames are read and dropped
+            }
             return null;
         }
+        if (m instanceof Message.Stream s && Message.Stream.HELPER.equals(s.sender())) {
+            // the export's frames follow at once, whoever waits for them
+            p.streamed.complete(s);
+            return readFrames(p);
+        }
         switch (m) {
+            case Message.Stream s -> p.streamed.complete(s);
             case Message.Progress pr -> p.listener().phase(pr.phase(), pr.fraction());
             case Message.Log l -> p.listener().logLine(l.line());
             case Message.Check c -> p.listener().check(c.check());
@@ -204,6 +216,59 @@ final class HelperConnection implements AutoCloseable {
             case Message.Error e -> p.result.completeExceptionally(toException(e));
         }
         return null;
+    }
+
+    /**
+     * Reads an export's frames (on the reader thread) until the end frame: data to the request's
+     * sink (dropped once it failed, or when no one waits), messages sent meanwhile dispatched as
+     * lines would be.
+     */
+    private DcpException readFrames(PendingRequest p) {
+        java.io.InputStream in = lines.stream();
+        try {
+            while (true) {
+                int length = Frames.readHeader(in);
+                if (length == Frames.END) {
+                    return null;
+                }
+                if (length < 0) {
+                    if (-length > Protocol.MAX_LINE_BYTES * 16) {
+                        throw new IOException("message frame of " + -length + " bytes");
+                    }
+                    dispatch(new String(Frames.readPayload(in, -length), java.nio.charset.StandardCharsets.UTF_8));
+                    continue;
+                }
+                if (length > Frames.MAX_DATA) {
+                    throw new IOException("data frame of " + length + " bytes");
+                }
+                byte[] data = Frames.readPayload(in, length);
+                if (p != null && p.sink() != null && p.sinkFailure == null) {
+                    try {
+                        p.sink().write(data, 0, length);
+                    } catch (IOException e) {
+                        p.sinkFailed(e);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // out of step: the connection is of no further use
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+            return null;
+        }
+    }
+
+    /** Writes one frame of an import's data (or its end or cancel frame). */
+    void writeFrame(byte[] frame) throws IOException {
+        synchronized (writeLock) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(frame);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        }
     }
 
     static DcpException toException(Message.Error e) {

@@ -61,6 +61,10 @@ final class Connection {
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
+    private final Transfers transfers = new Transfers(this);
+    private volatile LineReader reader;
+    /** Set when an import left the connection's bytes out of step: the connection closes. */
+    private volatile boolean outOfStep;
 
     Connection(long number, SocketChannel channel, Peer peer, Engines engines, Operations operations,
             HelperConfig config) {
@@ -80,12 +84,53 @@ final class Connection {
         return peer;
     }
 
+    long number() {
+        return number;
+    }
+
+    HelperConfig config() {
+        return config;
+    }
+
+    Operations operations() {
+        return operations;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    /** A request whose final message was sent already (null: a result), by the request itself. */
+    private static final class Answered extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Message.Error error;
+
+        Answered(Message.Error error) {
+            super(null, null, false, false);
+            this.error = error;
+        }
+    }
+
+    /** The connection's bytes are out of step (an import ended inside its frames): it closes. */
+    private static final class OutOfStep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutOfStep() {
+            super(null, null, false, false);
+        }
+    }
+
     /** Reads lines until the client closes; over-long lines are answered with an error and skipped. */
     void run() {
         try {
-            new LineReader(channel, Protocol.MAX_LINE_BYTES).run(new LineReader.Sink() {
+            reader = new LineReader(channel, Protocol.MAX_LINE_BYTES);
+            reader.run(new LineReader.Sink() {
                 @Override
                 public void line(String text) {
+                    if (Transfers.isImport(text)) {
+                        importLine(text);
+                        return;
+                    }
                     if (!inFlight.tryAcquire()) {
                         send(new Message.Error(idOf(text), ErrorCode.BUSY.name(), "more than " + MAX_IN_FLIGHT
                                 + " requests at once on one connection", "wait for answers before sending more",
@@ -110,8 +155,30 @@ final class Connection {
             }, () -> open);
         } catch (IOException e) {
             LOG.debug("connection closed: {}", e.getMessage());
+        } catch (OutOfStep e) {
+            LOG.info("closing connection {} of user {}: an import ended inside its data", number, peer.user());
         } finally {
             closeAfterWriting();
+        }
+    }
+
+    /**
+     * An import, on the reader's thread: the archive's frames follow its line on this connection,
+     * and the next line comes after them.
+     */
+    private void importLine(String text) {
+        if (!inFlight.tryAcquire()) {
+            send(new Message.Error(idOf(text), ErrorCode.BUSY.name(), "more than " + MAX_IN_FLIGHT
+                    + " requests at once on one connection", "wait for answers before sending more", null, null));
+            return;
+        }
+        try {
+            handleLine(text);
+        } finally {
+            inFlight.release();
+        }
+        if (outOfStep) {
+            throw new OutOfStep();
         }
     }
 
@@ -135,6 +202,7 @@ final class Connection {
 
     void close() {
         open = false;
+        transfers.stopAll();
         outbox.close();
         for (AutoCloseable s : subscriptions) {
             try {
@@ -172,6 +240,8 @@ final class Connection {
         Message.Error failure = null;
         try {
             dispatch(request);
+        } catch (Answered a) {
+            failure = a.error;
         } catch (DcpException e) {
             failure = Message.Error.of(id, e);
             send(failure);
@@ -278,6 +348,14 @@ final class Connection {
                         new CheckpointStore(dir).verifyIntegrity(v.container(), v.name(), listener(id, cancelled)));
             }
             case Request.Doctor d -> result(id, engine.doctor());
+            case Request.Export x -> result(id, transfers.export(x));
+            case Request.Import i -> {
+                Transfers.Outcome outcome = transfers.importArchive(i, reader.stream());
+                if (!outcome.inStep()) {
+                    outOfStep = true;
+                }
+                throw new Answered(outcome.error());
+            }
             case Request.Cancel c -> {
                 Operations.Cancel outcome = operations.cancel(number, peer.user(), c.target());
                 if (outcome.target() != null && outcome.target().key().connection() != number) {
@@ -354,6 +432,10 @@ final class Connection {
             case Request.Delete d -> "delete-checkpoint container=" + d.container() + " name=" + d.name() + " dir="
                     + full(d.dir());
             case Request.Cancel c -> "cancel target=" + full(c.target());
+            case Request.Export x -> "export container=" + x.container() + " name=" + x.name() + " dir="
+                    + full(x.dir()) + " compression=" + x.compression();
+            case Request.Import i -> "import dir=" + full(i.dir()) + " container=" + i.container() + " name="
+                    + i.name() + " maxBytes=" + i.maxBytes();
             default -> null;
         };
         if (what == null) {

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.helper;
 
+import dev.dockercheckpoint.protocol.Frames;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
 import java.io.IOException;
@@ -33,6 +34,8 @@ final class Outbox implements AutoCloseable {
     private final Thread writer;
     private final Map<String, Long> shed = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** True while an export's frames flow (guarded by this). */
+    private boolean streaming;
 
     Outbox(WritableByteChannel channel, int capacity, long maxBytes, Runnable onOverflow) {
         this.channel = channel;
@@ -44,7 +47,7 @@ final class Outbox implements AutoCloseable {
     }
 
     /** Queues {@code message}; false when the outbox is closed or has just overflowed. */
-    boolean offer(Message message) {
+    synchronized boolean offer(Message message) {
         if (closed) {
             return false;
         }
@@ -62,13 +65,66 @@ final class Outbox implements AutoCloseable {
     }
 
     private boolean enqueue(Message message) {
-        byte[] line = (Protocol.line(message) + "\n").getBytes(StandardCharsets.UTF_8);
+        // while an export's data flows, every message travels as a frame of its own
+        byte[] line = streaming ? Frames.message(Protocol.line(message).getBytes(StandardCharsets.UTF_8))
+                : (Protocol.line(message) + "\n").getBytes(StandardCharsets.UTF_8);
+        return enqueueBytes(line);
+    }
+
+    private boolean enqueueBytes(byte[] line) {
         long queued = bytes.addAndGet(line.length);
         if (queue.size() >= capacity || (queued > maxBytes && queued != line.length) || !queue.offer(line)) {
             overflow();
             return false;
         }
         return true;
+    }
+
+    /** Sends {@code stream} and switches to frames: data frames and messages as frames, until {@link #endStream}. */
+    synchronized boolean beginStream(Message.Stream stream) {
+        if (closed || !enqueue(stream)) {
+            return false;
+        }
+        streaming = true;
+        return true;
+    }
+
+    /**
+     * Queues one data frame, waiting while a quarter of {@code maxBytes} is queued (the client
+     * reads the archive as fast as it can write it); false when the outbox is closed, or when the
+     * client has read nothing for {@code stallMillis}.
+     */
+    boolean data(byte[] frame, long stallMillis) throws InterruptedException {
+        long bound = Math.max(1, maxBytes / 4);
+        synchronized (this) {
+            long since = System.nanoTime();
+            long last = bytes.get();
+            while (!closed && bytes.get() > 0 && bytes.get() + frame.length > bound) {
+                wait(100);
+                long now = bytes.get();
+                if (now != last) {
+                    last = now;
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since > stallMillis * 1_000_000L) {
+                    return false;
+                }
+            }
+            return !closed && streaming && enqueueBytes(frame);
+        }
+    }
+
+    /** Ends the data ({@link Frames#END}); messages are lines again. */
+    synchronized boolean endStream() {
+        if (!streaming) {
+            return !closed;
+        }
+        streaming = false;
+        return !closed && enqueueBytes(Frames.header(Frames.END));
+    }
+
+    /** True once the outbox no longer sends anything (closed, overflowed or the client went away). */
+    boolean isClosed() {
+        return closed;
     }
 
     /** Messages queued and not yet written. */
@@ -102,6 +158,9 @@ final class Outbox implements AutoCloseable {
                     channel.write(buf);
                 }
                 bytes.addAndGet(-line.length);
+                synchronized (this) {
+                    notifyAll(); // a data frame may wait for room
+                }
             }
         } catch (IOException e) {
             closed = true; // the client went away

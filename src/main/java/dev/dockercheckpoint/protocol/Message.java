@@ -1,6 +1,7 @@
 package dev.dockercheckpoint.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = Message.Log.class, name = "log"),
     @JsonSubTypes.Type(value = Message.Check.class, name = "check"),
     @JsonSubTypes.Type(value = Message.ContainerChanged.class, name = "container"),
+    @JsonSubTypes.Type(value = Message.Stream.class, name = "stream"),
     @JsonSubTypes.Type(value = Message.Result.class, name = "result"),
     @JsonSubTypes.Type(value = Message.Error.class, name = "error")
 })
@@ -31,7 +33,27 @@ public sealed interface Message {
         return this instanceof Result || this instanceof Error;
     }
 
-    record Progress(String id, String phase, double fraction) implements Message {
+    /**
+     * An operation's progress; a transfer also says how many bytes of how many ({@code total} -1:
+     * not known) it has done, absent for other operations.
+     */
+    record Progress(String id, String phase, double fraction,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long done,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long total) implements Message {
+        public Progress(String id, String phase, double fraction) {
+            this(id, phase, fraction, null, null);
+        }
+    }
+
+    /**
+     * A transfer's bytes follow in frames, sent by {@code sender}: {@code helper} (an export: its
+     * frames come right after this message) or {@code client} (an import: the client waits for this
+     * message before it sends them). {@code total} is the size of the checkpoint's files an export
+     * reads (-1 for an import).
+     */
+    record Stream(String id, String sender, long total) implements Message {
+        public static final String HELPER = "helper";
+        public static final String CLIENT = "client";
     }
 
     /** A line CRIU wrote to its log while the operation runs. */

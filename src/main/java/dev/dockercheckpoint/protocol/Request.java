@@ -29,7 +29,9 @@ import dev.dockercheckpoint.core.ErrorCode;
     @JsonSubTypes.Type(value = Request.VerifyCheckpoint.class, name = "verify-checkpoint"),
     @JsonSubTypes.Type(value = Request.Doctor.class, name = "doctor"),
     @JsonSubTypes.Type(value = Request.Cancel.class, name = "cancel"),
-    @JsonSubTypes.Type(value = Request.Migrate.class, name = "migrate")
+    @JsonSubTypes.Type(value = Request.Migrate.class, name = "migrate"),
+    @JsonSubTypes.Type(value = Request.Export.class, name = "export"),
+    @JsonSubTypes.Type(value = Request.Import.class, name = "import")
 })
 public sealed interface Request {
     /** Longest request id, client name and cancel target. */
@@ -258,6 +260,51 @@ public sealed interface Request {
         public Cancel {
             id = requestId(id);
             target = required("target", target, MAX_ID);
+        }
+    }
+
+    /** Compressions an export may ask for. */
+    java.util.List<String> COMPRESSIONS = java.util.List.of("zstd", "gzip", "none");
+    /** The most an import may be asked to accept ({@code maxBytes}), and its default. */
+    long MAX_IMPORT_BYTES = 64L << 30;
+
+    /**
+     * A stored checkpoint as one archive, whose bytes the helper streams to the client in frames
+     * (docs/protocol.md, Transfers): the client writes the file, the helper never opens it.
+     */
+    record Export(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container,
+            String name, String dir, String compression) implements Request {
+        public Export {
+            id = requestId(id);
+            container = required("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+            dir = bounded("dir", dir, MAX_PATH);
+            compression = bounded("compression", compression, MAX_ID);
+            if (compression != null && !COMPRESSIONS.contains(compression)) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "field \"compression\" must be one of "
+                        + String.join(", ", COMPRESSIONS), "leave it out for zstd");
+            }
+        }
+    }
+
+    /**
+     * An archive, whose bytes the client streams to the helper in frames after the helper's
+     * {@code stream} message, stored as a new checkpoint in {@code dir}; {@code container} and
+     * {@code name} store it under other names than the archive's; {@code maxBytes} bounds the
+     * files' total size (0 or absent: {@value #MAX_IMPORT_BYTES}, also the most allowed).
+     */
+    record Import(@JsonProperty(required = true) String id, String dir, String container, String name,
+            long maxBytes) implements Request {
+        public Import {
+            id = requestId(id);
+            dir = bounded("dir", dir, MAX_PATH);
+            container = bounded("container", container, MAX_REF);
+            name = bounded("name", name, MAX_REF);
+            if (maxBytes < 0 || maxBytes > MAX_IMPORT_BYTES) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "field \"maxBytes\" must be 0.." + MAX_IMPORT_BYTES,
+                        "leave it out for the helper's limit of 64 GiB");
+            }
+            maxBytes = maxBytes == 0 ? MAX_IMPORT_BYTES : maxBytes;
         }
     }
 }

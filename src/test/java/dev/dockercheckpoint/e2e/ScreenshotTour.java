@@ -63,8 +63,10 @@ public final class ScreenshotTour {
     }
 
     private static Stage topWindow() {
+        // the newest stage: a notification or a tooltip may be a newer window, not a stage
         List<Window> windows = Window.getWindows();
-        return (Stage) windows.get(windows.size() - 1);
+        return windows.stream().filter(Stage.class::isInstance).map(Stage.class::cast).reduce((a, b) -> b)
+                .orElseThrow();
     }
 
     private static void fire(Stage stage, String id) {
@@ -150,6 +152,24 @@ public final class ScreenshotTour {
         });
         Thread.sleep(3000);
         shot("checkpoint-contents.png");
+        fx(() -> {
+            topWindow().close();
+            return null;
+        });
+
+        Path archive = Path.of("/tmp", container + "-export-" + ProcessHandle.current().pid() + ".tar.zst");
+        fx(() -> {
+            window.openExportDialog(summary);
+            Stage export = topWindow();
+            export.setX(0);
+            export.setY(0);
+            ((javafx.scene.control.TextField) export.getScene().lookup("#exportFile")).setText(archive.toString());
+            fire(export, "startExport");
+            return null;
+        });
+        Thread.sleep(3000);
+        shot("export.png");
+        Files.deleteIfExists(archive);
         fx(() -> {
             topWindow().close();
             return null;

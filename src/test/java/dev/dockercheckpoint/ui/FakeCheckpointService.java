@@ -228,4 +228,61 @@ public final class FakeCheckpointService implements CheckpointService {
     public DoctorReport doctor() {
         return report();
     }
+
+    /** Exports and imports asked for: "container/name compression file" and "file -> dir container/name". */
+    public final List<String> transfers = new CopyOnWriteArrayList<>();
+    /** While true, a transfer waits half-way (until cancelled or let go). */
+    public volatile boolean holdTransfers;
+    public volatile DcpException importFailure;
+
+    /** Ten steps of progress; waits half-way while {@link #holdTransfers}; stops when cancelled. */
+    private void transfer(dev.dockercheckpoint.core.TransferListener listener, long size) {
+        for (int step = 1; step <= 10; step++) {
+            if (step == 5) {
+                while (holdTransfers && !listener.isCancelled()) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            if (listener.isCancelled()) {
+                throw new DcpException(ErrorCode.CANCELLED, "cancelled", "");
+            }
+            listener.progress(size * step / 10, step / 10.0);
+        }
+    }
+
+    @Override
+    public dev.dockercheckpoint.protocol.ExportInfo exportCheckpoint(Path dir, String container, String name,
+            String compression, Path file, dev.dockercheckpoint.core.TransferListener listener) {
+        transfers.add(container + "/" + name + " " + compression + " " + file);
+        transfer(listener, 4_000_000);
+        try {
+            java.nio.file.Files.writeString(file, "archive of " + container + "/" + name);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new dev.dockercheckpoint.protocol.ExportInfo(container, name, 12, 10_000_000, 4_000_000, compression,
+                1500);
+    }
+
+    @Override
+    public dev.dockercheckpoint.protocol.ImportInfo importArchive(Path file, Path dir, String container, String name,
+            dev.dockercheckpoint.core.TransferListener listener) {
+        transfers.add(file + " -> " + dir + " " + container + "/" + name);
+        transfer(listener, 4_000_000);
+        if (importFailure != null) {
+            throw importFailure;
+        }
+        String c = container == null ? "web" : container;
+        String n = name == null ? "cp1" : name;
+        stored.add(new CheckpointSummary(c, n, dir.resolve(c).resolve(n), Instant.now(), 10_000_000,
+                CheckpointOptions.defaults()));
+        return new dev.dockercheckpoint.protocol.ImportInfo(c, n, dir.resolve(c).resolve(n).toString(), 12, 10_000_000,
+                true, "docker-checkpoint", List.of(), 900,
+                "every file matches the checksums recorded when the checkpoint was made");
+    }
 }

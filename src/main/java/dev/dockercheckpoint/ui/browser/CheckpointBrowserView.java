@@ -35,6 +35,10 @@ public final class CheckpointBrowserView {
     @FXML
     private Button restoreButton;
     @FXML
+    private Button exportButton;
+    @FXML
+    private Button importButton;
+    @FXML
     private Button dumpLogButton;
     @FXML
     private Button restoreLogButton;
@@ -159,6 +163,22 @@ public final class CheckpointBrowserView {
         badge.getStyleClass().addAll("integrity-badge", "integrity-" + s.integrity().state().word());
         badge.setTooltip(new javafx.scene.control.Tooltip(CheckpointBrowserViewModel.integrity(s.integrity())));
         return badge;
+    }
+
+    /**
+     * Export… (the selected checkpoint, to a file of the user's) and Import… (an archive into the
+     * directory shown): what they open is the window's.
+     */
+    public void setArchiveActions(Consumer<CheckpointSummary> onExport, Runnable onImport) {
+        exportButton.setId("browserExport");
+        importButton.setId("browserImport");
+        exportButton.disableProperty().bind(model.selectedProperty().isNull());
+        exportButton.setOnAction(e -> onExport.accept(model.selectedProperty().get()));
+        exportButton.setTooltip(new javafx.scene.control.Tooltip("Write the checkpoint as one archive file"
+                + " (Ctrl+E)"));
+        importButton.setOnAction(e -> onImport.run());
+        importButton.setTooltip(new javafx.scene.control.Tooltip("Store an archive's checkpoint in this directory"
+                + " (Ctrl+I; or drop the file on the window)"));
     }
 
     private void rebuildTree() {

@@ -3,6 +3,11 @@ package dev.dockercheckpoint.ui.main;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.ui.Resources;
+import dev.dockercheckpoint.ui.archive.ArchiveDrop;
+import dev.dockercheckpoint.ui.archive.ExportDialog;
+import dev.dockercheckpoint.ui.archive.ExportDialogViewModel;
+import dev.dockercheckpoint.ui.archive.ImportDialog;
+import dev.dockercheckpoint.ui.archive.ImportDialogViewModel;
 import dev.dockercheckpoint.ui.browser.CheckpointBrowserView;
 import dev.dockercheckpoint.ui.browser.ContentsWindow;
 import dev.dockercheckpoint.ui.browser.CheckpointBrowserViewModel;
@@ -112,6 +117,7 @@ public final class MainWindow {
         Scene scene = new Scene(view, values.width(), values.height());
         scene.getStylesheets().add(Resources.stylesheet());
         installShortcuts(scene);
+        installArchiveActions(scene);
         stage.setScene(scene);
         stage.setTitle("docker-checkpoint");
         stage.getIcons().setAll(Resources.icons());
@@ -137,9 +143,12 @@ public final class MainWindow {
         versionsLabel.setId("versionsStatus");
         containersNode = new ContainersView(containers, row -> openCheckpointDialog(row.name()),
                 row -> openRestoreDialog(row == null ? null : row.name(), null)).root();
-        browserNode = new CheckpointBrowserView(browser, dialogs, s -> openRestoreDialog(s.container(), s.name()),
+        CheckpointBrowserView browserView = new CheckpointBrowserView(browser, dialogs,
+                s -> openRestoreDialog(s.container(), s.name()),
                 (s, log) -> logOpener.open(stage, browser.dirProperty().get(), s, log),
-                s -> ContentsWindow.open(stage, service, executor, browser.dirProperty().get(), s)).root();
+                s -> ContentsWindow.open(stage, service, executor, browser.dirProperty().get(), s));
+        browserView.setArchiveActions(this::openExportDialog, () -> openImportDialog(null));
+        browserNode = browserView.root();
         systemNode = new SystemView(system).root();
         content.getChildren().addAll(0, java.util.List.of(containersNode, browserNode, systemNode));
         nav.selectedToggleProperty().addListener((o, a, t) -> {
@@ -228,6 +237,51 @@ public final class MainWindow {
                 logOpener.open(stage, browser.dirProperty().get(), s, "dump.log");
             }
         });
+    }
+
+    /** Ctrl+E exports the checkpoint selected in the browser, Ctrl+I imports; a file dropped on the window is imported. */
+    private void installArchiveActions(Scene scene) {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN), () -> {
+            CheckpointSummary s = browser.selectedProperty().get();
+            if (s != null) {
+                openExportDialog(s);
+            }
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN),
+                () -> openImportDialog(null));
+        ArchiveDrop.install(scene, file -> openImportDialog(file).start());
+    }
+
+    /** Opens the export dialog for {@code checkpoint} of the browser's directory; the file goes to the home folder. */
+    public ExportDialog openExportDialog(CheckpointSummary checkpoint) {
+        ExportDialogViewModel vm = new ExportDialogViewModel(service, executor, browser.dirProperty().get(), checkpoint,
+                Path.of(System.getProperty("user.home")));
+        ExportDialog dialog = new ExportDialog(vm, dialogs, r -> { });
+        dialog.show(stage);
+        return dialog;
+    }
+
+    /**
+     * Opens the import dialog, into the browser's directory; with {@code file} (a dropped one) it is
+     * filled in, and the caller may start at once.
+     */
+    public ImportDialog openImportDialog(Path file) {
+        java.util.List<Path> choices = dirChoices();
+        ImportDialogViewModel vm = new ImportDialogViewModel(service, executor,
+                preferred(browser.dirProperty().get(), choices), choices);
+        if (file != null) {
+            vm.fileProperty().set(file.toString());
+        }
+        ImportDialog dialog = new ImportDialog(vm, dialogs, r -> {
+            Path dir = Path.of(r.dir()).getParent().getParent();
+            if (!dir.equals(browser.dirProperty().get())) {
+                browser.dirProperty().set(dir);
+            } else {
+                browser.refresh();
+            }
+        });
+        dialog.show(stage);
+        return dialog;
     }
 
     /**

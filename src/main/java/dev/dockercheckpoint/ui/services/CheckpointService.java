@@ -14,7 +14,10 @@ import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
 import dev.dockercheckpoint.core.criulog.LogReport;
+import dev.dockercheckpoint.core.TransferListener;
+import dev.dockercheckpoint.protocol.ExportInfo;
 import dev.dockercheckpoint.protocol.HelloInfo;
+import dev.dockercheckpoint.protocol.ImportInfo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -62,4 +65,19 @@ public interface CheckpointService {
     void delete(Path dir, String container, String name);
 
     DoctorReport doctor();
+
+    /**
+     * Exports checkpoint {@code container}/{@code name} of {@code dir} as an archive compressed with
+     * {@code compression} ({@code zstd}, {@code gzip}, {@code none}) into the new file {@code file},
+     * which this process writes as its user; cancelled through the listener.
+     */
+    ExportInfo exportCheckpoint(Path dir, String container, String name, String compression, Path file,
+            TransferListener listener);
+
+    /**
+     * Imports the archive {@code file} (read by this process) into {@code dir}, under
+     * {@code container} and {@code name} when not null (else the archive's); cancelled through the
+     * listener, which then leaves nothing behind.
+     */
+    ImportInfo importArchive(Path file, Path dir, String container, String name, TransferListener listener);
 }

@@ -17,6 +17,16 @@ public interface DialogService {
     /** Lets the user choose a directory, starting at {@code initial}. */
     Optional<Path> chooseDirectory(String title, Path initial);
 
+    /** Lets the user choose a new file to write, proposing {@code initial} (its directory and name). */
+    default Optional<Path> chooseSaveFile(String title, Path initial) {
+        return Optional.empty();
+    }
+
+    /** Lets the user choose an existing file, starting in directory {@code initialDir}. */
+    default Optional<Path> chooseOpenFile(String title, Path initialDir) {
+        return Optional.empty();
+    }
+
     /** Puts text on the clipboard. */
     void copyToClipboard(String text);
 }

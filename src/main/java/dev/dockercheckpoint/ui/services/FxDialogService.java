@@ -12,6 +12,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import javafx.util.Duration;
 import org.controlsfx.control.Notifications;
@@ -104,6 +105,37 @@ public final class FxDialogService implements DialogService {
         }
         File f = chooser.showDialog(owner);
         return Optional.ofNullable(f).map(File::toPath);
+    }
+
+    @Override
+    public Optional<Path> chooseSaveFile(String title, Path initial) {
+        FileChooser chooser = archiveChooser(title);
+        if (initial != null) {
+            if (initial.getParent() != null && Files.isDirectory(initial.getParent())) {
+                chooser.setInitialDirectory(initial.getParent().toFile());
+            }
+            chooser.setInitialFileName(String.valueOf(initial.getFileName()));
+        }
+        return Optional.ofNullable(chooser.showSaveDialog(owner)).map(File::toPath);
+    }
+
+    @Override
+    public Optional<Path> chooseOpenFile(String title, Path initialDir) {
+        FileChooser chooser = archiveChooser(title);
+        if (initialDir != null && Files.isDirectory(initialDir)) {
+            chooser.setInitialDirectory(initialDir.toFile());
+        }
+        return Optional.ofNullable(chooser.showOpenDialog(owner)).map(File::toPath);
+    }
+
+    private static FileChooser archiveChooser(String title) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Checkpoint archives (*.tar.zst, *.tar.gz, *.tar)", "*.tar.zst",
+                        "*.tar.gz", "*.tgz", "*.tar"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        return chooser;
     }
 
     @Override

@@ -19,6 +19,14 @@ import dev.dockercheckpoint.core.VerificationReport;
 import dev.dockercheckpoint.core.criulog.LogReport;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.protocol.Request;
+import dev.dockercheckpoint.core.NewFile;
+import dev.dockercheckpoint.core.TransferListener;
+import dev.dockercheckpoint.protocol.ExportInfo;
+import dev.dockercheckpoint.protocol.ImportInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -187,6 +195,31 @@ public final class HelperCheckpointService implements CheckpointService, AutoClo
     @Override
     public DoctorReport doctor() {
         return call(HelperClient::doctor);
+    }
+
+    @Override
+    public ExportInfo exportCheckpoint(Path dir, String container, String name, String compression, Path file,
+            TransferListener listener) {
+        HelperClient c = client();
+        return NewFile.write(file, "file", out -> c.export(dir, container, name, compression, out, listener));
+    }
+
+    @Override
+    public ImportInfo importArchive(Path file, Path dir, String container, String name, TransferListener listener) {
+        if (Files.isDirectory(file)) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, file + " is a directory, not an archive",
+                    "choose a file made by docker-checkpoint export");
+        }
+        HelperClient c = client();
+        try (InputStream in = Files.newInputStream(file)) {
+            return c.importArchive(dir, container, name, 0, in, Files.size(file), listener);
+        } catch (NoSuchFileException e) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "no such file " + file,
+                    "choose an archive made by docker-checkpoint export");
+        } catch (IOException e) {
+            throw new DcpException(ErrorCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage(),
+                    "check that the file is readable");
+        }
     }
 
     @Override
