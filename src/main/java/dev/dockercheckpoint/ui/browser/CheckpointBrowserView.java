@@ -130,6 +130,27 @@ public final class CheckpointBrowserView {
         fileNameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
         fileSizeColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(Bytes.human(
                 c.getValue().sizeBytes())));
+        BrowserLook.decorate(model, filesTable, refreshButton, restoreButton, dumpLogButton, restoreLogButton,
+                contentsButton, copyPathButton, deleteButton);
+        model.selectedProperty().addListener((o, a, s) -> selectInTree(s));
+    }
+
+    /** The tree follows a selection made elsewhere (the result banner's Open). */
+    private void selectInTree(CheckpointSummary s) {
+        TreeItem<Object> current = tree.getSelectionModel().getSelectedItem();
+        if (s == null || current != null && s.equals(current.getValue()) || tree.getRoot() == null) {
+            return;
+        }
+        for (TreeItem<Object> group : tree.getRoot().getChildren()) {
+            for (TreeItem<Object> leaf : group.getChildren()) {
+                if (leaf.getValue() instanceof CheckpointSummary c && c.container().equals(s.container())
+                        && c.name().equals(s.name())) {
+                    tree.getSelectionModel().select(leaf);
+                    tree.scrollTo(tree.getRow(leaf));
+                    return;
+                }
+            }
+        }
     }
 
     private void rebuildTree() {

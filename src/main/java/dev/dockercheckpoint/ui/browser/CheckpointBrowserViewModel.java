@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.browser;
 
+import dev.dockercheckpoint.core.Plural;
 import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointOptions;
@@ -44,6 +45,8 @@ public final class CheckpointBrowserViewModel {
     private final ObjectProperty<CheckpointSummary> selected = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<CheckpointDetails> details = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    /** container/name to select once listed (a checkpoint just made), or null. */
+    private String wanted;
 
     public CheckpointBrowserViewModel(CheckpointService service, TaskExecutor executor, DialogService dialogs,
             Path dir) {
@@ -58,7 +61,8 @@ public final class CheckpointBrowserViewModel {
 
     public void refresh() {
         Path d = dir.get();
-        String keep = selected.get() == null ? null : selected.get().container() + "/" + selected.get().name();
+        String keep = wanted != null ? wanted : selected.get() == null ? null : selected.get().container() + "/"
+                + selected.get().name();
         executor.execute(() -> service.listCheckpoints(d), list -> {
             Map<String, List<CheckpointSummary>> byContainer = new LinkedHashMap<>();
             for (CheckpointSummary s : list) {
@@ -66,9 +70,12 @@ public final class CheckpointBrowserViewModel {
             }
             groups.setAll(byContainer.entrySet().stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue())))
                     .toList());
-            status.set(list.size() + " checkpoint" + (list.size() == 1 ? "" : "s") + " in " + d);
+            status.set(Plural.count(list.size(), "checkpoint") + " in " + d);
             selected.set(list.stream().filter(s -> (s.container() + "/" + s.name()).equals(keep)).findFirst()
                     .orElse(null));
+            if (selected.get() != null && keep.equals(wanted)) {
+                wanted = null;
+            }
         }, e -> {
             groups.clear();
             status.set("Cannot list " + d + ": " + e.getMessage());
@@ -91,6 +98,16 @@ public final class CheckpointBrowserViewModel {
                 .sorted(java.util.Comparator.comparing(CheckpointSummary::createdAt,
                         java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
                 .toList();
+    }
+
+    /** Shows {@code container}/{@code name} of base directory {@code base}: lists it and selects it. */
+    public void show(Path base, String container, String name) {
+        wanted = container + "/" + name;
+        if (base != null && !base.equals(dir.get()) && dirChoices.contains(base)) {
+            dir.set(base); // lists it
+        } else {
+            refresh();
+        }
     }
 
     /** Deletes the selected checkpoint after the user confirms. */
@@ -135,7 +152,8 @@ public final class CheckpointBrowserViewModel {
                     + " (outside the init's process tree; not restored)"));
         }
         rows.add(Map.entry("Created", m.createdAt() == null ? "?" : TIME.format(m.createdAt())));
-        rows.add(Map.entry("Size", Bytes.human(d.summary().sizeBytes()) + " in " + d.files().size() + " files"));
+        rows.add(Map.entry("Size", Bytes.human(d.summary().sizeBytes()) + " in "
+                + Plural.count(d.files().size(), "file")));
         rows.add(Map.entry("Options", options(m.options())));
         if (m.spec() != null) {
             rows.add(Map.entry("Image", m.spec().image()));

@@ -1,0 +1,47 @@
+package dev.dockercheckpoint.ui.browser;
+
+import dev.dockercheckpoint.core.CheckpointDetails;
+import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.ui.EmptyState;
+import dev.dockercheckpoint.ui.Icons;
+import java.util.List;
+import java.util.Map;
+import javafx.collections.ListChangeListener;
+import javafx.scene.control.Button;
+import javafx.scene.control.TableView;
+
+/**
+ * The checkpoint browser's look beyond its FXML: icons on the actions, and what the details
+ * pane says when there is nothing to show (no checkpoint yet, or none selected).
+ */
+final class BrowserLook {
+    private BrowserLook() {
+    }
+
+    static void decorate(CheckpointBrowserViewModel model, TableView<CheckpointDetails.FileEntry> files,
+            Button refresh, Button restore, Button dumpLog, Button restoreLog, Button contents, Button copyPath,
+            Button delete) {
+        Icons.on(refresh, Icons.REFRESH);
+        Icons.on(restore, Icons.RESTORE);
+        Icons.on(dumpLog, Icons.LOG);
+        Icons.on(restoreLog, Icons.LOG);
+        Icons.on(contents, Icons.CONTENTS);
+        Icons.on(copyPath, Icons.COPY);
+        Icons.on(delete, Icons.DELETE);
+        EmptyState empty = new EmptyState(Icons.CHECKPOINTS, "", "");
+        empty.setId("checkpointsEmpty");
+        Runnable update = () -> {
+            if (model.groups().isEmpty()) {
+                empty.set("No checkpoints in " + model.dirProperty().get() + " yet",
+                        "Select a running container in Containers (Ctrl+1) and press Checkpoint\u2026 (Ctrl+K):"
+                                + " its checkpoint appears here, with its downtime, size and files.");
+            } else {
+                empty.set("No checkpoint selected", "Select a checkpoint on the left to see its details and files.");
+            }
+        };
+        model.groups().addListener((ListChangeListener<Map.Entry<String, List<CheckpointSummary>>>) c -> update.run());
+        model.dirProperty().addListener((o, a, b) -> update.run());
+        update.run();
+        files.setPlaceholder(empty);
+    }
+}
