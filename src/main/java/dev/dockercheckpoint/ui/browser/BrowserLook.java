@@ -9,6 +9,9 @@ import java.util.Map;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.Button;
 import javafx.scene.control.TableView;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 
 /**
  * The checkpoint browser's look beyond its FXML: icons on the actions, and what the details
@@ -16,6 +19,17 @@ import javafx.scene.control.TableView;
  */
 final class BrowserLook {
     private BrowserLook() {
+    }
+
+    /** The action buttons wrap onto a second row when the pane is narrow, rather than being cut. */
+    private static void wrap(Button member) {
+        if (member.getParent() instanceof HBox bar && bar.getParent() instanceof Pane holder) {
+            FlowPane flow = new FlowPane(bar.getSpacing(), 6);
+            flow.getStyleClass().add("action-bar");
+            flow.getChildren().setAll(List.copyOf(bar.getChildren()));
+            int at = holder.getChildren().indexOf(bar);
+            holder.getChildren().set(at, flow);
+        }
     }
 
     static void decorate(CheckpointBrowserViewModel model, TableView<CheckpointDetails.FileEntry> files,
@@ -28,6 +42,7 @@ final class BrowserLook {
         Icons.on(contents, Icons.CONTENTS);
         Icons.on(copyPath, Icons.COPY);
         Icons.on(delete, Icons.DELETE);
+        wrap(restore);
         EmptyState empty = new EmptyState(Icons.CHECKPOINTS, "", "");
         empty.setId("checkpointsEmpty");
         Runnable update = () -> {

@@ -204,6 +204,7 @@ public final class CheckpointBrowserView {
         int row = 0;
         for (Map.Entry<String, String> e : CheckpointBrowserViewModel.describe(d)) {
             Label key = new Label(e.getKey());
+            key.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             key.getStyleClass().add("details-label");
             Label value = new Label(e.getValue());
             value.setWrapText(true);

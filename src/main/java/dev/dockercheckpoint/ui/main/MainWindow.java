@@ -168,6 +168,7 @@ public final class MainWindow {
         root.setTop(menuBar());
         VBox center = new VBox(result, content);
         VBox.setVgrow(content, Priority.ALWAYS);
+        VBox.setMargin(result, new javafx.geometry.Insets(8, 12, 0, 12));
         root.setCenter(center);
         browser.groups().addListener((javafx.collections.ListChangeListener<Object>) c -> containers
                 .lastCheckpoints().refresh(dirChoices()));
@@ -276,7 +277,7 @@ public final class MainWindow {
             }
         });
         notifier.operationEnded(ResultBanner.checkpointTitle(r), ResultBanner.checkpointDetail(r, null)
-                .replace("  \u00b7  size: reading\u2026", ""), false);
+                .replace("  \u00b7  size: reading\u2026", "").replace('\n', ' '), false);
     }
 
     private void showRestoreResult(RestoreResult r) {
@@ -284,7 +285,7 @@ public final class MainWindow {
         String id = r.containerId() == null ? "" : r.containerId().substring(0, Math.min(12, r.containerId()
                 .length()));
         result.show(!r.verification().passed(), ResultBanner.restoreTitle(r), "Container " + r.containerName()
-                + (id.isEmpty() ? "" : " (id " + id + ")") + (r.restoreLog() == null ? "" : "  \u00b7  CRIU log: "
+                + (id.isEmpty() ? "" : " (id " + id + ")") + (r.restoreLog() == null ? "" : "\nCRIU log: "
                 + r.restoreLog()), "Show", () -> {
                     containersButton.setSelected(true);
                     containers.filterProperty().set("");

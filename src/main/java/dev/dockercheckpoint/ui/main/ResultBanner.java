@@ -15,6 +15,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -40,11 +41,13 @@ public final class ResultBanner extends HBox {
         title.getStyleClass().add("result-title");
         detail.setId("resultDetail");
         detail.getStyleClass().add("result-detail");
-        detail.setWrapText(true);
+
         VBox texts = new VBox(2, title, detail);
         HBox.setHgrow(texts, Priority.ALWAYS);
         texts.setMaxWidth(Double.MAX_VALUE);
         open.setId("resultOpen");
+        open.setMinWidth(Region.USE_PREF_SIZE);
+        dismiss.setMinWidth(Region.USE_PREF_SIZE);
         Icons.on(open, Icons.OPEN);
         open.setOnAction(e -> onOpen.run());
         dismiss.setId("resultDismiss");
@@ -89,7 +92,8 @@ public final class ResultBanner extends HBox {
     }
 
     /**
-     * "Downtime 120.5 ms · 1.2 MiB in 14 files · the container keeps running · /tmp/...";
+     * "Downtime 120.5 ms · 1.2 MiB in 14 files · the container keeps running", and the directory on a
+     * line of its own;
      * {@code details} null: the size is not known yet.
      */
     static String checkpointDetail(CheckpointResult r, CheckpointDetails details) {
@@ -102,8 +106,7 @@ public final class ResultBanner extends HBox {
             parts.add("running".equals(r.containerState()) ? "the container keeps running"
                     : "the container is now " + r.containerState());
         }
-        parts.add(r.dir().toString());
-        return String.join("  \u00b7  ", parts);
+        return String.join("  \u00b7  ", parts) + "\n" + r.dir();
     }
 
     /** "Restored web-copy in 0.8 s: all 5 checks passed". */

@@ -1,7 +1,6 @@
 package dev.dockercheckpoint.ui.restore;
 
 import dev.dockercheckpoint.ui.Icons;
-import dev.dockercheckpoint.core.Plural;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.ui.Resources;
@@ -106,8 +105,7 @@ public final class RestoreDialog {
         verificationHolder.getChildren().add(new VerificationPanel(model.verification()));
         startButton.disableProperty().bind(model.validProperty().not());
         startButton.setOnAction(e -> model.start(result -> {
-            dialogs.notify("Restored " + result.containerName() + (result.verification().passed()
-                    ? ": all checks passed" : ": " + Plural.count(result.verification().failedCount(), "check") + " failed"));
+            // the verification panel and the main window's banner say how it went
             onDone.accept(result);
         }, error -> dialogs.showError("Restore failed", error)));
         closeButton.disableProperty().bind(model.runningProperty());
