@@ -167,7 +167,7 @@ class LookFxTest {
         assertTrue(detail.startsWith("Downtime "), detail);
         assertTrue(detail.contains(" ms"), detail);
         assertTrue(detail.contains("1000 B in 3 files"), "size and files read through the helper: " + detail);
-        assertTrue(detail.contains("/tmp/docker-checkpoints/web/nightly"), detail);
+        assertEquals("In /tmp/docker-checkpoints/web/nightly", node(robot, "resultWhere", Label.class).getText());
         assertTrue(focused.get());
         assertTrue(notifications.isEmpty(), "no desktop notification while the window has the focus");
 

@@ -9,7 +9,16 @@ import java.util.Map;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.Button;
 import javafx.scene.control.TableView;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.chart.BarChart;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 
@@ -32,8 +41,23 @@ final class BrowserLook {
         }
     }
 
+    /** The details pane scrolls when the window is too short for it, instead of pushing out the status bar. */
+    static void scrollDetails(Parent root) {
+        for (Node n : root.getChildrenUnmodifiable()) {
+            if (n instanceof SplitPane split && split.getItems().size() > 1 && split.getItems().get(1) instanceof Region
+                    details) {
+                ScrollPane scroll = new ScrollPane(details);
+                scroll.setFitToWidth(true);
+                scroll.setFitToHeight(true);
+                scroll.getStyleClass().add("details-scroll");
+                split.getItems().set(1, scroll);
+                return;
+            }
+        }
+    }
+
     static void decorate(CheckpointBrowserViewModel model, TableView<CheckpointDetails.FileEntry> files,
-            Button refresh, Button restore, Button dumpLog, Button restoreLog, Button contents, Button copyPath,
+            GridPane details, BarChart<String, Number> chart, Button refresh, Button restore, Button dumpLog, Button restoreLog, Button contents, Button copyPath,
             Button delete) {
         Icons.on(refresh, Icons.REFRESH);
         Icons.on(restore, Icons.RESTORE);
@@ -43,6 +67,13 @@ final class BrowserLook {
         Icons.on(copyPath, Icons.COPY);
         Icons.on(delete, Icons.DELETE);
         wrap(restore);
+        // the values wrap in the width left by the labels
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints values = new ColumnConstraints(0, 100, Double.MAX_VALUE);
+        values.setHgrow(Priority.ALWAYS);
+        details.getColumnConstraints().setAll(labels, values);
+        chart.getYAxis().setLabel("ms");
         EmptyState empty = new EmptyState(Icons.CHECKPOINTS, "", "");
         empty.setId("checkpointsEmpty");
         Runnable update = () -> {

@@ -73,6 +73,7 @@ public final class CheckpointBrowserView {
         this.onOpenLog = onOpenLog;
         this.onContents = onContents;
         this.root = Resources.load("browser/CheckpointBrowserView.fxml", this);
+        BrowserLook.scrollDetails(root);
     }
 
     public Parent root() {
@@ -130,7 +131,7 @@ public final class CheckpointBrowserView {
         fileNameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
         fileSizeColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(Bytes.human(
                 c.getValue().sizeBytes())));
-        BrowserLook.decorate(model, filesTable, refreshButton, restoreButton, dumpLogButton, restoreLogButton,
+        BrowserLook.decorate(model, filesTable, detailsGrid, downtimeChart, refreshButton, restoreButton, dumpLogButton, restoreLogButton,
                 contentsButton, copyPathButton, deleteButton);
         model.selectedProperty().addListener((o, a, s) -> selectInTree(s));
     }

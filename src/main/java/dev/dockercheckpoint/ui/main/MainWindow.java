@@ -169,6 +169,13 @@ public final class MainWindow {
         VBox center = new VBox(result, content);
         VBox.setVgrow(content, Priority.ALWAYS);
         VBox.setMargin(result, new javafx.geometry.Insets(8, 12, 0, 12));
+        // the views give way to the banner and the status bar rather than push them out
+        content.setMinHeight(0);
+        center.setMinHeight(0);
+        javafx.scene.shape.Rectangle clip = new javafx.scene.shape.Rectangle();
+        clip.widthProperty().bind(content.widthProperty());
+        clip.heightProperty().bind(content.heightProperty());
+        content.setClip(clip);
         root.setCenter(center);
         browser.groups().addListener((javafx.collections.ListChangeListener<Object>) c -> containers
                 .lastCheckpoints().refresh(dirChoices()));
@@ -261,7 +268,8 @@ public final class MainWindow {
         String container = r.manifest().containerName();
         String name = r.manifest().checkpointName();
         Path base = r.dir().getParent().getParent();
-        result.show(false, ResultBanner.checkpointTitle(r), ResultBanner.checkpointDetail(r, null), "Open",
+        result.show(false, ResultBanner.checkpointTitle(r), ResultBanner.checkpointDetail(r, null),
+                "In " + r.dir(), "Open",
                 () -> {
                     checkpointsButton.setSelected(true);
                     browser.show(base, container, name);
@@ -277,7 +285,7 @@ public final class MainWindow {
             }
         });
         notifier.operationEnded(ResultBanner.checkpointTitle(r), ResultBanner.checkpointDetail(r, null)
-                .replace("  \u00b7  size: reading\u2026", "").replace('\n', ' '), false);
+                .replace("  \u00b7  size: reading\u2026", ""), false);
     }
 
     private void showRestoreResult(RestoreResult r) {
@@ -285,8 +293,8 @@ public final class MainWindow {
         String id = r.containerId() == null ? "" : r.containerId().substring(0, Math.min(12, r.containerId()
                 .length()));
         result.show(!r.verification().passed(), ResultBanner.restoreTitle(r), "Container " + r.containerName()
-                + (id.isEmpty() ? "" : " (id " + id + ")") + (r.restoreLog() == null ? "" : "\nCRIU log: "
-                + r.restoreLog()), "Show", () -> {
+                + (id.isEmpty() ? "" : " (id " + id + ")") + " is running", r.restoreLog() == null ? ""
+                : "CRIU log: " + r.restoreLog(), "Show", () -> {
                     containersButton.setSelected(true);
                     containers.filterProperty().set("");
                     containers.allRows().stream().filter(row -> row.name().equals(r.containerName())).findFirst()

@@ -27,6 +27,7 @@ public final class ResultBanner extends HBox {
     private final FontIcon icon = Icons.icon(Icons.SUCCESS);
     private final Label title = new Label();
     private final Label detail = new Label();
+    private final Label where = new Label();
     private final Button open = new Button("Open");
     private final Button dismiss = new Button();
     private Runnable onOpen = () -> { };
@@ -42,7 +43,9 @@ public final class ResultBanner extends HBox {
         detail.setId("resultDetail");
         detail.getStyleClass().add("result-detail");
 
-        VBox texts = new VBox(2, title, detail);
+        where.setId("resultWhere");
+        where.getStyleClass().add("result-where");
+        VBox texts = new VBox(2, title, detail, where);
         HBox.setHgrow(texts, Priority.ALWAYS);
         texts.setMaxWidth(Double.MAX_VALUE);
         open.setId("resultOpen");
@@ -60,7 +63,9 @@ public final class ResultBanner extends HBox {
     }
 
     /** Shows a result until it is dismissed; {@code onOpen} null: no Open button. */
-    public void show(boolean failed, String titleText, String detailText, String openText, Runnable openAction) {
+    public void show(boolean failed, String titleText, String detailText, String whereText, String openText,
+            Runnable openAction) {
+        where.setText(whereText);
         getStyleClass().removeAll("result-success", "result-failure");
         getStyleClass().add(failed ? "result-failure" : "result-success");
         icon.setIconCode(failed ? Icons.FAILURE : Icons.SUCCESS);
@@ -92,8 +97,7 @@ public final class ResultBanner extends HBox {
     }
 
     /**
-     * "Downtime 120.5 ms · 1.2 MiB in 14 files · the container keeps running", and the directory on a
-     * line of its own;
+     * "Downtime 120.5 ms · 1.2 MiB in 14 files · the container keeps running";
      * {@code details} null: the size is not known yet.
      */
     static String checkpointDetail(CheckpointResult r, CheckpointDetails details) {
@@ -106,7 +110,7 @@ public final class ResultBanner extends HBox {
             parts.add("running".equals(r.containerState()) ? "the container keeps running"
                     : "the container is now " + r.containerState());
         }
-        return String.join("  \u00b7  ", parts) + "\n" + r.dir();
+        return String.join("  \u00b7  ", parts);
     }
 
     /** "Restored web-copy in 0.8 s: all 5 checks passed". */
@@ -124,5 +128,9 @@ public final class ResultBanner extends HBox {
 
     public Label detailLabel() {
         return detail;
+    }
+
+    public Label whereLabel() {
+        return where;
     }
 }
