@@ -25,7 +25,7 @@ public final class LastCheckpoints {
     private final CheckpointService service;
     private final TaskExecutor executor;
     private final ObservableMap<String, CheckpointSummary> newest = FXCollections.observableHashMap();
-    private ZoneId zone = ZoneId.systemDefault();
+    private final ZoneId zone = ZoneId.systemDefault();
 
     public LastCheckpoints(CheckpointService service, TaskExecutor executor) {
         this.service = service;
@@ -72,11 +72,6 @@ public final class LastCheckpoints {
     public String timeOf(String container) {
         CheckpointSummary s = newest.get(container);
         return s == null || s.createdAt() == null ? "" : TIME.format(s.createdAt().atZone(zone));
-    }
-
-    /** The zone times are shown in (tests fix it). */
-    void zone(ZoneId z) {
-        zone = z;
     }
 
     /** How the column writes {@code t}. */
