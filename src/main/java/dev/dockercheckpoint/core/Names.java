@@ -23,38 +23,53 @@ public final class Names {
         return value;
     }
 
-    /** Why {@code value} is not a valid name, or null when it is. */
+    /** Why {@code value} is not a valid name ("it contains '/'"), or null when it is. */
     public static String problem(String value) {
+        String reason = reason(value);
+        return reason == null ? null : "it " + reason;
+    }
+
+    /**
+     * Why {@code value} is refused as a sentence about the field {@code what} ("checkpoint name"):
+     * "The checkpoint name contains '/'."; null when the name is valid.
+     */
+    public static String refusal(String what, String value) {
+        String reason = reason(value);
+        return reason == null ? null : "The " + what + " " + reason + ".";
+    }
+
+    /** The reason as a predicate ("contains '/'", "is empty"), or null when {@code value} is valid. */
+    private static String reason(String value) {
         if (value == null || value.isEmpty()) {
-            return "it is empty";
+            return "is empty";
         }
         if (value.length() > MAX_LENGTH) {
-            return "it is longer than " + MAX_LENGTH + " characters";
+            return "is longer than " + MAX_LENGTH + " characters";
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c)) {
-                return "it contains a control character";
+                return "contains a control character";
             }
             if (c == '/' || c == '\\') {
-                return "it contains '" + c + "'";
+                return "contains '" + c + "'";
             }
         }
         if (value.contains("..")) {
-            return "it contains '..'";
+            return "contains '..'";
         }
         if (value.charAt(0) == '-') {
-            return "it starts with '-'";
+            return "starts with '-'";
         }
         if (value.charAt(0) == '.') {
-            return "it starts with '.'";
+            return "starts with '.'";
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
                     || c == '.' || c == '-';
             if (!ok) {
-                return "it contains '" + (Character.isWhitespace(c) ? "a space" : String.valueOf(c)) + "'";
+                return Character.isWhitespace(c) ? "contains a space" : "contains '" + c + "'";
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.engine;
 
+import dev.dockercheckpoint.core.Plural;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
@@ -92,7 +93,8 @@ final class Verifier {
                     }).awaitCompletion(WAIT.toSeconds(), TimeUnit.SECONDS);
             synchronized (lines) {
                 return ok(lines.isEmpty() ? "log is readable (no output yet)"
-                        : lines.size() + " recent line(s), last: " + abbreviate(lines.get(lines.size() - 1)));
+                        : Plural.count(lines.size(), "recent line")
+                                + ", last: " + abbreviate(lines.get(lines.size() - 1)));
             }
         }));
         results.add(run(STATS, listener, () -> {

@@ -21,6 +21,12 @@ public final class App extends Application {
 
     private HelperCheckpointService service;
 
+    /** Asks the desktop whether it prefers a dark look before the window opens, off the UI thread. */
+    @Override
+    public void init() {
+        dev.dockercheckpoint.ui.theme.DesktopPreference.prefersDark();
+    }
+
     @Override
     public void start(Stage stage) {
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {

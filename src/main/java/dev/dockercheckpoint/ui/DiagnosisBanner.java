@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui;
 
+import dev.dockercheckpoint.core.Plural;
 import dev.dockercheckpoint.core.criulog.LogReport;
 import dev.dockercheckpoint.core.criulog.PhaseTiming;
 import dev.dockercheckpoint.core.criulog.Verdict;
@@ -29,8 +30,8 @@ import javafx.scene.layout.VBox;
 public final class DiagnosisBanner extends VBox {
     /** The list of lines scrolls beyond this height, so the log stays in view. */
     private static final double MAX_NOTICES_HEIGHT = 180;
-    private static final String[] COLOURS = {"#8c959f", "#1f6feb", "#8250df", "#bf8700", "#1a7f37", "#cf222e",
-        "#0a3069", "#953800", "#116329", "#57606a"};
+    /** Phase colours in app.css (diagnosis-phase-0 to -7), from the theme's chart colours. */
+    private static final int PHASE_COLOURS = 8;
 
     public DiagnosisBanner(LogReport report, IntConsumer goToLine) {
         getStyleClass().add("diagnosis-banner");
@@ -60,7 +61,7 @@ public final class DiagnosisBanner extends VBox {
             Region segment = new Region();
             segment.setMinHeight(12);
             segment.setPrefWidth(Math.max(6, 700 * (total <= 0 ? 1.0 / report.phases().size() : p.duration() / total)));
-            segment.setStyle("-fx-background-color: " + COLOURS[i++ % COLOURS.length] + ";");
+            segment.getStyleClass().add("diagnosis-phase-" + i++ % PHASE_COLOURS);
             Tooltip.install(segment, new Tooltip(String.format(Locale.ROOT, "%s: %.1f ms (from %.3f s)",
                     p.title(), p.duration() * 1000, p.start())));
             timeline.getChildren().add(segment);
@@ -142,6 +143,6 @@ public final class DiagnosisBanner extends VBox {
     }
 
     private static String count(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
+        return Plural.count(n, noun);
     }
 }

@@ -209,7 +209,7 @@ class CliTest {
         Run r = run("-container", "dcp-unit-nonexistent", "-name", "a b", "-dir", tmp.resolve("d").toString());
         assertEquals(1, r.exit());
         String first = r.err().lines().findFirst().orElse("");
-        assertEquals("error: invalid checkpoint name \"a b\": it contains 'a space'", first);
+        assertEquals("error: invalid checkpoint name \"a b\": it contains a space", first);
     }
 
     @Test

@@ -48,7 +48,7 @@ class NamesTest {
                 Arguments.of("a\tb", "it contains a control character"),
                 Arguments.of("a\u0001b", "it contains a control character"),
                 Arguments.of("\u007f", "it contains a control character"),
-                Arguments.of("my app", "it contains 'a space'"),
+                Arguments.of("my app", "it contains a space"),
                 Arguments.of("a\\b", "it contains '\\'"),
                 Arguments.of("a:b", "it contains ':'"),
                 Arguments.of("caf\u00e9", "it contains '\u00e9'"));
@@ -102,5 +102,14 @@ class NamesTest {
         DcpException e = assertThrows(DcpException.class, () -> Names.requireValid("container name", longName));
         assertFalse(e.getMessage().contains(longName), e.getMessage());
         assertTrue(e.getMessage().contains("\"" + "b".repeat(40) + "...\""), e.getMessage());
+    }
+
+    @Test
+    void refusalIsASentenceAboutTheField() {
+        assertEquals("The checkpoint name contains '/'.", Names.refusal("checkpoint name", "a/b"));
+        assertEquals("The checkpoint name is empty.", Names.refusal("checkpoint name", ""));
+        assertEquals("The container name contains a space.", Names.refusal("container name", "my app"));
+        assertEquals("The container name starts with '-'.", Names.refusal("container name", "-x"));
+        assertNull(Names.refusal("checkpoint name", "checkpoint1"));
     }
 }

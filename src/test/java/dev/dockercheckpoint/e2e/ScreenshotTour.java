@@ -23,14 +23,17 @@ import javafx.stage.Window;
 /**
  * Drives the real application (real helper, Docker, CRIU) through its main screens on an X display
  * and saves a screenshot of each: run by scripts/screenshots under Xvfb. Not a test.
- * Arguments: helper socket, checkpoint base directory, output directory, container to use.
+ * Arguments: helper socket, checkpoint base directory, output directory, container to use, and
+ * the theme ({@code light} or {@code dark}, the suffix of each file: main-window-dark.png).
  */
 public final class ScreenshotTour {
     private final Path out;
+    private final String theme;
     private final String display = System.getenv().getOrDefault("DISPLAY", ":0");
 
-    private ScreenshotTour(Path out) {
+    private ScreenshotTour(Path out, String theme) {
         this.out = out;
+        this.theme = theme;
     }
 
     public static void main(String[] args) throws Exception {
@@ -39,7 +42,8 @@ public final class ScreenshotTour {
         Path out = Path.of(args[2]);
         String container = args[3];
         Files.createDirectories(out);
-        new ScreenshotTour(out).run(socket, base, container);
+        String theme = args.length > 4 ? args[4] : "light";
+        new ScreenshotTour(out, theme).run(socket, base, container);
         System.exit(0);
     }
 
@@ -55,11 +59,23 @@ public final class ScreenshotTour {
         return f.get();
     }
 
-    private void shot(String name) throws Exception {
+    private void shot(String file) throws Exception {
+        String name = file.replace(".png", "-" + theme + ".png");
         Thread.sleep(1200);
         E2E.run(List.of("import", "-display", display, "-window", "root", "-crop", "1200x780+0+0", "+repage",
                 out.resolve(name).toString()));
         System.out.println("saved " + out.resolve(name));
+    }
+
+    /** Waits (at most a minute; this machine may be busy) until {@code done} holds on the UI thread. */
+    private void await(String what, Callable<Boolean> done) throws Exception {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (!fx(done)) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static Stage topWindow() {
@@ -78,7 +94,7 @@ public final class ScreenshotTour {
         HelperCheckpointService service = new HelperCheckpointService(socket);
         Path settingsFile = Files.createTempDirectory("dcp-tour").resolve("settings.json");
         Settings settings = new Settings(settingsFile);
-        settings.save(new Settings.Values(1200, 780, base.toString()));
+        settings.save(new Settings.Values(1200, 780, base.toString(), theme.toUpperCase(java.util.Locale.ROOT)));
         MainWindow window = fx(() -> {
             Stage stage = new Stage();
             stage.setX(0);
@@ -102,7 +118,8 @@ public final class ScreenshotTour {
             fire(topWindow(), "startCheckpoint");
             return null;
         });
-        Thread.sleep(4000);
+        await("the checkpoint", () -> Window.getWindows().stream().filter(w -> w instanceof Stage).count() == 1);
+        shot("checkpoint-result.png");
 
         RestoreDialog restore = fx(() -> window.openRestoreDialog(container, "checkpoint1"));
         Thread.sleep(1500);
@@ -110,7 +127,8 @@ public final class ScreenshotTour {
             fire(topWindow(), "startRestore");
             return null;
         });
-        Thread.sleep(6000);
+        await("the restore", () -> !((Button) topWindow().getScene().lookup("#closeRestore")).isDisabled()
+                && !((Button) topWindow().getScene().lookup("#runAgainButton")).isDisabled());
         shot("restore-verification.png");
         fx(() -> {
             topWindow().close();
@@ -126,7 +144,7 @@ public final class ScreenshotTour {
             fire(d, "startCheckpoint");
             return null;
         });
-        Thread.sleep(4000);
+        await("the second checkpoint", () -> Window.getWindows().stream().filter(w -> w instanceof Stage).count() == 1);
         fx(() -> {
             Stage main = (Stage) Window.getWindows().getFirst();
             ((ToggleButton) main.getScene().lookup("#navCheckpoints")).setSelected(true);

@@ -123,7 +123,8 @@ public final class FakeCheckpointService implements CheckpointService {
         listener.phase("done", 1.0);
         Manifest m = ManifestFixtures.fullManifest();
         Manifest renamed = new Manifest(m.formatVersion(), request.name(), request.container(), m.containerId(),
-                Instant.now(), m.spec(), request.options(), m.timingsMillis(), m.versions(), m.filesystem(), null);
+                Instant.now(), m.spec(), request.options(), m.timingsMillis(), m.versions(), m.filesystem(), null,
+                m.dumpStats());
         stored.add(new CheckpointSummary(request.container(), request.name(), request.baseDir().resolve(
                 request.container()).resolve(request.name()), Instant.now(), 1000, request.options()));
         return new CheckpointResult(request.baseDir().resolve(request.container()).resolve(request.name()), renamed);

@@ -85,10 +85,10 @@ class ViewModelTest {
     void nameIsValidatedAsTypedWithTheReason() {
         CheckpointDialogViewModel vm = checkpointVm();
         vm.nameProperty().set("a/b");
-        assertEquals("Checkpoint name it contains '/'.", vm.nameErrorProperty().get());
+        assertEquals("The checkpoint name contains '/'.", vm.nameErrorProperty().get());
         assertFalse(vm.validProperty().get());
         vm.nameProperty().set("");
-        assertEquals("Checkpoint name it is empty.", vm.nameErrorProperty().get());
+        assertEquals("The checkpoint name is empty.", vm.nameErrorProperty().get());
         vm.nameProperty().set("-x");
         assertTrue(vm.nameErrorProperty().get().contains("starts with '-'"));
         vm.nameProperty().set("x".repeat(129));
@@ -353,6 +353,6 @@ class ViewModelTest {
                 vm.summaryProperty().get());
         vm.apply(new DoctorReport(List.of(new DoctorReport.Item("docker", "Docker engine reachable", false, "no", "start"),
                 DoctorReport.Item.warnUnless(false, "mem-dirty-track", "Memory dirty tracking", "missing", "kernel"))));
-        assertEquals("1 check(s) failed: see the fixes below.", vm.summaryProperty().get());
+        assertEquals("1 check failed: see the fixes below.", vm.summaryProperty().get());
     }
 }

@@ -109,7 +109,7 @@ class ViewsFxTest {
         assertEquals("nightly", service.checkpoints.getFirst().name());
         assertEquals("web", service.checkpoints.getFirst().container());
         assertEquals(new CheckpointOptions(true, false, true, false), service.checkpoints.getFirst().options());
-        assertTrue(dialogs.notes.stream().anyMatch(n -> n.contains("web/nightly created")), dialogs.notes.toString());
+        assertEquals("Checkpoint web/nightly made in 1.3 s", node(robot, "resultTitle", Label.class).getText());
         assertTrue(robot.lookup("#checkpointName").tryQuery().isEmpty(), "the dialog closed");
     }
 

@@ -79,6 +79,7 @@ public final class CheckpointBrowserView {
         this.onOpenLog = onOpenLog;
         this.onContents = onContents;
         this.root = Resources.load("browser/CheckpointBrowserView.fxml", this);
+        BrowserLook.scrollDetails(root);
     }
 
     public Parent root() {
@@ -152,6 +153,27 @@ public final class CheckpointBrowserView {
         fileNameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
         fileSizeColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(Bytes.human(
                 c.getValue().sizeBytes())));
+        BrowserLook.decorate(model, filesTable, detailsGrid, downtimeChart, refreshButton, restoreButton, dumpLogButton, restoreLogButton,
+                contentsButton, copyPathButton, deleteButton);
+        model.selectedProperty().addListener((o, a, s) -> selectInTree(s));
+    }
+
+    /** The tree follows a selection made elsewhere (the result banner's Open). */
+    private void selectInTree(CheckpointSummary s) {
+        TreeItem<Object> current = tree.getSelectionModel().getSelectedItem();
+        if (s == null || current != null && s.equals(current.getValue()) || tree.getRoot() == null) {
+            return;
+        }
+        for (TreeItem<Object> group : tree.getRoot().getChildren()) {
+            for (TreeItem<Object> leaf : group.getChildren()) {
+                if (leaf.getValue() instanceof CheckpointSummary c && c.container().equals(s.container())
+                        && c.name().equals(s.name())) {
+                    tree.getSelectionModel().select(leaf);
+                    tree.scrollTo(tree.getRow(leaf));
+                    return;
+                }
+            }
+        }
     }
 
     /** The checkpoint's integrity as a small label after its name (null when not known). */
@@ -232,6 +254,7 @@ public final class CheckpointBrowserView {
         int row = 0;
         for (Map.Entry<String, String> e : CheckpointBrowserViewModel.describe(d)) {
             Label key = new Label(e.getKey());
+            key.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             key.getStyleClass().add("details-label");
             Label value = new Label(e.getValue());
             value.setWrapText(true);

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.browser;
 
+import dev.dockercheckpoint.core.Plural;
 import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointOptions;
@@ -56,6 +57,8 @@ public final class CheckpointBrowserViewModel {
     private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyObjectWrapper<IntegrityReport> lastCheck = new ReadOnlyObjectWrapper<>();
     private volatile boolean stopCheck;
+    /** container/name to select once listed (a checkpoint just made), or null. */
+    private String wanted;
 
     public CheckpointBrowserViewModel(CheckpointService service, TaskExecutor executor, DialogService dialogs,
             Path dir) {
@@ -75,7 +78,8 @@ public final class CheckpointBrowserViewModel {
     /** Lists the checkpoints again; the status line then says {@code statusAfter} (null: how many there are). */
     private void refresh(String statusAfter) {
         Path d = dir.get();
-        String keep = selected.get() == null ? null : selected.get().container() + "/" + selected.get().name();
+        String keep = wanted != null ? wanted : selected.get() == null ? null : selected.get().container() + "/"
+                + selected.get().name();
         executor.execute(() -> service.listCheckpoints(d), list -> {
             Map<String, List<CheckpointSummary>> byContainer = new LinkedHashMap<>();
             for (CheckpointSummary s : list) {
@@ -83,10 +87,12 @@ public final class CheckpointBrowserViewModel {
             }
             groups.setAll(byContainer.entrySet().stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue())))
                     .toList());
-            status.set(statusAfter != null ? statusAfter
-                    : list.size() + " checkpoint" + (list.size() == 1 ? "" : "s") + " in " + d);
+            status.set(statusAfter != null ? statusAfter : Plural.count(list.size(), "checkpoint") + " in " + d);
             selected.set(list.stream().filter(s -> (s.container() + "/" + s.name()).equals(keep)).findFirst()
                     .orElse(null));
+            if (selected.get() != null && keep.equals(wanted)) {
+                wanted = null;
+            }
         }, e -> {
             groups.clear();
             status.set("Cannot list " + d + ": " + e.getMessage());
@@ -109,6 +115,16 @@ public final class CheckpointBrowserViewModel {
                 .sorted(java.util.Comparator.comparing(CheckpointSummary::createdAt,
                         java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
                 .toList();
+    }
+
+    /** Shows {@code container}/{@code name} of base directory {@code base}: lists it and selects it. */
+    public void show(Path base, String container, String name) {
+        wanted = container + "/" + name;
+        if (base != null && !base.equals(dir.get()) && dirChoices.contains(base)) {
+            dir.set(base); // lists it
+        } else {
+            refresh();
+        }
     }
 
     /** Deletes the selected checkpoint after the user confirms. */
@@ -257,7 +273,8 @@ public final class CheckpointBrowserViewModel {
                     + " (outside the init's process tree; not restored)"));
         }
         rows.add(Map.entry("Created", m.createdAt() == null ? "?" : TIME.format(m.createdAt())));
-        rows.add(Map.entry("Size", Bytes.human(d.summary().sizeBytes()) + " in " + d.files().size() + " files"));
+        rows.add(Map.entry("Size", Bytes.human(d.summary().sizeBytes()) + " in "
+                + Plural.count(d.files().size(), "file")));
         rows.add(Map.entry("Integrity", integrity(d.summary().integrity())));
         rows.add(Map.entry("Options", options(m.options())));
         if (m.spec() != null) {

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.browser;
 
+import dev.dockercheckpoint.core.Plural;
 import dev.dockercheckpoint.core.Bytes;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointSummary;
@@ -46,8 +47,8 @@ public final class ContentsWindow {
     }
 
     void show(CheckpointContents c) {
-        summary.setText(c.container() + "/" + c.name() + ": " + c.processes().size() + " process"
-                + (c.processes().size() == 1 ? "" : "es") + ", " + Bytes.human(c.totalBytes())
+        summary.setText(c.container() + "/" + c.name() + ": " + Plural.count(c.processes().size(),
+                "process") + ", " + Bytes.human(c.totalBytes())
                 + " of memory");
         TreeItem<String> root = new TreeItem<>("Processes");
         root.setExpanded(true);
@@ -66,8 +67,8 @@ public final class ContentsWindow {
             if (p.ppid() != ppid) {
                 continue;
             }
-            TreeItem<String> item = new TreeItem<>(String.format(Locale.ROOT, "%d  %s   %d thread%s, %s", p.pid(),
-                    p.command(), p.threads(), p.threads() == 1 ? "" : "s", Bytes.human(p.bytes())));
+            TreeItem<String> item = new TreeItem<>(String.format(Locale.ROOT, "%d  %s   %s, %s", p.pid(),
+                    p.command(), Plural.count(p.threads(), "thread"), Bytes.human(p.bytes())));
             item.setExpanded(true);
             TreeItem<String> files = new TreeItem<>("open files (" + p.files().size() + ")");
             p.files().forEach(f -> files.getChildren().add(new TreeItem<>(f)));

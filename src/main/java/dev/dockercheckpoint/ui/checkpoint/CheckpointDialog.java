@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.checkpoint;
 
+import dev.dockercheckpoint.ui.Icons;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.ui.Resources;
 import dev.dockercheckpoint.ui.services.DialogService;
@@ -124,7 +125,14 @@ public final class CheckpointDialog {
         tcpBox.setTooltip(new Tooltip("Dump and restore established TCP connections (CRIU --tcp-established)"));
         fileLocksBox.setTooltip(new Tooltip("Dump and restore file locks (CRIU --file-locks)"));
         progressBar.progressProperty().bind(model.progressProperty());
-        phaseLabel.textProperty().bind(model.phaseProperty());
+        phaseLabel.textProperty().bind(Bindings.createStringBinding(() -> model.timeProperty().get().isEmpty()
+                ? model.phaseProperty().get() : model.phaseProperty().get() + "  \u00b7  " + model.timeProperty().get(),
+                model.phaseProperty(), model.timeProperty()));
+        logList.setPlaceholder(new Label("CRIU's log appears here while it works."));
+        Icons.on(startButton, Icons.CHECKPOINT);
+        model.runningProperty().addListener((o, a, running) -> Icons.on(cancelButton,
+                running ? Icons.STOP : Icons.CLOSE));
+        Icons.on(cancelButton, Icons.CLOSE);
         logList.setItems(model.logTail());
         model.logTail().addListener((javafx.collections.ListChangeListener<String>) c -> {
             if (!model.logTail().isEmpty()) {
@@ -133,8 +141,7 @@ public final class CheckpointDialog {
         });
         startButton.disableProperty().bind(model.validProperty().not());
         startButton.setOnAction(e -> model.start(result -> {
-            dialogs.notify("Checkpoint " + result.manifest().containerName() + "/" + result.manifest()
-                    .checkpointName() + " created");
+            // the main window keeps the result on show until it is read
             onDone.accept(result);
             close();
         }, error -> dialogs.showError("Checkpoint failed", error)));

@@ -3,6 +3,7 @@ package dev.dockercheckpoint.ui.checkpoint;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
+import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.ProgressListener;
@@ -85,8 +86,8 @@ public final class CheckpointDialogViewModel {
     }
 
     private void validateName() {
-        String problem = Names.problem(name.get());
-        nameError.set(problem == null ? "" : "Checkpoint name " + problem + ".");
+        String problem = Names.refusal("checkpoint name", name.get());
+        nameError.set(problem == null ? "" : problem);
     }
 
     private void validateDir() {
@@ -226,6 +227,28 @@ public final class CheckpointDialogViewModel {
 
     public ReadOnlyStringProperty phaseProperty() {
         return op.phaseProperty();
+    }
+
+    /** "1.2 s elapsed, about 3 s left" while it runs. */
+    public ReadOnlyStringProperty timeProperty() {
+        return op.timeProperty();
+    }
+
+    /**
+     * Counts the estimate down from how long {@code last} (a checkpoint of the same container)
+     * took, read from its container.json through the helper; nothing when it cannot be read.
+     */
+    public void expectLike(CheckpointSummary last) {
+        if (last == null || last.dir() == null || last.dir().getParent() == null) {
+            return;
+        }
+        Path base = last.dir().getParent().getParent();
+        executor.execute(() -> service.details(base, last.container(), last.name()), d -> {
+            Long total = d.manifest().timingsMillis().get("total");
+            if (total != null && !op.runningProperty().get()) {
+                op.expect(total);
+            }
+        }, e -> { });
     }
 
     public ObservableList<String> logTail() {

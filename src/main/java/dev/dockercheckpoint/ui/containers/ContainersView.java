@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.containers;
 
+import dev.dockercheckpoint.ui.Icons;
 import dev.dockercheckpoint.ui.Resources;
 import dev.dockercheckpoint.ui.containers.ContainersViewModel.Row;
 import java.time.Instant;
@@ -43,6 +44,8 @@ public final class ContainersView {
     @FXML
     private TableColumn<Row, String> statusColumn;
     @FXML
+    private TableColumn<Row, String> lastCheckpointColumn;
+    @FXML
     private Label statusLabel;
 
     private final ContainersViewModel model;
@@ -75,6 +78,7 @@ public final class ContainersView {
         stateColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().state()));
         ageColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().age(Instant.now())));
         statusColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().status()));
+        ContainerLook.decorate(model, table, lastCheckpointColumn, checkpointButton, restoreButton, refreshButton);
         stateColumn.setCellFactory(col -> new TableCell<>() {
             @Override
             protected void updateItem(String state, boolean empty) {
@@ -98,11 +102,11 @@ public final class ContainersView {
         refreshButton.setOnAction(e -> model.refresh());
         statusLabel.textProperty().bind(model.statusProperty());
 
-        MenuItem checkpoint = new MenuItem("Checkpoint…");
+        MenuItem checkpoint = Icons.on(new MenuItem("Checkpoint…"), Icons.CHECKPOINT);
         checkpoint.setOnAction(e -> checkpointSelected());
-        MenuItem restore = new MenuItem("Restore…");
+        MenuItem restore = Icons.on(new MenuItem("Restore…"), Icons.RESTORE);
         restore.setOnAction(e -> onRestore.accept(model.selectedProperty().get()));
-        MenuItem copyName = new MenuItem("Copy name");
+        MenuItem copyName = Icons.on(new MenuItem("Copy name"), Icons.COPY);
         copyName.setOnAction(e -> {
             Row r = model.selectedProperty().get();
             if (r != null) {

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.containers;
 
+import dev.dockercheckpoint.core.Plural;
 import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
@@ -63,10 +64,12 @@ public final class ContainersViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private AutoCloseable subscription;
+    private final LastCheckpoints lastCheckpoints;
 
     public ContainersViewModel(CheckpointService service, TaskExecutor executor) {
         this.service = service;
         this.executor = executor;
+        this.lastCheckpoints = new LastCheckpoints(service, executor);
         filter.addListener((o, a, text) -> {
             String q = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
             filtered.setPredicate(r -> q.isEmpty() || r.name().toLowerCase(Locale.ROOT).contains(q)
@@ -77,6 +80,11 @@ public final class ContainersViewModel {
 
     public ObservableList<Row> rows() {
         return filtered;
+    }
+
+    /** The newest checkpoint of each container (the "Last checkpoint" column). */
+    public LastCheckpoints lastCheckpoints() {
+        return lastCheckpoints;
     }
 
     /** All rows, unfiltered. */
@@ -121,10 +129,19 @@ public final class ContainersViewModel {
         List<Row> fresh = containers.stream().map(Row::of).toList();
         rows.setAll(fresh);
         long running = fresh.stream().filter(Row::running).count();
-        status.set(fresh.size() + " containers, " + running + " running");
+        status.set(summary(fresh.size(), running));
         if (keep != null) {
             selected.set(fresh.stream().filter(r -> r.name().equals(keep)).findFirst().orElse(null));
         }
+    }
+
+    /** "No containers", "1 container, 1 running", "3 containers, none running". */
+    static String summary(int total, long running) {
+        if (total == 0) {
+            return "No containers";
+        }
+        return Plural.count(total, "container") + ", " + (running == 0 ? "none" : running)
+                + " running";
     }
 
     /** Names of all containers (for "name already used" checks). */

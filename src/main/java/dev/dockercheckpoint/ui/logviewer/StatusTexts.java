@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.logviewer;
 
+import dev.dockercheckpoint.core.Plural;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 
@@ -48,7 +49,7 @@ final class StatusTexts {
 
     /** "1 line", "2,000 lines". */
     static String count(int n, String noun) {
-        return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
+        return Plural.count(n, noun);
     }
 
     /** The message of {@code t}, or of its cause when it only wraps one. */

@@ -1,6 +1,10 @@
 package dev.dockercheckpoint.ui.main;
 
+import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.CheckpointSummary;
+import dev.dockercheckpoint.core.RestoreResult;
+import dev.dockercheckpoint.ui.DesktopNotifier;
+import dev.dockercheckpoint.ui.Icons;
 import dev.dockercheckpoint.protocol.HelloInfo;
 import dev.dockercheckpoint.ui.Resources;
 import dev.dockercheckpoint.ui.archive.ArchiveDrop;
@@ -23,6 +27,9 @@ import dev.dockercheckpoint.ui.services.Settings;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import dev.dockercheckpoint.ui.system.SystemView;
 import dev.dockercheckpoint.ui.system.SystemViewModel;
+import dev.dockercheckpoint.ui.theme.DesktopPreference;
+import dev.dockercheckpoint.ui.theme.ThemeChoice;
+import dev.dockercheckpoint.ui.theme.Themes;
 import java.nio.file.Path;
 import java.util.function.Function;
 import javafx.fxml.FXML;
@@ -32,12 +39,16 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
@@ -91,6 +102,11 @@ public final class MainWindow {
     private final ContainersViewModel containers;
     private final CheckpointBrowserViewModel browser;
     private final SystemViewModel system;
+    private final Themes themes;
+    private final DesktopNotifier notifier;
+    private final ResultBanner result = new ResultBanner();
+    /** The operation the banner shows (a late size answer for an older one is dropped). */
+    private Object shownResult;
     private Settings.Values values;
     private Node containersNode;
     private Node browserNode;
@@ -98,6 +114,16 @@ public final class MainWindow {
 
     public MainWindow(Stage stage, CheckpointService service, TaskExecutor executor,
             Function<Stage, DialogService> dialogs, Settings settings, Path socket, LogOpener logOpener) {
+        this(stage, service, executor, dialogs, settings, socket, logOpener, Themes.forDesktop(settings),
+                DesktopNotifier.forDesktop());
+    }
+
+    /** {@code themes}: the look (light, dark, the desktop's); {@code notifier}: notifications when away. */
+    public MainWindow(Stage stage, CheckpointService service, TaskExecutor executor,
+            Function<Stage, DialogService> dialogs, Settings settings, Path socket, LogOpener logOpener,
+            Themes themes, DesktopNotifier notifier) {
+        this.themes = themes;
+        this.notifier = notifier;
         this.stage = stage;
         this.service = service;
         this.executor = executor;
@@ -113,6 +139,7 @@ public final class MainWindow {
 
     /** Builds the scene on {@code stage} and connects to the helper. */
     public Scene show() {
+        themes.apply();
         Parent view = Resources.load("main/MainView.fxml", this);
         Scene scene = new Scene(view, values.width(), values.height());
         scene.getStylesheets().add(Resources.stylesheet());
@@ -121,8 +148,13 @@ public final class MainWindow {
         stage.setScene(scene);
         stage.setTitle("docker-checkpoint");
         stage.getIcons().setAll(Resources.icons());
+        stage.focusedProperty().addListener((o, a, focused) -> {
+            if (focused) {
+                themes.recheckDesktop(executor, DesktopPreference::askAgain);
+            }
+        });
         stage.setOnHidden(e -> {
-            settings.save(new Settings.Values(stage.getWidth(), stage.getHeight(), values.lastDir()));
+            settings.save(settings.load().withSize(stage.getWidth(), stage.getHeight()).withLastDir(values.lastDir()));
             containers.stop();
         });
         stage.show();
@@ -135,6 +167,24 @@ public final class MainWindow {
         containersButton.setId("navContainers");
         checkpointsButton.setId("navCheckpoints");
         systemButton.setId("navSystem");
+        Icons.on(containersButton, Icons.CONTAINERS);
+        Icons.on(checkpointsButton, Icons.CHECKPOINTS);
+        Icons.on(systemButton, Icons.SYSTEM);
+        Icons.on(retryButton, Icons.REFRESH);
+        root.setTop(menuBar());
+        VBox center = new VBox(result, content);
+        VBox.setVgrow(content, Priority.ALWAYS);
+        VBox.setMargin(result, new javafx.geometry.Insets(8, 12, 0, 12));
+        // the views give way to the banner and the status bar rather than push them out
+        content.setMinHeight(0);
+        center.setMinHeight(0);
+        javafx.scene.shape.Rectangle clip = new javafx.scene.shape.Rectangle();
+        clip.widthProperty().bind(content.widthProperty());
+        clip.heightProperty().bind(content.heightProperty());
+        content.setClip(clip);
+        root.setCenter(center);
+        browser.groups().addListener((javafx.collections.ListChangeListener<Object>) c -> containers
+                .lastCheckpoints().refresh(dirChoices()));
         problemPane.setId("problemPane");
         problemTitle.setId("problemTitle");
         problemHint.setId("problemHint");
@@ -189,6 +239,80 @@ public final class MainWindow {
         });
     }
 
+    /** View: the theme (Light, Dark, Follow the desktop), remembered in the settings. */
+    private MenuBar menuBar() {
+        Menu view = new Menu("_View");
+        view.setId("viewMenu");
+        javafx.scene.control.ToggleGroup group = new javafx.scene.control.ToggleGroup();
+        for (ThemeChoice c : ThemeChoice.values()) {
+            RadioMenuItem item = Icons.on(new RadioMenuItem(c.label()), switch (c) {
+                case LIGHT -> Icons.LIGHT;
+                case DARK -> Icons.DARK;
+                case SYSTEM -> Icons.DESKTOP;
+            });
+            item.setId("theme" + c.name().charAt(0) + c.name().substring(1).toLowerCase(java.util.Locale.ROOT));
+            item.setToggleGroup(group);
+            item.setSelected(themes.choiceProperty().get() == c);
+            item.setOnAction(e -> themes.choose(c));
+            view.getItems().add(item);
+        }
+        MenuBar bar = new MenuBar(view);
+        bar.setId("menuBar");
+        return bar;
+    }
+
+    /** The result banner above the views. */
+    public ResultBanner resultBanner() {
+        return result;
+    }
+
+    /** The look of this window. */
+    public Themes themes() {
+        return themes;
+    }
+
+    /** A checkpoint ended well: its result stays above the views until dismissed, with its size once read. */
+    private void showCheckpointResult(CheckpointResult r) {
+        shownResult = r;
+        String container = r.manifest().containerName();
+        String name = r.manifest().checkpointName();
+        Path base = r.dir().getParent().getParent();
+        result.show(false, ResultBanner.checkpointTitle(r), ResultBanner.checkpointDetail(r, null),
+                "In " + r.dir(), "Open",
+                () -> {
+                    checkpointsButton.setSelected(true);
+                    browser.show(base, container, name);
+                });
+        executor.execute(() -> service.details(base, container, name), d -> {
+            if (shownResult == r) {
+                result.detail(ResultBanner.checkpointDetail(r, d));
+            }
+        }, e -> {
+            if (shownResult == r) {
+                result.detail(ResultBanner.checkpointDetail(r, null).replace("size: reading\u2026",
+                        "size unknown"));
+            }
+        });
+        notifier.operationEnded(ResultBanner.checkpointTitle(r), ResultBanner.checkpointDetail(r, null)
+                .replace("  \u00b7  size: reading\u2026", ""), false);
+    }
+
+    private void showRestoreResult(RestoreResult r) {
+        shownResult = r;
+        String id = r.containerId() == null ? "" : r.containerId().substring(0, Math.min(12, r.containerId()
+                .length()));
+        result.show(!r.verification().passed(), ResultBanner.restoreTitle(r), "Container " + r.containerName()
+                + (id.isEmpty() ? "" : " (id " + id + ")") + " is running", r.restoreLog() == null ? ""
+                : "CRIU log: " + r.restoreLog(), "Show", () -> {
+                    containersButton.setSelected(true);
+                    containers.filterProperty().set("");
+                    containers.allRows().stream().filter(row -> row.name().equals(r.containerName())).findFirst()
+                            .ifPresent(row -> containers.selectedProperty().set(row));
+                });
+        notifier.operationEnded(ResultBanner.restoreTitle(r), "Container " + r.containerName(),
+                !r.verification().passed());
+    }
+
     private void showView(Object toggle) {
         containersNode.setVisible(toggle == containersButton);
         browserNode.setVisible(toggle == checkpointsButton);
@@ -205,6 +329,7 @@ public final class MainWindow {
     /** The helper answered (at first, or on another engine): everything shown is read again. */
     private void connected() {
         containers.start();
+        containers.lastCheckpoints().refresh(dirChoices());
         browser.setDirChoices(dirChoices());
         browser.refresh();
         HelloInfo hello = model.helloProperty().get();
@@ -306,10 +431,18 @@ public final class MainWindow {
         java.util.List<Path> choices = dirChoices();
         CheckpointDialogViewModel vm = new CheckpointDialogViewModel(service, executor, container,
                 preferred(Path.of(values.lastDir()), choices), choices, hello == null ? null : hello.capabilities());
+        vm.expectLike(containers.lastCheckpoints().of(container));
+        vm.runningProperty().addListener((o, was, running) -> {
+            if (was && !running && "failed".equals(vm.phaseProperty().get())) {
+                notifier.operationEnded("Checkpoint of " + container + " failed",
+                        "docker-checkpoint shows why and what to do.", true);
+            }
+        });
         CheckpointDialog dialog = new CheckpointDialog(vm, dialogs, result -> {
             Path dir = result.dir().getParent().getParent();
-            values = new Settings.Values(stage.getWidth(), stage.getHeight(), dir.toString());
+            values = settings.load().withSize(stage.getWidth(), stage.getHeight()).withLastDir(dir.toString());
             settings.save(values);
+            showCheckpointResult(result);
             if (!dir.equals(browser.dirProperty().get())) {
                 browser.dirProperty().set(dir);
             } else {
@@ -326,7 +459,13 @@ public final class MainWindow {
         java.util.List<Path> choices = dirChoices();
         Path dir = preferred(browser.dirProperty().get(), choices);
         RestoreDialogViewModel vm = new RestoreDialogViewModel(service, executor, dir, choices, containers::names);
+        vm.runningProperty().addListener((o, was, running) -> {
+            if (was && !running && "failed".equals(vm.phaseProperty().get())) {
+                notifier.operationEnded("Restore failed", "docker-checkpoint shows why and what to do.", true);
+            }
+        });
         RestoreDialog dialog = new RestoreDialog(vm, dialogs, result -> {
+            showRestoreResult(result);
             containers.refresh();
             browser.refresh();
         });

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.restore;
 
+import dev.dockercheckpoint.ui.Icons;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.ui.Resources;
@@ -96,12 +97,15 @@ public final class RestoreDialog {
         checkpointBox.disableProperty().bind(model.runningProperty());
         newNameField.disableProperty().bind(model.runningProperty());
         progressBar.progressProperty().bind(model.progressProperty());
-        phaseLabel.textProperty().bind(model.phaseProperty());
+        phaseLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> model.timeProperty()
+                .get().isEmpty() ? model.phaseProperty().get() : model.phaseProperty().get() + "  \u00b7  "
+                + model.timeProperty().get(), model.phaseProperty(), model.timeProperty()));
+        Icons.on(startButton, Icons.RESTORE);
+        Icons.on(closeButton, Icons.CLOSE);
         verificationHolder.getChildren().add(new VerificationPanel(model.verification()));
         startButton.disableProperty().bind(model.validProperty().not());
         startButton.setOnAction(e -> model.start(result -> {
-            dialogs.notify("Restored " + result.containerName() + (result.verification().passed()
-                    ? ": all checks passed" : ": " + result.verification().failedCount() + " check(s) failed"));
+            // the verification panel and the main window's banner say how it went
             onDone.accept(result);
         }, error -> dialogs.showError("Restore failed", error)));
         closeButton.disableProperty().bind(model.runningProperty());

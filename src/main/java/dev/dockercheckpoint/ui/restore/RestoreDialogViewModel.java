@@ -111,13 +111,14 @@ public final class RestoreDialogViewModel {
 
     void validate() {
         String n = newName.get();
-        String problem = Names.problem(n);
+        String problem = Names.refusal("container name", n);
         if (problem != null) {
-            nameError.set("Container name " + problem + ".");
+            nameError.set(problem);
         } else if (containerNames.get().contains(n)) {
             nameError.set("A container named " + n + " already exists: choose another name.");
         } else if (selected.get() == null) {
-            nameError.set("Choose a checkpoint.");
+            nameError.set(checkpoints.isEmpty() ? "There is no checkpoint in " + dir.get() + " yet: make one"
+                    + " first (Containers, Checkpoint\u2026), or choose another directory." : "Choose a checkpoint.");
         } else {
             nameError.set("");
         }
@@ -197,6 +198,11 @@ public final class RestoreDialogViewModel {
 
     public ReadOnlyStringProperty phaseProperty() {
         return op.phaseProperty();
+    }
+
+    /** "1.2 s elapsed, about 3 s left" while it runs. */
+    public ReadOnlyStringProperty timeProperty() {
+        return op.timeProperty();
     }
 
     public VerificationViewModel verification() {

@@ -1,5 +1,7 @@
 package dev.dockercheckpoint.ui.system;
 
+import dev.dockercheckpoint.ui.EmptyState;
+import dev.dockercheckpoint.ui.Icons;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.ui.Resources;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -66,6 +68,9 @@ public final class SystemView {
         detailColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().detail()));
         fixColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().ok() ? "" : c.getValue().fix()));
         recheckButton.setOnAction(e -> model.refresh());
+        Icons.on(recheckButton, Icons.REFRESH);
+        table.setPlaceholder(new EmptyState(Icons.SYSTEM,
+                "No checks yet", "The checks run as soon as the helper answers; press Check again to run them now."));
     }
 
     /** What the first column shows for a check's outcome. */

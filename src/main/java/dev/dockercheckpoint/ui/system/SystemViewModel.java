@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.system;
 
+import dev.dockercheckpoint.core.Plural;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
@@ -30,13 +31,13 @@ public final class SystemViewModel {
         long failed = report.count(DoctorReport.Status.FAIL);
         long warnings = report.count(DoctorReport.Status.WARN);
         if (failed > 0) {
-            summary.set(failed + " check(s) failed: see the fixes below.");
+            summary.set(Plural.count(failed, "check") + " failed: see the fixes below.");
         } else if (warnings == 0) {
             summary.set("All checks passed: this host can checkpoint and restore containers.");
         } else {
             summary.set("This host can checkpoint and restore containers"
-                    + (report.warns("mem-dirty-track") ? " (without pre-dump)" : "") + ", with " + warnings
-                    + (warnings == 1 ? " warning" : " warnings") + ": see below.");
+                    + (report.warns("mem-dirty-track") ? " (without pre-dump)" : "") + ", with "
+                    + Plural.count(warnings, "warning") + ": see below.");
         }
     }
 

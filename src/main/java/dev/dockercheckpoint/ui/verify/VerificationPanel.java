@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.verify;
 
+import dev.dockercheckpoint.ui.Icons;
 import dev.dockercheckpoint.ui.verify.VerificationViewModel.Step;
 import java.util.Locale;
 import javafx.collections.ListChangeListener;
@@ -37,6 +38,7 @@ public final class VerificationPanel extends VBox {
             }
         });
         runAgain.setId("runAgainButton");
+        Icons.on(runAgain, Icons.RUN_AGAIN);
         runAgain.setOnAction(e -> model.runAgain());
         runAgain.disableProperty().bind(model.runningProperty().or(model.containerProperty().isEmpty()));
         Region spacer = new Region();
@@ -53,11 +55,11 @@ public final class VerificationPanel extends VBox {
     }
 
     private static HBox row(Step step) {
-        Label icon = new Label(switch (step.state()) {
-            case PASSED -> "\u2714";
-            case FAILED -> "\u2716";
-            case RUNNING -> "\u25CB";
-            case PENDING -> "\u2022";
+        var icon = Icons.icon(switch (step.state()) {
+            case PASSED -> Icons.SUCCESS;
+            case FAILED -> Icons.FAILURE;
+            case RUNNING -> org.kordamp.ikonli.feather.Feather.LOADER;
+            case PENDING -> org.kordamp.ikonli.feather.Feather.CIRCLE;
         });
         icon.getStyleClass().add("step-icon");
         Label name = new Label(step.name());
