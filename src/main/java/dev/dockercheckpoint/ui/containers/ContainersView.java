@@ -27,6 +27,8 @@ public final class ContainersView {
     @FXML
     private Button restoreButton;
     @FXML
+    private Button migrateButton;
+    @FXML
     private Button refreshButton;
     @FXML
     private TableView<Row> table;
@@ -48,12 +50,20 @@ public final class ContainersView {
     private final ContainersViewModel model;
     private final Consumer<Row> onCheckpoint;
     private final Consumer<Row> onRestore;
+    private final Consumer<Row> onMigrate;
     private final Parent root;
 
     public ContainersView(ContainersViewModel model, Consumer<Row> onCheckpoint, Consumer<Row> onRestore) {
+        this(model, onCheckpoint, onRestore, row -> { });
+    }
+
+    /** {@code onMigrate}: Migrate… on a running container, when the helper serves another engine. */
+    public ContainersView(ContainersViewModel model, Consumer<Row> onCheckpoint, Consumer<Row> onRestore,
+            Consumer<Row> onMigrate) {
         this.model = model;
         this.onCheckpoint = onCheckpoint;
         this.onRestore = onRestore;
+        this.onMigrate = onMigrate;
         this.root = Resources.load("containers/ContainersView.fxml", this);
     }
 
@@ -67,6 +77,7 @@ public final class ContainersView {
         table.setId("containersTable");
         checkpointButton.setId("checkpointButton");
         restoreButton.setId("restoreButton");
+        migrateButton.setId("migrateButton");
         filterField.textProperty().bindBidirectional(model.filterProperty());
         table.setItems(model.rows());
         nameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
@@ -95,6 +106,8 @@ public final class ContainersView {
         checkpointButton.disableProperty().bind(model.selectedProperty().isNull());
         checkpointButton.setOnAction(e -> checkpointSelected());
         restoreButton.setOnAction(e -> onRestore.accept(model.selectedProperty().get()));
+        migrateButton.disableProperty().bind(model.canMigrateProperty().not());
+        migrateButton.setOnAction(e -> migrateSelected());
         refreshButton.setOnAction(e -> model.refresh());
         statusLabel.textProperty().bind(model.statusProperty());
 
@@ -102,6 +115,10 @@ public final class ContainersView {
         checkpoint.setOnAction(e -> checkpointSelected());
         MenuItem restore = new MenuItem("Restore…");
         restore.setOnAction(e -> onRestore.accept(model.selectedProperty().get()));
+        MenuItem migrate = new MenuItem("Migrate…");
+        migrate.setId("migrateMenuItem");
+        migrate.disableProperty().bind(model.canMigrateProperty().not());
+        migrate.setOnAction(e -> migrateSelected());
         MenuItem copyName = new MenuItem("Copy name");
         copyName.setOnAction(e -> {
             Row r = model.selectedProperty().get();
@@ -111,7 +128,7 @@ public final class ContainersView {
                 javafx.scene.input.Clipboard.getSystemClipboard().setContent(c);
             }
         });
-        table.setContextMenu(new ContextMenu(checkpoint, restore, copyName));
+        table.setContextMenu(new ContextMenu(checkpoint, restore, migrate, copyName));
         table.setRowFactory(t -> {
             TableRow<Row> row = new TableRow<>();
             row.setOnMouseClicked(e -> {
@@ -121,6 +138,13 @@ public final class ContainersView {
             });
             return row;
         });
+    }
+
+    private void migrateSelected() {
+        Row r = model.selectedProperty().get();
+        if (r != null && model.canMigrateProperty().get()) {
+            onMigrate.accept(r);
+        }
     }
 
     private void checkpointSelected() {

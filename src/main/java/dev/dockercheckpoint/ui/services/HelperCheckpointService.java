@@ -11,6 +11,8 @@ import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.LogPage;
+import dev.dockercheckpoint.core.MigrationRequest;
+import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
@@ -113,6 +115,14 @@ public final class HelperCheckpointService implements CheckpointService, AutoClo
         return watchCancel(c, c.start(new Request.Restore(c.nextId(), r.container(), r.name(),
                 r.baseDir().toAbsolutePath().toString(), r.newName()), listener), listener)
                 .await(RestoreResult.class);
+    }
+
+    @Override
+    public MigrationResult migrate(MigrationRequest r, String to, ProgressListener listener) {
+        HelperClient c = client();
+        return watchCancel(c, c.start(new Request.Migrate(c.nextId(), r.container(), to, r.newName(),
+                r.baseDir().toAbsolutePath().toString(), r.options(), r.keepCheckpoint()), listener), listener)
+                .await(MigrationResult.class);
     }
 
     @Override
