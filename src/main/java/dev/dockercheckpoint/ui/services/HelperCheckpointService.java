@@ -119,10 +119,8 @@ public final class HelperCheckpointService implements CheckpointService, AutoClo
 
     @Override
     public MigrationResult migrate(MigrationRequest r, String to, ProgressListener listener) {
-        HelperClient c = client();
-        return watchCancel(c, c.start(new Request.Migrate(c.nextId(), r.container(), to, r.newName(),
-                r.baseDir().toAbsolutePath().toString(), r.options(), r.keepCheckpoint()), listener), listener)
-                .await(MigrationResult.class);
+        // never retried on a new connection: a migration is not repeated behind the user's back
+        return client().migrate(r, to, listener);
     }
 
     @Override
