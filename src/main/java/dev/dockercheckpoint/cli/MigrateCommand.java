@@ -98,7 +98,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = {"-context", "--context"}, paramLabel = "NAME",
             description = "Docker context (or unix:// socket) of the engine the container runs on (default:"
-                    + " DOCKER_HOST or the local socket).")
+                    + " DOCKER_HOST or the local socket); through the helper, also one of its engines by name.")
     String context;
 
     @Option(names = "--json", description = "Print the result as JSON (for scripts).")

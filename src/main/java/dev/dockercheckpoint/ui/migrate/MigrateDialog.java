@@ -141,6 +141,8 @@ public final class MigrateDialog {
         newNameField.textProperty().bindBidirectional(model.newNameProperty());
         newNameField.setPromptText("the same: " + model.containerProperty().get());
         nameError.textProperty().bind(model.nameErrorProperty());
+        nameError.visibleProperty().bind(model.nameErrorProperty().isNotEmpty());
+        nameError.managedProperty().bind(nameError.visibleProperty());
         model.nameErrorProperty().addListener((o, a, err) -> {
             if (err.isEmpty()) {
                 newNameField.getStyleClass().remove("invalid");
@@ -166,6 +168,10 @@ public final class MigrateDialog {
         }
         progressBar.progressProperty().bind(model.progressProperty());
         phaseLabel.textProperty().bind(model.phaseProperty());
+        // the phase while it runs, and how it ended when it failed; the result says the rest
+        phaseLabel.visibleProperty().bind(model.statusProperty().isEqualTo(Status.RUNNING)
+                .or(model.statusProperty().isEqualTo(Status.FAILED)));
+        phaseLabel.managedProperty().bind(phaseLabel.visibleProperty());
 
         headlineLabel.textProperty().bind(model.headlineProperty());
         downtimeLabel.textProperty().bind(model.downtimeProperty());
