@@ -61,6 +61,15 @@ interface CommandTarget extends AutoCloseable {
             return new EngineTarget(context == null ? Engine.local()
                     : Engine.forHost(DockerContexts.ofCurrentUser().host(context)));
         }
+        return helper(context);
+    }
+
+    /**
+     * The helper at DOCKER_CHECKPOINT_SOCKET (or the default socket), on the engine of {@code
+     * context} (a Docker context, one of the helper's engine names, or a {@code unix://} socket)
+     * or of DOCKER_HOST; refused with the helper's engines when it serves none of them.
+     */
+    static HelperTarget helper(String context) {
         String env = System.getenv("DOCKER_CHECKPOINT_SOCKET");
         Path socket = env == null || env.isEmpty() ? Protocol.DEFAULT_SOCKET : Path.of(env);
         HelperClient client;
@@ -74,7 +83,10 @@ interface CommandTarget extends AutoCloseable {
             throw e;
         }
         try {
-            String host = context != null ? DockerContexts.ofCurrentUser().host(context) : System.getenv("DOCKER_HOST");
+            String host = context == null ? System.getenv("DOCKER_HOST")
+                    : context.startsWith("unix://") ? context
+                    : client.lastHello().engineNames().contains(context) ? null
+                    : DockerContexts.ofCurrentUser().host(context);
             String engine = HelperEngines.pick(client.lastHello(), context, host);
             if (engine != null) {
                 client.hello(engine);

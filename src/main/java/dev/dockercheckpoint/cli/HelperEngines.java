@@ -58,4 +58,33 @@ final class HelperEngines {
                 "use --context with one of those, unset DOCKER_HOST, add the engine to \"engines\" in the helper's "
                         + "configuration (/etc/docker-checkpoint/helper.json), or run with sudo");
     }
+
+    /**
+     * The helper engine a migration's {@code --to} names: one of its engines by name, by socket,
+     * or a Docker context of the user ({@code contextHost}, null when there is none) whose socket
+     * is one of them. Refused, with the helper's engines, when none matches.
+     */
+    static String target(HelloInfo hello, String to, String contextHost) {
+        if (hello == null || hello.engines().isEmpty()) {
+            throw new DcpException(ErrorCode.UNSUPPORTED, "this helper does not say which engines it serves, so it"
+                    + " cannot migrate", "use a helper of the same docker-checkpoint version, or run with sudo");
+        }
+        for (HelloInfo.EngineInfo e : hello.engines()) {
+            if (e.name().equals(to)) {
+                return e.name();
+            }
+        }
+        String host = to.startsWith("unix://") ? to : contextHost;
+        for (HelloInfo.EngineInfo e : hello.engines()) {
+            if (sameSocket(e.host(), host)) {
+                return e.name();
+            }
+        }
+        String served = hello.engines().stream().map(e -> e.name() + " (" + e.host() + ")")
+                .collect(Collectors.joining(", "));
+        throw new DcpException(ErrorCode.UNSUPPORTED, "the helper serves no engine " + to
+                + (host != null && !host.equals(to) ? " (" + host + ")" : "") + "; it serves " + served,
+                "name one of those with --to (by name or socket), add the engine to \"engines\" in the helper's"
+                        + " configuration (/etc/docker-checkpoint/helper.json), or run with sudo");
+    }
 }

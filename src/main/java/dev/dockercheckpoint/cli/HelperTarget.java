@@ -8,6 +8,8 @@ import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.IntegrityReport;
+import dev.dockercheckpoint.core.MigrationRequest;
+import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
@@ -45,6 +47,20 @@ record HelperTarget(HelperClient client) implements CommandTarget {
     @Override
     public List<CheckpointSummary> listCheckpoints(Path dir) {
         return client.listCheckpoints(dir.toAbsolutePath());
+    }
+
+    /**
+     * Migrates a container of this connection's engine to the helper's engine {@code to}; when
+     * {@code listener} says cancel (Ctrl-C), the helper is asked to stop: it removes the copy and
+     * thaws the original.
+     */
+    MigrationResult migrate(MigrationRequest r, String to, ProgressListener listener) {
+        return client.migrate(r, to, listener);
+    }
+
+    /** The helper's engine this command's requests go to (its default when none was picked). */
+    String engine() {
+        return client.engine();
     }
 
     @Override

@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
             "",
             "  sudo docker-checkpoint migrate -container myapp --to other-context",
             "  sudo docker-checkpoint migrate -container myapp --via 'ssh hostb sudo docker-checkpoint'",
+            "  docker-checkpoint migrate -container myapp --to current    (through the helper, to its engine current)",
             ""})
 final class MigrateCommand implements Callable<Integer> {
     /** How long a Ctrl-C waits for the migration to undo what it did. */
@@ -57,15 +58,16 @@ final class MigrateCommand implements Callable<Integer> {
     String container;
 
     @Option(names = "--to", paramLabel = "CONTEXT", description = "Docker context (or unix:// socket) of the target"
-            + " engine; with --via, a context of the other host (default there: its DOCKER_HOST or local socket).")
+            + " engine; through the helper (without root), one of its engines by name or socket; with --via, a"
+            + " context of the other host (default there: its DOCKER_HOST or local socket).")
     String to;
 
     @Option(names = {"-new-name", "--new-name"}, paramLabel = "NAME",
             description = "Name of the copy (default: the original's).")
     String newName;
 
-    @Option(names = {"-dir", "--dir"}, defaultValue = "/tmp/docker-checkpoints", paramLabel = "DIR",
-            description = "Base directory the checkpoint is written to on the way (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-dir", "--dir"}, paramLabel = "DIR", description = "Base directory the checkpoint is written"
+            + " to on the way (default: /tmp/docker-checkpoints; through the helper, the first it serves).")
     Path dir;
 
     @Option(names = "--via", paramLabel = "COMMAND", description = "Command that runs docker-checkpoint on the other"
@@ -96,7 +98,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = {"-context", "--context"}, paramLabel = "NAME",
             description = "Docker context (or unix:// socket) of the engine the container runs on (default:"
-                    + " DOCKER_HOST or the local socket).")
+                    + " DOCKER_HOST or the local socket); through the helper, also one of its engines by name.")
     String context;
 
     @Option(names = "--json", description = "Print the result as JSON (for scripts).")
@@ -111,7 +113,6 @@ final class MigrateCommand implements Callable<Integer> {
         if (newName != null) {
             Names.requireValid("new container name", newName);
         }
-        new CheckpointStore(dir);
         List<String> transport = new ArrayList<>();
         if (via != null) {
             transport.addAll(Arrays.stream(via.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList());
@@ -122,10 +123,17 @@ final class MigrateCommand implements Callable<Integer> {
                     + " e.g. --to other (docker context ls), or another host with --via COMMAND");
         }
         if (!Posix.isRoot()) {
-            throw new DcpException(ErrorCode.PERMISSION_DENIED, "migrate needs root: it freezes and dumps the"
-                    + " container with runc and CRIU", "run it with sudo, or use the desktop application's Migrate"
-                            + " action through the helper");
+            if (!transport.isEmpty()) {
+                throw new DcpException(ErrorCode.PERMISSION_DENIED, "migrate --via needs root: it freezes and dumps"
+                        + " the container with runc and CRIU itself and runs the transport command as you",
+                        "run it with sudo; without root, migrate between the helper's engines with --to NAME");
+            }
+            return throughHelper();
         }
+        if (dir == null) {
+            dir = CheckpointStore.DEFAULT_BASE;
+        }
+        new CheckpointStore(dir);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DockerContexts contexts = DockerContexts.ofCurrentUser();
@@ -149,6 +157,50 @@ final class MigrateCommand implements Callable<Integer> {
             progress.arm();
             try {
                 result = source.migrate(request, target, progress);
+            } finally {
+                progress.disarm();
+            }
+            if (json) {
+                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            } else {
+                print(out, result);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /**
+     * Without root: the helper migrates the container from the engine of --context (or DOCKER_HOST)
+     * to its engine --to, both among those it serves; Ctrl-C asks it to stop and thaw the original.
+     */
+    private int throughHelper() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (HelperTarget helper = CommandTarget.helper(context)) {
+            String contextHost = null;
+            if (!to.startsWith("unix://") && !helper.client().lastHello().engineNames().contains(to)) {
+                try {
+                    contextHost = DockerContexts.ofCurrentUser().host(to);
+                } catch (DcpException e) {
+                    // not a context of this user either: refused below with the helper's engines
+                }
+            }
+            String target = HelperEngines.target(helper.client().lastHello(), to, contextHost);
+            Path base = dir == null ? helper.defaultDir() : dir.toAbsolutePath();
+            MigrationRequest request = new MigrationRequest(container, newName, base, CheckpointOptions.defaults()
+                    .withTcpEstablished(tcp).withFileLocks(fileLocks).withAllowLostProcesses(allowLostProcesses),
+                    keepCheckpoint);
+            if (!json) {
+                out.printf("Migrating container %s through the helper from engine %s to %s as %s%n", container,
+                        helper.engine(), target, request.copyName());
+                out.flush();
+            }
+            CancelOnSignal progress = new CancelOnSignal(new ConsoleProgress(err, verbose));
+            MigrationResult result;
+            progress.arm();
+            try {
+                result = helper.migrate(request, target, progress);
             } finally {
                 progress.disarm();
             }

@@ -152,11 +152,32 @@ public final class HelperClient implements AutoCloseable {
                 listener).await(RestoreResult.class);
     }
 
-    /** Migrates a container of this connection's engine to the helper's engine {@code to}. */
+    /**
+     * Migrates a container of this connection's engine to the helper's engine {@code to}. When
+     * {@code listener} says cancel, the helper is asked to stop (it removes the copy and thaws
+     * the original), and the call ends with its {@code CANCELLED} error.
+     */
     public MigrationResult migrate(MigrationRequest r, String to, ProgressListener listener) {
-        return start(new Request.Migrate(nextId(), r.container(), to, r.newName(),
-                r.baseDir().toAbsolutePath().toString(), r.options(), r.keepCheckpoint()), listener)
-                .await(MigrationResult.class);
+        Operation op = start(new Request.Migrate(nextId(), r.container(), to, r.newName(),
+                r.baseDir().toAbsolutePath().toString(), r.options(), r.keepCheckpoint()), listener);
+        Thread watch = Thread.ofVirtual().name("migrate-cancel").start(() -> {
+            try {
+                while (!op.future().isDone()) {
+                    if (listener.isCancelled()) {
+                        op.cancel();
+                        return;
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException | DcpException e) {
+                // the operation ends anyway
+            }
+        });
+        try {
+            return op.await(MigrationResult.class);
+        } finally {
+            watch.interrupt();
+        }
     }
 
     public VerificationReport verify(String container, ProgressListener listener) {

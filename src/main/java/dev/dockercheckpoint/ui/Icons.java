@@ -19,6 +19,7 @@ public final class Icons {
     public static final Feather REFRESH = Feather.REFRESH_CW;
     public static final Feather LOG = Feather.FILE_TEXT;
     public static final Feather CONTENTS = Feather.LAYERS;
+    public static final Feather MIGRATE = Feather.SEND;
     public static final Feather COPY = Feather.COPY;
     public static final Feather DELETE = Feather.TRASH_2;
     public static final Feather STOP = Feather.SQUARE;

@@ -46,6 +46,16 @@ public final class FakeCheckpointService implements CheckpointService {
     public volatile DcpException helloFailure;
     public volatile DcpException checkpointFailure;
     public volatile boolean verificationPasses = true;
+    /** Each migration asked for: the request and the engine it was to go to. */
+    public record Migration(dev.dockercheckpoint.core.MigrationRequest request, String to) {
+    }
+
+    public final List<Migration> migrations = new CopyOnWriteArrayList<>();
+    public volatile DcpException migrationFailure;
+    /** When set, a migration waits at its restore until this opens, or until it is cancelled. */
+    public volatile java.util.concurrent.CountDownLatch migrationGate;
+    /** Opens once a migration waits at its gate. */
+    public final java.util.concurrent.CountDownLatch migrationWaiting = new java.util.concurrent.CountDownLatch(1);
     /** The base directories the fake helper serves. */
     public volatile List<String> baseDirs = List.of("/tmp/docker-checkpoints", "/var/lib/docker-checkpoint/checkpoints");
     public volatile List<HelloInfo.EngineInfo> engines = List.of(new HelloInfo.EngineInfo("default",
@@ -139,6 +149,64 @@ public final class FakeCheckpointService implements CheckpointService {
         return new RestoreResult(request.newName(), "f".repeat(64), null, Map.of("total", 300L), report,
                 new dev.dockercheckpoint.core.criulog.CriuStats("restore", null, null, null, null, null, null, null,
                         null, null, null, null, null, null, null, 390L, 238_115L, null, null, 81L));
+    }
+
+    /**
+     * As the helper's migration reports it: the phases of the dump on the source, then of the
+     * restore on the target, the copy's checks; the container moves from the current engine's
+     * list to the target's ("second": {@link #secondContainers}).
+     */
+    @Override
+    public dev.dockercheckpoint.core.MigrationResult migrate(dev.dockercheckpoint.core.MigrationRequest request,
+            String to, ProgressListener listener) {
+        migrations.add(new Migration(request, to));
+        listener.phase("checking " + to, 0.01);
+        listener.phase("inspecting container", 0.028);
+        listener.phase("freezing the container", 0.058);
+        listener.phase("dumping with CRIU", 0.134);
+        listener.phase("writing container.json", 0.362);
+        listener.phase("reading checkpoint", 0.41);
+        listener.phase("creating container " + request.copyName(), 0.452);
+        listener.phase("handing the images to Docker", 0.608);
+        listener.phase("restoring with CRIU", 0.66);
+        java.util.concurrent.CountDownLatch gate = migrationGate;
+        if (gate != null) {
+            migrationWaiting.countDown();
+            try {
+                while (!gate.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (listener.isCancelled()) {
+                        throw new DcpException(ErrorCode.CANCELLED, "cancelled; " + request.container()
+                                + " was thawed and runs on, nothing was left on " + to,
+                                "nothing was kept; run it again when ready");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DcpException(ErrorCode.CANCELLED, "interrupted", "run it again");
+            }
+        }
+        if (migrationFailure != null) {
+            throw migrationFailure;
+        }
+        listener.phase("verifying", 0.816);
+        VerificationReport report = verify(request.copyName(), listener);
+        listener.phase("confirming the copy on " + to, 0.93);
+        listener.phase("removing the original (frozen)", 0.95);
+        listener.phase("done", 1.0);
+        ContainerSummary moved = containers.stream().filter(c -> c.name().equals(request.container())).findFirst()
+                .orElseThrow();
+        containers = new ArrayList<>(containers.stream().filter(c -> c != moved).toList());
+        if ("second".equals(to)) {
+            List<ContainerSummary> there = new ArrayList<>(secondContainers == null ? List.of() : secondContainers);
+            there.add(container(request.copyName(), "running"));
+            secondContainers = there;
+        }
+        return new dev.dockercheckpoint.core.MigrationResult(request.container(), "unix:///var/run/docker.sock", to,
+                request.copyName(), "c0ffee".repeat(10) + "abcd", 1243.6, Map.of(
+                        dev.dockercheckpoint.core.MigrationResult.DUMP, 402L,
+                        dev.dockercheckpoint.core.MigrationResult.TRANSFER, 31L,
+                        dev.dockercheckpoint.core.MigrationResult.RESTORE, 811L,
+                        dev.dockercheckpoint.core.MigrationResult.VERIFY, 214L), 1521, report, null);
     }
 
     @Override

@@ -28,6 +28,8 @@ public final class ContainersView {
     @FXML
     private Button restoreButton;
     @FXML
+    private Button migrateButton;
+    @FXML
     private Button refreshButton;
     @FXML
     private TableView<Row> table;
@@ -51,12 +53,20 @@ public final class ContainersView {
     private final ContainersViewModel model;
     private final Consumer<Row> onCheckpoint;
     private final Consumer<Row> onRestore;
+    private final Consumer<Row> onMigrate;
     private final Parent root;
 
     public ContainersView(ContainersViewModel model, Consumer<Row> onCheckpoint, Consumer<Row> onRestore) {
+        this(model, onCheckpoint, onRestore, row -> { });
+    }
+
+    /** {@code onMigrate}: Migrate… on a running container, when the helper serves another engine. */
+    public ContainersView(ContainersViewModel model, Consumer<Row> onCheckpoint, Consumer<Row> onRestore,
+            Consumer<Row> onMigrate) {
         this.model = model;
         this.onCheckpoint = onCheckpoint;
         this.onRestore = onRestore;
+        this.onMigrate = onMigrate;
         this.root = Resources.load("containers/ContainersView.fxml", this);
     }
 
@@ -70,6 +80,7 @@ public final class ContainersView {
         table.setId("containersTable");
         checkpointButton.setId("checkpointButton");
         restoreButton.setId("restoreButton");
+        migrateButton.setId("migrateButton");
         filterField.textProperty().bindBidirectional(model.filterProperty());
         table.setItems(model.rows());
         nameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
@@ -99,6 +110,9 @@ public final class ContainersView {
         checkpointButton.disableProperty().bind(model.selectedProperty().isNull());
         checkpointButton.setOnAction(e -> checkpointSelected());
         restoreButton.setOnAction(e -> onRestore.accept(model.selectedProperty().get()));
+        migrateButton.disableProperty().bind(model.canMigrateProperty().not());
+        migrateButton.setOnAction(e -> migrateSelected());
+        Icons.on(migrateButton, Icons.MIGRATE);
         refreshButton.setOnAction(e -> model.refresh());
         statusLabel.textProperty().bind(model.statusProperty());
 
@@ -106,6 +120,10 @@ public final class ContainersView {
         checkpoint.setOnAction(e -> checkpointSelected());
         MenuItem restore = Icons.on(new MenuItem("Restore…"), Icons.RESTORE);
         restore.setOnAction(e -> onRestore.accept(model.selectedProperty().get()));
+        MenuItem migrate = Icons.on(new MenuItem("Migrate…"), Icons.MIGRATE);
+        migrate.setId("migrateMenuItem");
+        migrate.disableProperty().bind(model.canMigrateProperty().not());
+        migrate.setOnAction(e -> migrateSelected());
         MenuItem copyName = Icons.on(new MenuItem("Copy name"), Icons.COPY);
         copyName.setOnAction(e -> {
             Row r = model.selectedProperty().get();
@@ -115,7 +133,7 @@ public final class ContainersView {
                 javafx.scene.input.Clipboard.getSystemClipboard().setContent(c);
             }
         });
-        table.setContextMenu(new ContextMenu(checkpoint, restore, copyName));
+        table.setContextMenu(new ContextMenu(checkpoint, restore, migrate, copyName));
         table.setRowFactory(t -> {
             TableRow<Row> row = new TableRow<>();
             row.setOnMouseClicked(e -> {
@@ -125,6 +143,13 @@ public final class ContainersView {
             });
             return row;
         });
+    }
+
+    private void migrateSelected() {
+        Row r = model.selectedProperty().get();
+        if (r != null && model.canMigrateProperty().get()) {
+            onMigrate.accept(r);
+        }
     }
 
     private void checkpointSelected() {

@@ -9,7 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -63,6 +67,10 @@ public final class ContainersViewModel {
     private final ObjectProperty<Row> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private final BooleanProperty otherEngines = new SimpleBooleanProperty(false);
+    private final BooleanBinding canMigrate = Bindings.createBooleanBinding(() -> otherEngines.get()
+            && selected.get() != null && selected.get().running(), otherEngines, selected);
+    private String wanted;
     private AutoCloseable subscription;
     private final LastCheckpoints lastCheckpoints;
 
@@ -125,7 +133,8 @@ public final class ContainersViewModel {
     }
 
     void apply(List<ContainerSummary> containers) {
-        String keep = selected.get() == null ? null : selected.get().name();
+        String keep = wanted != null ? wanted : selected.get() == null ? null : selected.get().name();
+        wanted = null;
         List<Row> fresh = containers.stream().map(Row::of).toList();
         rows.setAll(fresh);
         long running = fresh.stream().filter(Row::running).count();
@@ -142,6 +151,21 @@ public final class ContainersViewModel {
         }
         return Plural.count(total, "container") + ", " + (running == 0 ? "none" : running)
                 + " running";
+    }
+
+    /** Selects the container called {@code name} once the next listing shows it. */
+    public void selectWhenListed(String name) {
+        wanted = name;
+    }
+
+    /** Whether the helper serves engines besides the one shown (migration needs one). */
+    public BooleanProperty otherEnginesProperty() {
+        return otherEngines;
+    }
+
+    /** A running container is selected and there is another engine to move it to. */
+    public BooleanBinding canMigrateProperty() {
+        return canMigrate;
     }
 
     /** Names of all containers (for "name already used" checks). */

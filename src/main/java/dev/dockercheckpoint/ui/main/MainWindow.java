@@ -19,6 +19,8 @@ import dev.dockercheckpoint.ui.checkpoint.CheckpointDialog;
 import dev.dockercheckpoint.ui.checkpoint.CheckpointDialogViewModel;
 import dev.dockercheckpoint.ui.containers.ContainersView;
 import dev.dockercheckpoint.ui.containers.ContainersViewModel;
+import dev.dockercheckpoint.ui.migrate.MigrateDialog;
+import dev.dockercheckpoint.ui.migrate.MigrateDialogViewModel;
 import dev.dockercheckpoint.ui.restore.RestoreDialog;
 import dev.dockercheckpoint.ui.restore.RestoreDialogViewModel;
 import dev.dockercheckpoint.ui.services.CheckpointService;
@@ -192,7 +194,8 @@ public final class MainWindow {
         connectionLabel.setId("connectionStatus");
         versionsLabel.setId("versionsStatus");
         containersNode = new ContainersView(containers, row -> openCheckpointDialog(row.name()),
-                row -> openRestoreDialog(row == null ? null : row.name(), null)).root();
+                row -> openRestoreDialog(row == null ? null : row.name(), null),
+                row -> openMigrateDialog(row.name())).root();
         CheckpointBrowserView browserView = new CheckpointBrowserView(browser, dialogs,
                 s -> openRestoreDialog(s.container(), s.name()),
                 (s, log) -> logOpener.open(stage, browser.dirProperty().get(), s, log),
@@ -333,6 +336,7 @@ public final class MainWindow {
         browser.setDirChoices(dirChoices());
         browser.refresh();
         HelloInfo hello = model.helloProperty().get();
+        containers.otherEnginesProperty().set(hello.engines().size() > 1);
         system.apply(hello.capabilities());
     }
 
@@ -346,6 +350,12 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN),
                 () -> openRestoreDialog(containers.selectedProperty().get() == null ? null
                         : containers.selectedProperty().get().name(), null));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.M, KeyCombination.SHORTCUT_DOWN), () -> {
+            var row = containers.selectedProperty().get();
+            if (row != null && containers.canMigrateProperty().get()) {
+                openMigrateDialog(row.name());
+            }
+        });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), () -> {
             containers.refresh();
             browser.refresh();
@@ -472,6 +482,36 @@ public final class MainWindow {
         vm.load(container, name);
         dialog.show(stage);
         return dialog;
+    }
+
+    /**
+     * Opens the migrate dialog for {@code container}, a running container of the engine shown, with
+     * the helper's other engines as targets; the checkpoint goes on the way to the last directory
+     * used when the helper serves it.
+     */
+    public MigrateDialog openMigrateDialog(String container) {
+        HelloInfo hello = model.helloProperty().get();
+        MigrateDialogViewModel vm = new MigrateDialogViewModel(service, executor, container,
+                model.engineProperty().get() != null ? model.engineProperty().get() : hello == null ? null
+                        : hello.engine(), hello == null ? java.util.List.of() : hello.engines(),
+                preferred(Path.of(values.lastDir()), dirChoices()));
+        MigrateDialog dialog = new MigrateDialog(vm, result -> containers.refresh(), this::showEngine);
+        dialog.show(stage);
+        return dialog;
+    }
+
+    /** Switches the window to the helper's engine {@code name}, selecting {@code container} there. */
+    public void showEngine(String name, String container) {
+        if (name == null || name.equals(model.engineProperty().get())) {
+            return;
+        }
+        containers.stop();
+        model.selectEngine(name, () -> {
+            if (container != null) {
+                containers.selectWhenListed(container);
+            }
+            connected();
+        });
     }
 
     public ContainersViewModel containers() {

@@ -9,6 +9,8 @@ import dev.dockercheckpoint.core.ContainerSummary;
 import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.LogPage;
+import dev.dockercheckpoint.core.MigrationRequest;
+import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
@@ -45,6 +47,13 @@ public interface CheckpointService {
     RestoreResult restore(RestoreRequest request, ProgressListener listener);
 
     VerificationReport verify(String container, ProgressListener listener);
+
+    /**
+     * Moves a running container of the current engine to the helper's engine {@code to} (one of
+     * the others in {@link HelloInfo#engines()}): frozen until its copy runs and is verified
+     * there, then removed; on failure or cancel (the listener's flag) the original is thawed.
+     */
+    MigrationResult migrate(MigrationRequest request, String to, ProgressListener listener);
 
     List<CheckpointSummary> listCheckpoints(Path dir);
 

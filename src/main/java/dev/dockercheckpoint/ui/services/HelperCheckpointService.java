@@ -12,6 +12,8 @@ import dev.dockercheckpoint.core.DoctorReport;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.LogPage;
+import dev.dockercheckpoint.core.MigrationRequest;
+import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
@@ -122,6 +124,12 @@ public final class HelperCheckpointService implements CheckpointService, AutoClo
         return watchCancel(c, c.start(new Request.Restore(c.nextId(), r.container(), r.name(),
                 r.baseDir().toAbsolutePath().toString(), r.newName()), listener), listener)
                 .await(RestoreResult.class);
+    }
+
+    @Override
+    public MigrationResult migrate(MigrationRequest r, String to, ProgressListener listener) {
+        // never retried on a new connection: a migration is not repeated behind the user's back
+        return client().migrate(r, to, listener);
     }
 
     @Override
