@@ -7,6 +7,7 @@ import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.archive.AgeEncryption;
 import dev.dockercheckpoint.core.archive.ArchiveExporter;
 import dev.dockercheckpoint.core.archive.Compression;
 import dev.dockercheckpoint.engine.Engine;
@@ -23,7 +24,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -39,6 +43,7 @@ import picocli.CommandLine.Spec;
             "",
             "  sudo docker-checkpoint export -container myapp -name checkpoint1 -o myapp.tar.zst",
             "  sudo docker-checkpoint export -container myapp -o - | ssh host sudo docker-checkpoint import -",
+            "  sudo docker-checkpoint export -container myapp -o myapp.tar.zst.age --recipient age1...",
             ""})
 final class ExportCommand implements Callable<Integer> {
     /** Standard output as bytes (tests replace it). */
@@ -68,14 +73,59 @@ final class ExportCommand implements Callable<Integer> {
             description = "Compression (default: ${DEFAULT-VALUE}).")
     String compress;
 
+    @Option(names = "--recipient", paramLabel = "AGE_PUBLIC_KEY",
+            description = "Encrypt the archive with age to this public key (age1..., from age-keygen); repeat it for"
+                    + " more recipients: the key of any one of them decrypts it.")
+    List<String> recipients = new ArrayList<>();
+
+    @Option(names = "--recipients-file", paramLabel = "FILE",
+            description = "Encrypt with age to the public keys listed in FILE, one a line ('#' comments).")
+    List<Path> recipientsFiles = new ArrayList<>();
+
+    @Option(names = "--passphrase",
+            description = "Encrypt with age and a passphrase (scrypt), asked twice on the terminal without echo.")
+    boolean passphrase;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Encrypt with age and the passphrase on the first line of FILE (without a terminal: this or"
+                    + " the environment variable " + Passphrase.ENV + ").")
+    Path passphraseFile;
+
     @Override
     public Integer call() {
         Names.requireValid("container name", container);
         Names.requireValid("checkpoint name", name);
         Compression compression = Compression.parse(compress);
+        boolean byPassphrase = passphrase || passphraseFile != null;
+        List<String> keys = new ArrayList<>(recipients);
+        for (Path f : recipientsFiles) {
+            keys.addAll(AgeEncryption.readRecipientsFile(f));
+        }
+        if (byPassphrase && !keys.isEmpty()) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "an archive is encrypted either to recipients or with a"
+                    + " passphrase, not both", "pass --recipient/--recipients-file or --passphrase");
+        }
+        AgeEncryption toKeys = keys.isEmpty() ? null : AgeEncryption.toRecipients(keys);
         CheckpointStore store = new CheckpointStore(dir);
         requireRoot("export");
         CheckpointStore.Stored stored = store.open(container, name);
+        if (!byPassphrase) {
+            return export(stored, compression, toKeys);
+        }
+        byte[] secret = Passphrase.read(passphraseFile, true);
+        AgeEncryption withPassphrase = null;
+        try {
+            withPassphrase = AgeEncryption.withPassphrase(secret);
+            return export(stored, compression, withPassphrase);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+            if (withPassphrase != null) {
+                withPassphrase.destroy();
+            }
+        }
+    }
+
+    private int export(CheckpointStore.Stored stored, Compression compression, AgeEncryption encryption) {
         PrintWriter err = spec.commandLine().getErr();
         ArchiveConsoleProgress progress = new ArchiveConsoleProgress(err, "export");
         boolean toStdout = output.equals("-");
@@ -83,7 +133,7 @@ final class ExportCommand implements Callable<Integer> {
         String where;
         if (toStdout) {
             OutputStream out = stdout.get();
-            r = ArchiveExporter.export(stored, out, compression, Engine.toolVersion(), progress);
+            r = ArchiveExporter.export(stored, out, compression, encryption, Engine.toolVersion(), progress);
             try {
                 out.flush();
             } catch (IOException e) {
@@ -93,13 +143,13 @@ final class ExportCommand implements Callable<Integer> {
             where = "standard output";
         } else {
             Path file = Path.of(output).toAbsolutePath().normalize();
-            r = toFile(stored, file, compression, progress);
+            r = toFile(stored, file, compression, encryption, progress);
             where = file.toString();
         }
         PrintWriter report = toStdout ? err : spec.commandLine().getOut();
         report.printf(Locale.ROOT, "Exported %s/%s to %s: %s in %d entries, archive %s (%s), %.2f s, %s/s%n",
                 container, name, where, Bytes.human(r.contentBytes()), r.entries(), Bytes.human(r.archiveBytes()),
-                compression.label(), r.millis() / 1000.0,
+                compression.label() + (encryption == null ? "" : ", " + encryption.describe()), r.millis() / 1000.0,
                 Bytes.human((long) (r.contentBytes() / Math.max(r.millis() / 1000.0, 1e-3))));
         report.flush();
         return ExitCodes.OK;
@@ -107,7 +157,7 @@ final class ExportCommand implements Callable<Integer> {
 
     /** Writes into a hidden temporary sibling, then links it into place: no half archive ever has the name. */
     private static ArchiveExporter.Result toFile(CheckpointStore.Stored stored, Path file, Compression compression,
-            ArchiveConsoleProgress progress) {
+            AgeEncryption encryption, ArchiveConsoleProgress progress) {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new DcpException(ErrorCode.INVALID_INPUT, file + " already exists",
                     "choose another -o, or remove it first");
@@ -121,8 +171,8 @@ final class ExportCommand implements Callable<Integer> {
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(Files.createFile(temp,
                     PosixFilePermissions.asFileAttribute(Posix.FILE_PRIVATE)), StandardOpenOption.WRITE), 1 << 16)) {
-                ArchiveExporter.Result r = ArchiveExporter.export(stored, out, compression, Engine.toolVersion(),
-                        progress);
+                ArchiveExporter.Result r = ArchiveExporter.export(stored, out, compression, encryption,
+                        Engine.toolVersion(), progress);
                 out.flush();
                 try {
                     Files.createLink(file, temp);

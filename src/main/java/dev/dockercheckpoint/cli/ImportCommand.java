@@ -5,6 +5,7 @@ import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Names;
+import dev.dockercheckpoint.core.archive.AgeDecryption;
 import dev.dockercheckpoint.core.archive.ArchiveImporter;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -14,6 +15,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -32,6 +36,7 @@ import picocli.CommandLine.Spec;
                 + " SHA-256 the export recorded; a damaged or unsafe archive leaves nothing behind.",
             "",
             "  sudo docker-checkpoint import myapp.tar.zst",
+            "  sudo docker-checkpoint import myapp.tar.zst.age --identity key.txt",
             "  sudo docker-checkpoint -restore -container myapp -name checkpoint1",
             ""})
 final class ImportCommand implements Callable<Integer> {
@@ -61,6 +66,20 @@ final class ImportCommand implements Callable<Integer> {
             description = "Refuse an archive whose files add up to more (default: ${DEFAULT-VALUE}).")
     String maxSize;
 
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "Decrypt an archive encrypted with age with the secret key(s) in FILE (as age-keygen writes"
+                    + " it); repeat it for more files.")
+    List<Path> identities = new ArrayList<>();
+
+    @Option(names = "--passphrase",
+            description = "Decrypt an archive encrypted with age and a passphrase, asked on the terminal without echo.")
+    boolean passphrase;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Decrypt with the passphrase on the first line of FILE (without a terminal: this or the"
+                    + " environment variable " + Passphrase.ENV + ").")
+    Path passphraseFile;
+
     @Override
     public Integer call() {
         if (container != null) {
@@ -69,6 +88,35 @@ final class ImportCommand implements Callable<Integer> {
         if (name != null) {
             Names.requireValid("checkpoint name", name);
         }
+        parseSize(maxSize);
+        boolean byPassphrase = passphrase || passphraseFile != null;
+        if (byPassphrase && !identities.isEmpty()) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "an archive is decrypted either with an identity or with a"
+                    + " passphrase, not both", "pass --identity FILE or --passphrase");
+        }
+        AgeDecryption decryption = identities.isEmpty() ? null : AgeDecryption.withIdentityFiles(identities);
+        if (!byPassphrase) {
+            return run(decryption);
+        }
+        // checked before the terminal is asked
+        ExportCommand.requireRoot("import");
+        if (!file.equals("-") && !Files.exists(Path.of(file))) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "no such file " + file,
+                    "pass the path of an archive made by docker-checkpoint export, or - for standard input");
+        }
+        byte[] secret = Passphrase.read(passphraseFile, false);
+        try {
+            decryption = AgeDecryption.withPassphrase(secret);
+            return run(decryption);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+            if (decryption != null) {
+                decryption.destroy();
+            }
+        }
+    }
+
+    private int run(AgeDecryption decryption) {
         long max = parseSize(maxSize);
         CheckpointStore store = new CheckpointStore(dir);
         ExportCommand.requireRoot("import");
@@ -78,7 +126,7 @@ final class ImportCommand implements Callable<Integer> {
         ArchiveImporter.Result r;
         ArchiveImporter.Limits limits = new ArchiveImporter.Limits(max, ArchiveImporter.Limits.DEFAULT.maxEntries());
         if (file.equals("-")) {
-            r = ArchiveImporter.importArchive(stdin.get(), store, container, name, limits, progress);
+            r = ArchiveImporter.importArchive(stdin.get(), store, container, name, limits, decryption, progress);
         } else {
             Path path = Path.of(file);
             if (Files.isDirectory(path)) {
@@ -86,7 +134,7 @@ final class ImportCommand implements Callable<Integer> {
                         "pass a file made by docker-checkpoint export");
             }
             try (InputStream in = Files.newInputStream(path)) {
-                r = ArchiveImporter.importArchive(in, store, container, name, limits, progress);
+                r = ArchiveImporter.importArchive(in, store, container, name, limits, decryption, progress);
             } catch (NoSuchFileException e) {
                 throw new DcpException(ErrorCode.INVALID_INPUT, "no such file " + path,
                         "pass the path of an archive made by docker-checkpoint export, or - for standard input");

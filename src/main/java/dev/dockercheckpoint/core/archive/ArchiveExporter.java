@@ -51,6 +51,15 @@ public final class ArchiveExporter {
      */
     public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression, String tool,
             ArchiveProgress progress) {
+        return export(stored, out, compression, null, tool, progress);
+    }
+
+    /**
+     * The same, the compressed archive encrypted with {@code encryption} (age; null: not encrypted):
+     * tar, then the compression, then age.
+     */
+    public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression,
+            AgeEncryption encryption, String tool, ArchiveProgress progress) {
         long start = System.nanoTime();
         List<Item> items = collect(stored);
         long total = items.stream().mapToLong(Item::size).sum();
@@ -59,7 +68,7 @@ public final class ArchiveExporter {
         long done = 0;
         String current = null;
         try (HashingPipe pipe = new HashingPipe()) {
-            OutputStream compressed = compression.compress(counted);
+            OutputStream compressed = compression.compress(encryption == null ? counted : encryption.encrypt(counted));
             TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(compressed, CHUNK));
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);

@@ -70,6 +70,7 @@ public final class ArchiveImporter {
     private final String nameOverride;
     private final Limits limits;
     private final ArchiveProgress progress;
+    private final AgeDecryption decryption;
     private final Map<String, ArchiveManifest.Entry> seen = new LinkedHashMap<>();
     private final Set<String> directories = new TreeSet<>();
     private final Set<String> links = new TreeSet<>();
@@ -89,11 +90,12 @@ public final class ArchiveImporter {
     private final List<Path> createdDirs = new ArrayList<>();
 
     private ArchiveImporter(CheckpointStore store, String containerOverride, String nameOverride, Limits limits,
-            ArchiveProgress progress) {
+            AgeDecryption decryption, ArchiveProgress progress) {
         this.store = store;
         this.containerOverride = containerOverride;
         this.nameOverride = nameOverride;
         this.limits = limits;
+        this.decryption = decryption;
         this.progress = progress;
     }
 
@@ -103,13 +105,22 @@ public final class ArchiveImporter {
      */
     public static Result importArchive(InputStream in, CheckpointStore store, String container, String name,
             Limits limits, ArchiveProgress progress) {
+        return importArchive(in, store, container, name, limits, null, progress);
+    }
+
+    /**
+     * The same for an archive that may be encrypted with age: {@code decryption} decrypts it (null:
+     * an encrypted archive is refused, saying what it needs).
+     */
+    public static Result importArchive(InputStream in, CheckpointStore store, String container, String name,
+            Limits limits, AgeDecryption decryption, ArchiveProgress progress) {
         if (container != null) {
             Names.requireValid("container name", container);
         }
         if (name != null) {
             Names.requireValid("checkpoint name", name);
         }
-        return new ArchiveImporter(store, container, name, limits, progress).run(in);
+        return new ArchiveImporter(store, container, name, limits, decryption, progress).run(in);
     }
 
     private Result run(InputStream in) {
@@ -119,7 +130,8 @@ public final class ArchiveImporter {
             if (containerOverride != null && nameOverride != null) {
                 open(containerOverride, nameOverride);
             }
-            try (InputStream data = Compression.decompress(new NotClosing(in))) {
+            try (InputStream data = Compression.decompress(AgeDecryption.open(new NotClosing(in), decryption,
+                    progress))) {
                 TarArchiveInputStream tar = new TarArchiveInputStream(data);
                 TarArchiveEntry e;
                 while ((e = tar.getNextEntry()) != null) {
