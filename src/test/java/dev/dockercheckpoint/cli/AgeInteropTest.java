@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgeInteropTest {
     private static final String PTY = "import os, pty, sys\nsys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))";
+    /** Runs argv[2:] with its standard output into the file argv[1]. */
+    private static final String REDIRECT_STDOUT = "import os, sys\nfd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT"
+            + " | os.O_TRUNC, 0o600)\nos.dup2(fd, 1)\nos.execvp(sys.argv[2], sys.argv[2:])";
     private static String age;
     private static String ageKeygen;
 
@@ -300,6 +303,21 @@ class AgeInteropTest {
         assertEquals(1, differ.exit(), differ.text());
         assertTrue(differ.text().contains("error: the two passphrases differ"), differ.text());
         assertFalse(Files.exists(tmp.resolve("never.age")));
+
+        // standard output a pipe (export -o - | ...): the terminal is still asked, through /dev/tty
+        Path piped = tmp.resolve("piped.age");
+        List<String> toStdout = new ArrayList<>(List.of("python3", "-c", REDIRECT_STDOUT, piped.toString()));
+        toStdout.addAll(cmd);
+        toStdout.add("-");
+        Output viaTty = onTerminal(toStdout, List.of("Passphrase: ", "Passphrase again: "), List.of(secret, secret));
+        assertEquals(0, viaTty.exit(), viaTty.text());
+        assertFalse(viaTty.text().contains(secret), "no echo:\n" + viaTty.text());
+        assertTrue(Files.readString(piped, StandardCharsets.ISO_8859_1).startsWith("age-encryption.org/v1\n-> scrypt "));
+        Path file = tmp.resolve("pass.txt");
+        Files.writeString(file, secret + "\n");
+        Run i = dcp("import", piped.toString(), "-dir", tmp.resolve("dst").toString(), "--passphrase-file",
+                file.toString());
+        assertEquals(0, i.exit(), i.err());
 
         // age, asked on the terminal, takes what was typed into ours
         Path dec = tmp.resolve("typed.tar.zst");
