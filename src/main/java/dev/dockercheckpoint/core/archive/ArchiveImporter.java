@@ -13,8 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -317,9 +316,10 @@ public final class ArchiveImporter {
             throws IOException {
         Path target = target(rel);
         long left = size;
-        try (SeekableByteChannel out = Files.newByteChannel(target, Set.of(StandardOpenOption.CREATE_NEW,
+        try (FileChannel out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
                         Posix.FILE_PRIVATE))) {
+            SparseFileWriter sparse = new SparseFileWriter(out);
             while (left > 0) {
                 byte[] buf = pipe.buffer();
                 int n = tar.readNBytes(buf, 0, (int) Math.min(buf.length, left));
@@ -327,10 +327,7 @@ public final class ArchiveImporter {
                     throw new IOException("the archive ends inside " + path);
                 }
                 pipe.hash(n);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
-                }
+                sparse.write(buf, n);
                 left -= n;
                 bytes += n;
                 progress.bytes(bytes, -1, path);
@@ -338,6 +335,7 @@ public final class ArchiveImporter {
                     throw new DcpException(ErrorCode.CANCELLED, "import cancelled", "");
                 }
             }
+            sparse.finish();
         }
         Files.setLastModifiedTime(target, FileTime.fromMillis(e.getModTime().getTime()));
         seen.put(rel, ArchiveManifest.Entry.file(path, size, pipe.digest()));
