@@ -5,6 +5,7 @@ import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Json;
 import dev.dockercheckpoint.core.Manifest;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,11 +31,6 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  */
 public final class ArchiveExporter {
     private static final int CHUNK = HashingPipe.CHUNK;
-    /**
-     * tar's blocking: 512 KiB (1024 records). The end of the archive is padded with zeros to it, which
-     * an importer reads past (up to 1 MiB is accepted) and compression makes nothing of.
-     */
-    static final int TAR_BLOCK = 1 << 19;
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private ArchiveExporter() {
@@ -73,10 +69,9 @@ public final class ArchiveExporter {
         String current = null;
         try (HashingPipe pipe = new HashingPipe()) {
             OutputStream compressed = compression.compress(encryption == null ? counted : encryption.encrypt(counted));
-            // tar's own block buffer is the only copy between a file and the compressor, and hands it
-            // blocks large enough for its worker threads (a BufferedOutputStream there copied each byte
-            // twice, once into tar's 10 KiB blocks and once into its own buffer)
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed, TAR_BLOCK);
+            // tar's records stay 10 KiB blocks: a reader such as GNU tar stops at the end marker, and
+            // padding beyond its block would be left unread in a pipe (zstd -d | tar -t: SIGPIPE)
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(compressed, CHUNK));
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
