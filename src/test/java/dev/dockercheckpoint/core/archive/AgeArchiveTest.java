@@ -189,7 +189,12 @@ class AgeArchiveTest {
         e = assertThrows(DcpException.class, () -> importInto(tmp.resolve("d"), toKey,
                 AgeDecryption.withPassphrase(new byte[] {'x'})));
         assertEquals("the archive is encrypted to 1 age recipient, not with a passphrase", e.getMessage());
-        for (String d : List.of("a", "b", "c", "d")) {
+        // names given: the new checkpoint's directory is made before the first byte is read, and removed
+        e = assertThrows(DcpException.class, () -> ArchiveImporter.importArchive(new ByteArrayInputStream(toKey),
+                new CheckpointStore(tmp.resolve("e")), "other", "cp9", ArchiveImporter.Limits.DEFAULT, null,
+                ArchiveProgress.NONE));
+        assertEquals(ErrorCode.ENCRYPTED_ARCHIVE, e.code());
+        for (String d : List.of("a", "b", "c", "d", "e")) {
             assertTrue(empty(tmp.resolve(d)), d);
         }
     }
