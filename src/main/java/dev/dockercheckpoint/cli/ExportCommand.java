@@ -8,15 +8,20 @@ import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.NewFile;
 import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.archive.AgeEncryption;
 import dev.dockercheckpoint.core.archive.ArchiveExporter;
 import dev.dockercheckpoint.core.archive.Compression;
 import dev.dockercheckpoint.engine.Engine;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -32,6 +37,7 @@ import picocli.CommandLine.Spec;
             "",
             "  sudo docker-checkpoint export -container myapp -name checkpoint1 -o myapp.tar.zst",
             "  sudo docker-checkpoint export -container myapp -o - | ssh host sudo docker-checkpoint import -",
+            "  sudo docker-checkpoint export -container myapp -o myapp.tar.zst.age --recipient age1...",
             ""})
 final class ExportCommand implements Callable<Integer> {
     /** Standard output as bytes (tests replace it). */
@@ -60,18 +66,60 @@ final class ExportCommand implements Callable<Integer> {
             description = "Compression (default: ${DEFAULT-VALUE}).")
     String compress;
 
+    @Option(names = "--recipient", paramLabel = "AGE_PUBLIC_KEY",
+            description = "Encrypt the archive with age to this public key (age1..., from age-keygen); repeat it for"
+                    + " more recipients: the key of any one of them decrypts it.")
+    List<String> recipients = new ArrayList<>();
+
+    @Option(names = "--recipients-file", paramLabel = "FILE",
+            description = "Encrypt with age to the public keys listed in FILE, one a line ('#' comments).")
+    List<Path> recipientsFiles = new ArrayList<>();
+
+    @Option(names = "--passphrase",
+            description = "Encrypt with age and a passphrase (scrypt), asked twice on the terminal without echo.")
+    boolean passphrase;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Encrypt with age and the passphrase on the first line of FILE (without a terminal: this or"
+                    + " the environment variable " + Passphrase.ENV + ").")
+    Path passphraseFile;
+
     @Override
     public Integer call() {
         Names.requireValid("container name", container);
         Names.requireValid("checkpoint name", name);
         Compression compression = Compression.parse(compress);
+        boolean byPassphrase = passphrase || passphraseFile != null;
+        List<String> keys = new ArrayList<>(recipients);
+        for (Path f : recipientsFiles) {
+            keys.addAll(AgeEncryption.readRecipientsFile(f));
+        }
+        if (byPassphrase && !keys.isEmpty()) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "an archive is encrypted either to recipients or with a"
+                    + " passphrase, not both", "pass --recipient/--recipients-file or --passphrase");
+        }
+        AgeEncryption toKeys = keys.isEmpty() ? null : AgeEncryption.toRecipients(keys);
         CheckpointStore store = new CheckpointStore(dir);
         PrintWriter err = spec.commandLine().getErr();
         ArchiveConsoleProgress progress = new ArchiveConsoleProgress(err, "export");
         try (HelperTarget helper = Posix.isRoot() ? null : HelperTarget.open()) {
-            return run(helper == null ? inProcess(store.open(container, name), compression, progress)
-                    : out -> helper.export(given(spec, dir), container, name, compression.label(), out, progress),
-                    compression, err);
+            // as root the checkpoint is found before a passphrase is asked
+            CheckpointStore.Stored stored = helper == null ? store.open(container, name) : null;
+            if (!byPassphrase) {
+                return run(source(helper, stored, compression, toKeys, progress), compression, toKeys, err);
+            }
+            byte[] secret = Passphrase.read(passphraseFile, true);
+            AgeEncryption withPassphrase = null;
+            try {
+                withPassphrase = AgeEncryption.withPassphrase(secret);
+                return run(source(helper, stored, compression, withPassphrase, progress), compression,
+                        withPassphrase, err);
+            } finally {
+                Arrays.fill(secret, (byte) 0);
+                if (withPassphrase != null) {
+                    withPassphrase.destroy();
+                }
+            }
         }
     }
 
@@ -80,9 +128,48 @@ final class ExportCommand implements Callable<Integer> {
         ArchiveExporter.Result writeTo(OutputStream out);
     }
 
-    private static Source inProcess(CheckpointStore.Stored stored, Compression compression,
-            ArchiveConsoleProgress progress) {
-        return out -> ArchiveExporter.export(stored, out, compression, Engine.toolVersion(), progress);
+    /**
+     * The archive: made here as root; through the helper otherwise, encrypted here, so that no key
+     * or passphrase ever reaches the helper.
+     */
+    private Source source(HelperTarget helper, CheckpointStore.Stored stored, Compression compression,
+            AgeEncryption encryption, ArchiveConsoleProgress progress) {
+        if (helper == null) {
+            return out -> ArchiveExporter.export(stored, out, compression, encryption, Engine.toolVersion(), progress);
+        }
+        Path served = given(spec, dir);
+        if (encryption == null) {
+            return out -> helper.export(served, container, name, compression.label(), out, progress);
+        }
+        return out -> {
+            try {
+                OutputStream sealed = encryption.encrypt(new KeepOpen(out));
+                ArchiveExporter.Result r = helper.export(served, container, name, compression.label(), sealed,
+                        progress);
+                sealed.close(); // the last age chunk
+                return r;
+            } catch (IOException e) {
+                throw new DcpException(ErrorCode.IO_ERROR, "cannot write the encrypted archive: " + e.getMessage(),
+                        "check free space where the archive is written, and that its reader is still there");
+            }
+        };
+    }
+
+    /** A stream whose close only flushes: the encryption's end leaves the file or pipe open. */
+    private static final class KeepOpen extends FilterOutputStream {
+        KeepOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
     }
 
     /** {@code dir} when the command line gave it, else null (the helper's default). */
@@ -90,7 +177,7 @@ final class ExportCommand implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption("-dir") ? dir.toAbsolutePath() : null;
     }
 
-    private Integer run(Source source, Compression compression, PrintWriter err) {
+    private Integer run(Source source, Compression compression, AgeEncryption encryption, PrintWriter err) {
         boolean toStdout = output.equals("-");
         ArchiveExporter.Result r;
         String where;
@@ -106,20 +193,15 @@ final class ExportCommand implements Callable<Integer> {
             where = "standard output";
         } else {
             Path file = Path.of(output).toAbsolutePath().normalize();
-            r = toFile(source, file);
+            r = NewFile.write(file, "-o", source::writeTo);
             where = file.toString();
         }
         PrintWriter report = toStdout ? err : spec.commandLine().getOut();
         report.printf(Locale.ROOT, "Exported %s/%s to %s: %s in %d entries, archive %s (%s), %.2f s, %s/s%n",
                 container, name, where, Bytes.human(r.contentBytes()), r.entries(), Bytes.human(r.archiveBytes()),
-                compression.label(), r.millis() / 1000.0,
+                compression.label() + (encryption == null ? "" : ", " + encryption.describe()), r.millis() / 1000.0,
                 Bytes.human((long) (r.contentBytes() / Math.max(r.millis() / 1000.0, 1e-3))));
         report.flush();
         return ExitCodes.OK;
-    }
-
-    /** Writes into a hidden temporary sibling, then links it into place: no half archive ever has the name. */
-    private static ArchiveExporter.Result toFile(Source source, Path file) {
-        return NewFile.write(file, "-o", source::writeTo);
     }
 }

@@ -6,6 +6,7 @@ import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Posix;
+import dev.dockercheckpoint.core.archive.AgeDecryption;
 import dev.dockercheckpoint.core.archive.ArchiveImporter;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -15,6 +16,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -33,6 +37,7 @@ import picocli.CommandLine.Spec;
                 + " SHA-256 the export recorded; a damaged or unsafe archive leaves nothing behind.",
             "",
             "  sudo docker-checkpoint import myapp.tar.zst",
+            "  sudo docker-checkpoint import myapp.tar.zst.age --identity key.txt",
             "  sudo docker-checkpoint -restore -container myapp -name checkpoint1",
             ""})
 final class ImportCommand implements Callable<Integer> {
@@ -62,6 +67,20 @@ final class ImportCommand implements Callable<Integer> {
             description = "Refuse an archive whose files add up to more (default: ${DEFAULT-VALUE}).")
     String maxSize;
 
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "Decrypt an archive encrypted with age with the secret key(s) in FILE (as age-keygen writes"
+                    + " it); repeat it for more files.")
+    List<Path> identities = new ArrayList<>();
+
+    @Option(names = "--passphrase",
+            description = "Decrypt an archive encrypted with age and a passphrase, asked on the terminal without echo.")
+    boolean passphrase;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Decrypt with the passphrase on the first line of FILE (without a terminal: this or the"
+                    + " environment variable " + Passphrase.ENV + ").")
+    Path passphraseFile;
+
     @Override
     public Integer call() {
         if (container != null) {
@@ -71,18 +90,60 @@ final class ImportCommand implements Callable<Integer> {
             Names.requireValid("checkpoint name", name);
         }
         long max = parseSize(maxSize);
+        boolean byPassphrase = passphrase || passphraseFile != null;
+        if (byPassphrase && !identities.isEmpty()) {
+            throw new DcpException(ErrorCode.INVALID_INPUT, "an archive is decrypted either with an identity or with a"
+                    + " passphrase, not both", "pass --identity FILE or --passphrase");
+        }
         CheckpointStore store = new CheckpointStore(dir);
         try (HelperTarget helper = Posix.isRoot() ? null : HelperTarget.open()) {
-            return run(helper == null ? (in, size, progress) -> ArchiveImporter.importArchive(in, store, container,
-                    name, new ArchiveImporter.Limits(max, ArchiveImporter.Limits.DEFAULT.maxEntries()), progress)
-                    : (in, size, progress) -> helper.importArchive(in, size, ExportCommand.given(spec, dir), container,
-                            name, max, progress));
+            AgeDecryption decryption = identities.isEmpty() ? null : AgeDecryption.withIdentityFiles(identities);
+            if (!byPassphrase) {
+                return run(sink(helper, store, max, decryption));
+            }
+            // checked before the terminal is asked
+            if (!file.equals("-") && !Files.exists(Path.of(file))) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "no such file " + file,
+                        "pass the path of an archive made by docker-checkpoint export, or - for standard input");
+            }
+            byte[] secret = Passphrase.read(passphraseFile, false);
+            try {
+                decryption = AgeDecryption.withPassphrase(secret);
+                return run(sink(helper, store, max, decryption));
+            } finally {
+                Arrays.fill(secret, (byte) 0);
+                if (decryption != null) {
+                    decryption.destroy();
+                }
+            }
         }
     }
 
     /** Reads the archive into a new checkpoint: in this process as root, through the helper otherwise. */
     interface Sink {
         ArchiveImporter.Result readFrom(InputStream in, long size, ArchiveConsoleProgress progress);
+    }
+
+    /**
+     * Imports here as root; through the helper otherwise, decrypted here, so that no key or
+     * passphrase ever reaches the helper (it receives the compressed archive).
+     */
+    private Sink sink(HelperTarget helper, CheckpointStore store, long max, AgeDecryption decryption) {
+        if (helper == null) {
+            ArchiveImporter.Limits limits = new ArchiveImporter.Limits(max, ArchiveImporter.Limits.DEFAULT.maxEntries());
+            return (in, size, progress) -> ArchiveImporter.importArchive(in, store, container, name, limits, decryption,
+                    progress);
+        }
+        Path served = ExportCommand.given(spec, dir);
+        return (in, size, progress) -> {
+            try {
+                return helper.importArchive(AgeDecryption.open(in, decryption, progress), size, served, container,
+                        name, max, progress);
+            } catch (IOException e) {
+                throw new DcpException(ErrorCode.IO_ERROR, "cannot read the archive: " + e.getMessage(),
+                        "check that the file is readable");
+            }
+        };
     }
 
     private Integer run(Sink sink) {

@@ -12,6 +12,10 @@ public enum ErrorCode {
     CHECKPOINT_INCOMPLETE,
     /** A file of a checkpoint or an archive differs from what its manifest recorded. */
     CHECKPOINT_DAMAGED,
+    /** An archive is encrypted (age) and no identity or passphrase was given. */
+    ENCRYPTED_ARCHIVE,
+    /** The identity or passphrase given does not decrypt the archive. */
+    DECRYPTION_FAILED,
     NAME_IN_USE,
     UNSUPPORTED,
     LOST_PROCESSES,

@@ -5,6 +5,8 @@ import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.core.ProgressListener;
+import dev.dockercheckpoint.core.archive.AgeDecryption;
+import dev.dockercheckpoint.core.archive.AgeEncryption;
 import dev.dockercheckpoint.core.archive.ArchiveExporter;
 import dev.dockercheckpoint.core.archive.ArchiveImporter;
 import dev.dockercheckpoint.core.archive.ArchiveProgress;
@@ -72,6 +74,11 @@ public final class ArchiveBenchmark {
         E2E.waitForLine(app, readyLine, Duration.ofSeconds(180));
         Path base = E2E.newBaseDir();
         Path work = E2E.newBaseDir();
+        String age = dev.dockercheckpoint.engine.HostTools.which("age").map(Path::toString).orElse(null);
+        Path ageKey = work.resolve("age-key.txt");
+        java.security.KeyPair pair = new com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator().generateKeyPair();
+        Files.writeString(ageKey, pair.getPrivate() + "\n");
+        String agePublic = pair.getPublic().toString();
         try {
             engine.checkpoint(new CheckpointRequest(app, "cp1", base, new CheckpointOptions(false, true, true, false,
                     false)), ProgressListener.NONE);
@@ -83,7 +90,8 @@ public final class ArchiveBenchmark {
             Path theirs = work.resolve("zstd.tar.zst");
             Map<String, List<Double>> ms = new LinkedHashMap<>();
             for (String k : List.of("export", "export-launcher", "export-warm", "zstd", "import", "import-launcher",
-                    "import-warm", "unzstd", "pipe", "zstd-pipe")) {
+                    "import-warm", "unzstd", "pipe", "zstd-pipe", "export-age", "import-age", "zstd-age",
+                    "age-unzstd")) {
                 ms.put(k, new ArrayList<>());
             }
             readAll(dir); // every run reads from the page cache
@@ -128,7 +136,34 @@ public final class ArchiveBenchmark {
                             ArchiveImporter.Limits.DEFAULT, ArchiveProgress.NONE);
                 }
                 record(ms, "import-warm", warmup, (System.nanoTime() - t) / 1e6);
-                for (Path p : List.of(in0, in1, in2, in3, in4, in5, warm)) {
+                // encrypted with age to one X25519 key, warm; against tar | zstd -1 | age -r and age -d | zstd -d | tar -x
+                Path sealed = work.resolve("warm.tar.zst.age");
+                t = System.nanoTime();
+                try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(sealed), 1 << 16)) {
+                    ArchiveExporter.export(stored, o, Compression.ZSTD, AgeEncryption.toRecipients(
+                            List.of(agePublic)), "bench", ArchiveProgress.NONE);
+                }
+                record(ms, "export-age", warmup, (System.nanoTime() - t) / 1e6);
+                Path in6 = Files.createTempDirectory(work, "in");
+                t = System.nanoTime();
+                try (InputStream in = Files.newInputStream(sealed)) {
+                    ArchiveImporter.importArchive(in, new CheckpointStore(in6), null, null,
+                            ArchiveImporter.Limits.DEFAULT, AgeDecryption.withIdentityFiles(List.of(ageKey)),
+                            ArchiveProgress.NONE);
+                }
+                record(ms, "import-age", warmup, (System.nanoTime() - t) / 1e6);
+                Path theirsSealed = work.resolve("zstd.tar.zst.age");
+                if (age != null) {
+                    record(ms, "zstd-age", warmup, timed(List.of(List.of("tar", "-C", dir.toString(), "-cf", "-",
+                            "."), List.of("zstd", "-1", "-q", "-c"), List.of(age, "-r", agePublic)),
+                            theirsSealed.toFile()));
+                    Path in7 = Files.createTempDirectory(work, "in");
+                    record(ms, "age-unzstd", warmup, timed(List.of(List.of(age, "-d", "-i", ageKey.toString(),
+                            theirsSealed.toString()), List.of("zstd", "-d", "-q", "-c"), List.of("tar", "-x", "-C",
+                            in7.toString())), null));
+                    Posix.deleteTree(in7);
+                }
+                for (Path p : List.of(in0, in1, in2, in3, in4, in5, in6, warm, sealed)) {
                     Posix.deleteTree(p);
                 }
                 System.out.printf(Locale.ROOT, "%s: run %d done%n", title, i);
@@ -149,8 +184,18 @@ public final class ArchiveBenchmark {
             double pipe = median(ms.get("pipe"));
             double zpipe = median(ms.get("zstd-pipe"));
             report.append(String.format(Locale.ROOT, "| `export -o - \\| import -` (zstd: `tar \\| zstd -1 \\|"
-                    + " zstd -d \\| tar -x`) | | %s | | %s | %.2f× (launcher) |%n%n", fmt(pipe, size), fmt(zpipe, size),
+                    + " zstd -d \\| tar -x`) | | %s | | %s | %.2f× (launcher) |%n", fmt(pipe, size), fmt(zpipe, size),
                     zpipe / pipe));
+            double ea = median(ms.get("export-age"));
+            double ia = median(ms.get("import-age"));
+            report.append(String.format(Locale.ROOT, "| export encrypted with age, 1 recipient (age: `tar \\| zstd -1"
+                    + " \\| age -r`) | | | %s | %s | %.2f× (warm JVM); %.2f× of our plain export |%n", fmt(ea, size),
+                    age == null ? "" : fmt(median(ms.get("zstd-age")), size), median(ms.get("zstd-age")) / ea,
+                    median(ms.get("export-warm")) / ea));
+            report.append(String.format(Locale.ROOT, "| import of it (age: `age -d \\| zstd -d \\| tar -x`) | | | %s |"
+                    + " %s | %.2f× (warm JVM); %.2f× of our plain import |%n%n", fmt(ia, size),
+                    age == null ? "" : fmt(median(ms.get("age-unzstd")), size), median(ms.get("age-unzstd")) / ia,
+                    median(ms.get("import-warm")) / ia));
         } finally {
             E2E.deleteTree(base);
             E2E.deleteTree(work);

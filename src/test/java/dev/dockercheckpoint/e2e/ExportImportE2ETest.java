@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Export and import of real checkpoints: a counter moved through {@code export -o - | import -}
  * (two processes of the built jar) into another base directory, restored with {@code -restore},
- * continues; checkpointctl (the Debian package) shows and inspects our archive; a damaged archive
+ * continues; so does one exported encrypted with age to a key from age-keygen and imported with
+ * that key; checkpointctl (the Debian package) shows and inspects our archive; a damaged archive
  * is refused.
  */
 @Tag("e2e")
@@ -228,6 +229,51 @@ class ExportImportE2ETest extends BaseDirE2E {
             Assumptions.abort(why);
         }
         return podman;
+    }
+
+    @Test
+    void counterContinuesAfterAnExportEncryptedWithAgeIsImportedWithItsKey() throws Exception {
+        String ageKeygen = HostTools.which("age-keygen").map(Path::toString).orElse(null);
+        if (ageKeygen == null) {
+            String why = "age-keygen is not installed (scripts/setup-host installs age)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        String app = E2E.name("sealed");
+        long last = checkpointedCounter(app);
+        E2E.remove(app);
+        Path dir = otherBase();
+        Path key = dir.resolve("key.txt");
+        E2E.Output made = E2E.runAllowingFailure(List.of(ageKeygen, "-o", key.toString()));
+        assertEquals(0, made.exit(), made.toString());
+        String pub = E2E.runAllowingFailure(List.of(ageKeygen, "-y", key.toString())).text().strip();
+        Path file = dir.resolve(app + ".tar.zst.age");
+        E2E.Cli export = E2E.cli("export", "-container", app, "-name", "cp1", "-dir", base.toString(), "-o",
+                file.toString(), "--recipient", pub);
+        assertEquals(0, export.exit(), export.toString());
+        assertTrue(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .startsWith("age-encryption.org/v1\n-> X25519 "));
+
+        Path target = otherBase();
+        E2E.Cli refused = E2E.cli("import", file.toString(), "-dir", target.toString());
+        assertEquals(1, refused.exit(), refused.toString());
+        assertTrue(refused.err().startsWith("error: the archive is encrypted with age"), refused.toString());
+        E2E.Cli imported = E2E.cli("import", file.toString(), "-dir", target.toString(), "--identity", key.toString());
+        assertEquals(0, imported.exit(), imported.toString());
+        assertTrue(imported.out().contains("every file matches the SHA-256 recorded at export"), imported.toString());
+
+        E2E.deleteTree(base.resolve(app));
+        String restored = app + "-restored";
+        E2E.track(restored);
+        E2E.Cli restore = E2E.cli("-restore", "-container", app, "-name", "cp1", "-new-name", restored, "-dir",
+                target.toString());
+        assertEquals(0, restore.exit(), restore.toString());
+        E2E.waitForNumber(restored, "count-", last + 1, Duration.ofSeconds(20));
+        long first = E2E.numbers(restored, "count-").getFirst();
+        assertTrue(first >= last && first > 0, "restored counter starts at " + first + ", checkpointed at " + last);
+        assertEquals("state\n", E2E.exec(restored, "cat", "/tmp/state").output());
     }
 
     @Test

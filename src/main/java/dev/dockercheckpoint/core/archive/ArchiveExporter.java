@@ -54,6 +54,15 @@ public final class ArchiveExporter {
      */
     public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression, String tool,
             ArchiveProgress progress) {
+        return export(stored, out, compression, null, tool, progress);
+    }
+
+    /**
+     * The same, the compressed archive encrypted with {@code encryption} (age; null: not encrypted):
+     * tar, then the compression, then age.
+     */
+    public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression,
+            AgeEncryption encryption, String tool, ArchiveProgress progress) {
         long start = System.nanoTime();
         List<Item> items = collect(stored);
         // a damaged checkpoint is refused: each file is compared with its checkpoint-time checksum
@@ -71,7 +80,9 @@ public final class ArchiveExporter {
         long done = 0;
         String current = null;
         try (HashingPipe pipe = new HashingPipe()) {
-            OutputStream compressed = compression.compress(counted);
+            OutputStream compressed = compression.compress(encryption == null ? counted : encryption.encrypt(counted));
+            // tar's records stay 10 KiB blocks: a reader such as GNU tar stops at the end marker, and
+            // padding beyond its block would be left unread in a pipe (zstd -d | tar -t: SIGPIPE)
             TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(compressed, CHUNK));
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);

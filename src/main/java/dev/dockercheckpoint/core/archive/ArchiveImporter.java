@@ -17,8 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -74,6 +73,7 @@ public final class ArchiveImporter {
     private final String nameOverride;
     private final Limits limits;
     private final ArchiveProgress progress;
+    private final AgeDecryption decryption;
     private final Map<String, ArchiveManifest.Entry> seen = new LinkedHashMap<>();
     private final Set<String> directories = new TreeSet<>();
     private final Set<String> links = new TreeSet<>();
@@ -93,11 +93,12 @@ public final class ArchiveImporter {
     private final List<Path> createdDirs = new ArrayList<>();
 
     private ArchiveImporter(CheckpointStore store, String containerOverride, String nameOverride, Limits limits,
-            ArchiveProgress progress) {
+            AgeDecryption decryption, ArchiveProgress progress) {
         this.store = store;
         this.containerOverride = containerOverride;
         this.nameOverride = nameOverride;
         this.limits = limits;
+        this.decryption = decryption;
         this.progress = progress;
     }
 
@@ -107,13 +108,22 @@ public final class ArchiveImporter {
      */
     public static Result importArchive(InputStream in, CheckpointStore store, String container, String name,
             Limits limits, ArchiveProgress progress) {
+        return importArchive(in, store, container, name, limits, null, progress);
+    }
+
+    /**
+     * The same for an archive that may be encrypted with age: {@code decryption} decrypts it (null:
+     * an encrypted archive is refused, saying what it needs).
+     */
+    public static Result importArchive(InputStream in, CheckpointStore store, String container, String name,
+            Limits limits, AgeDecryption decryption, ArchiveProgress progress) {
         if (container != null) {
             Names.requireValid("container name", container);
         }
         if (name != null) {
             Names.requireValid("checkpoint name", name);
         }
-        return new ArchiveImporter(store, container, name, limits, progress).run(in);
+        return new ArchiveImporter(store, container, name, limits, decryption, progress).run(in);
     }
 
     private Result run(InputStream in) {
@@ -123,7 +133,8 @@ public final class ArchiveImporter {
             if (containerOverride != null && nameOverride != null) {
                 open(containerOverride, nameOverride);
             }
-            try (InputStream data = Compression.decompress(new NotClosing(in))) {
+            try (InputStream data = Compression.decompress(AgeDecryption.open(new NotClosing(in), decryption,
+                    progress))) {
                 TarArchiveInputStream tar = new TarArchiveInputStream(data);
                 TarArchiveEntry e;
                 while ((e = tar.getNextEntry()) != null) {
@@ -310,9 +321,10 @@ public final class ArchiveImporter {
             throws IOException {
         Path target = target(rel);
         long left = size;
-        try (SeekableByteChannel out = Files.newByteChannel(target, Set.of(StandardOpenOption.CREATE_NEW,
+        try (FileChannel out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
                         Posix.FILE_PRIVATE))) {
+            SparseFileWriter sparse = new SparseFileWriter(out);
             while (left > 0) {
                 byte[] buf = pipe.buffer();
                 int n = tar.readNBytes(buf, 0, (int) Math.min(buf.length, left));
@@ -320,10 +332,7 @@ public final class ArchiveImporter {
                     throw new IOException("the archive ends inside " + path);
                 }
                 pipe.hash(n);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
-                }
+                sparse.write(buf, n);
                 left -= n;
                 bytes += n;
                 progress.bytes(bytes, -1, path);
@@ -331,6 +340,7 @@ public final class ArchiveImporter {
                     throw new DcpException(ErrorCode.CANCELLED, "import cancelled", "");
                 }
             }
+            sparse.finish();
         }
         Files.setLastModifiedTime(target, FileTime.fromMillis(e.getModTime().getTime()));
         seen.put(rel, ArchiveManifest.Entry.file(path, size, pipe.digest()));
