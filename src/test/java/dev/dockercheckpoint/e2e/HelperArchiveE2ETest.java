@@ -1,6 +1,7 @@
 package dev.dockercheckpoint.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -75,7 +76,8 @@ class HelperArchiveE2ETest {
         assertEquals(uid(HelperProcess.MEMBER), attrs.get("uid"), "the member's file, written by the member");
         assertEquals(0600, (Integer) attrs.get("mode") & 0777);
         try (var files = Files.list(home)) {
-            assertEquals(List.of(archive), files.toList(), "no temporary file is left");
+            assertEquals(List.of(archive), files.filter(f -> !Files.isDirectory(f)).toList(),
+                    "no temporary file is left");
         }
 
         String copy = app + "-copy";
@@ -117,6 +119,57 @@ class HelperArchiveE2ETest {
                 + " result=";
         assertTrue(log.contains(line + "ok (") && log.contains(line + "CHECKPOINT_EXISTS ("),
                 "one audit line for each import, with its result");
+    }
+
+    /**
+     * Encryption without root: the command line encrypts the bytes the helper sends and decrypts
+     * those it sends to it, so the key stays in the member's process; the standard age tool reads
+     * the file.
+     */
+    @Test
+    void aMembersEncryptedExportIsSealedBeforeItLeavesTheCommandLine() throws Exception {
+        String app = E2E.name("sealed");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "i=0; while true; do echo s-$i; i=$((i+1)); sleep 0.2; done");
+        E2E.waitForNumber(app, "s-", 2, Duration.ofSeconds(20));
+        E2E.Cli dump = helper.runAs(HelperProcess.MEMBER, "-container", app, "-name", "cp1", "-dir",
+                source.toString());
+        assertEquals(0, dump.exit(), dump.toString());
+        Path own = Files.createDirectory(home.resolve(app)); // the other test counts the files in home
+        E2E.run(List.of("chown", HelperProcess.MEMBER, own.toString()));
+        Path key = own.resolve(app + ".key");
+        E2E.run(List.of("age-keygen", "-o", key.toString()));
+        E2E.run(List.of("chown", HelperProcess.MEMBER, key.toString()));
+        String publicKey = E2E.run(List.of("age-keygen", "-y", key.toString())).strip();
+        String secretKey = Files.readAllLines(key).stream().filter(l -> l.startsWith("AGE-SECRET-KEY-")).findFirst()
+                .orElseThrow();
+
+        Path archive = own.resolve(app + ".tar.zst.age");
+        E2E.Cli export = helper.runAs(HelperProcess.MEMBER, "export", "-container", app, "-name", "cp1", "-dir",
+                source.toString(), "-o", archive.toString(), "--recipient", publicKey);
+        assertEquals(0, export.exit(), export.toString());
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(archive), 21);
+        assertEquals("age-encryption.org/v1", new String(head, java.nio.charset.StandardCharsets.US_ASCII));
+        List<Process> list = ProcessBuilder.startPipeline(List.of(
+                new ProcessBuilder("age", "-d", "-i", key.toString(), archive.toString()),
+                new ProcessBuilder("zstd", "-d"), new ProcessBuilder("tar", "-t")));
+        String names = new String(list.getLast().getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        for (Process p : list) {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), "age -d | zstd -d | tar -t: " + names);
+        }
+        assertTrue(names.contains("container.json"), names);
+
+        E2E.Cli withoutKey = helper.runAs(HelperProcess.MEMBER, "import", archive.toString(), "-dir",
+                target.toString(), "-name", "sealed");
+        assertEquals(1, withoutKey.exit(), withoutKey.toString());
+        assertTrue(withoutKey.err().contains("encrypted with age"), withoutKey.toString());
+        E2E.Cli imported = helper.runAs(HelperProcess.MEMBER, "import", archive.toString(), "-dir",
+                target.toString(), "-name", "sealed", "--identity", key.toString());
+        assertEquals(0, imported.exit(), imported.toString());
+        assertTrue(imported.out().contains("every file matches the SHA-256"), imported.toString());
+        assertTrue(Files.isRegularFile(target.resolve(app).resolve("sealed").resolve("container.json")));
+        assertFalse(helper.log().contains(secretKey), "the secret key never reaches the helper");
     }
 
     private static int uid(String user) {
