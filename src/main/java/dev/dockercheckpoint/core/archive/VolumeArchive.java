@@ -196,7 +196,7 @@ public final class VolumeArchive {
                 continue; // the link shares its first name's owner, mode and times
             } else if (e.isFIFO()) {
                 makeFifo(target, what);
-            } else if (e.isFile()) {
+            } else if (e.isFile() && !e.isCharacterDevice() && !e.isBlockDevice() && !e.isSparse()) {
                 try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     tar.transferTo(out);
