@@ -26,10 +26,12 @@ import org.junit.jupiter.api.Test;
 class VolumesE2ETest extends BaseDirE2E {
     private final List<Path> cleanup = new ArrayList<>();
     private final List<String> volumes = new ArrayList<>();
+    private final List<String> containers = new ArrayList<>();
 
     @AfterEach
     void removeVolumesAndFiles() {
         cleanup.forEach(E2E::deleteTree);
+        containers.forEach(E2E::remove); // a volume in use cannot be removed
         for (String v : volumes) {
             E2E.runAllowingFailure(List.of("docker", "volume", "rm", "-f", v));
         }
@@ -73,6 +75,7 @@ class VolumesE2ETest extends BaseDirE2E {
         assertTrue(Files.isRegularFile(target.resolve(x.app()).resolve("cp1/volumes/" + x.volume() + ".tar")),
                 "the import keeps the volume's tar");
         E2E.track(restored);
+        containers.add(restored);
         E2E.Cli restore = E2E.cli("-restore", "-container", x.app(), "-name", "cp1", "-new-name", restored, "-dir",
                 target.toString());
         assertEquals(0, restore.exit(), restore.toString());
