@@ -11,7 +11,9 @@ import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.core.archive.AgeEncryption;
 import dev.dockercheckpoint.core.archive.ArchiveExporter;
 import dev.dockercheckpoint.core.archive.Compression;
+import dev.dockercheckpoint.engine.Docker;
 import dev.dockercheckpoint.engine.Engine;
+import dev.dockercheckpoint.engine.Volumes;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
@@ -84,6 +86,11 @@ final class ExportCommand implements Callable<Integer> {
                     + " the environment variable " + Passphrase.ENV + ").")
     Path passphraseFile;
 
+    @Option(names = "--with-volumes",
+            description = "Add the contents of the named volumes the container mounted (anonymous ones too) as"
+                    + " volumes/<name>.tar; they are copied as they are now, not as they were at the checkpoint.")
+    boolean withVolumes;
+
     @Override
     public Integer call() {
         Names.requireValid("container name", container);
@@ -135,17 +142,26 @@ final class ExportCommand implements Callable<Integer> {
     private Source source(HelperTarget helper, CheckpointStore.Stored stored, Compression compression,
             AgeEncryption encryption, ArchiveConsoleProgress progress) {
         if (helper == null) {
-            return out -> ArchiveExporter.export(stored, out, compression, encryption, Engine.toolVersion(), progress);
+            if (!withVolumes) {
+                return out -> ArchiveExporter.export(stored, out, compression, encryption, Engine.toolVersion(),
+                        progress);
+            }
+            return out -> {
+                try (Docker docker = Docker.connect()) {
+                    return ArchiveExporter.export(stored, out, compression, encryption, Engine.toolVersion(),
+                            progress, volume -> Volumes.mountpoint(docker, volume));
+                }
+            };
         }
         Path served = given(spec, dir);
         if (encryption == null) {
-            return out -> helper.export(served, container, name, compression.label(), out, progress);
+            return out -> helper.export(served, container, name, compression.label(), withVolumes, out, progress);
         }
         return out -> {
             try {
                 OutputStream sealed = encryption.encrypt(new KeepOpen(out));
-                ArchiveExporter.Result r = helper.export(served, container, name, compression.label(), sealed,
-                        progress);
+                ArchiveExporter.Result r = helper.export(served, container, name, compression.label(), withVolumes,
+                        sealed, progress);
                 sealed.close(); // the last age chunk
                 return r;
             } catch (IOException e) {

@@ -82,7 +82,13 @@ record HelperTarget(HelperClient client) implements CommandTarget {
     /** Exports through the helper; the archive's bytes are written to {@code out} here, as this user. */
     ArchiveExporter.Result export(Path dir, String container, String name, String compression, OutputStream out,
             TransferListener progress) {
-        ExportInfo r = client.export(dir, container, name, compression, out, progress);
+        return export(dir, container, name, compression, false, out, progress);
+    }
+
+    /** The same, with the named volumes' contents when {@code withVolumes}. */
+    ArchiveExporter.Result export(Path dir, String container, String name, String compression, boolean withVolumes,
+            OutputStream out, TransferListener progress) {
+        ExportInfo r = client.export(dir, container, name, compression, withVolumes, out, progress);
         return new ArchiveExporter.Result(r.entries(), r.contentBytes(), r.archiveBytes(), r.millis());
     }
 

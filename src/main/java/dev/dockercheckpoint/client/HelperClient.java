@@ -250,9 +250,15 @@ public final class HelperClient implements AutoCloseable {
      */
     public ExportInfo export(Path dir, String container, String name, String compression, OutputStream sink,
             TransferListener listener) {
+        return export(dir, container, name, compression, false, sink, listener);
+    }
+
+    /** The same, with the named volumes' contents as they are now when {@code withVolumes}. */
+    public ExportInfo export(Path dir, String container, String name, String compression, boolean withVolumes,
+            OutputStream sink, TransferListener listener) {
         String id = nextId();
         Request.Export request = new Request.Export(id, container, name, dir == null ? null : dir.toString(),
-                compression);
+                compression, withVolumes);
         try (HelperConnection transfer = HelperConnection.open(connection.socket())) {
             long[] written = {0};
             double[] fraction = {-1};

@@ -44,6 +44,15 @@ public interface CheckpointEngine extends AutoCloseable {
         throw new DcpException(ErrorCode.UNSUPPORTED, "this engine cannot migrate containers", "");
     }
 
+    /**
+     * The directory holding named volume {@code name}'s contents on this engine, for an export with
+     * its volumes; null when the engine has no such volume.
+     */
+    default Path volumeMountpoint(String name) {
+        throw new DcpException(ErrorCode.UNSUPPORTED, "this engine cannot read volumes",
+                "export without --with-volumes");
+    }
+
     /** Process tree, memory, open files and statistics of a stored checkpoint. */
     CheckpointContents inspect(Path baseDir, String container, String name);
 

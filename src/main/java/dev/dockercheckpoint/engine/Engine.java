@@ -166,6 +166,11 @@ public final class Engine implements CheckpointEngine {
 
     /** Process tree, memory, open files and statistics of a stored checkpoint. */
     @Override
+    public Path volumeMountpoint(String name) {
+        return Volumes.mountpoint(docker, name);
+    }
+
+    @Override
     public CheckpointContents inspect(Path baseDir, String container, String name) {
         CheckpointStore.Stored stored = new CheckpointStore(baseDir).open(container, name);
         CriuStats stats = stored.manifest().dumpStats() != null ? stored.manifest().dumpStats()

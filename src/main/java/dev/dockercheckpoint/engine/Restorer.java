@@ -88,13 +88,15 @@ final class Restorer {
         }
         tools.criu();
         Manifest manifest = stored.manifest();
-        List<String> warnings = checkIntegrity(request, stored, listener);
+        List<String> warnings = new ArrayList<>(checkIntegrity(request, stored, listener));
 
         checkCancelled(listener);
         listener.phase("creating container " + request.newName(), 0.1);
         long t = System.nanoTime();
         String holderId = null;
         carryImage(manifest, listener);
+        // volumes the checkpoint carries are filled before the container that mounts them exists
+        warnings.addAll(Volumes.restore(docker, stored.dir(), listener));
         if (NetnsHolder.needed(docker.serverVersion(), manifest.spec(), stored.dir())) {
             // Docker 28+ cannot restore into a network namespace of the container's own (moby#50750)
             var saved = manifest.spec().docker();

@@ -92,6 +92,11 @@ final class Connection {
         return config;
     }
 
+    /** The engine this connection works with (the hello's choice, else the helper's default). */
+    CheckpointEngine engine() {
+        return engine;
+    }
+
     Operations operations() {
         return operations;
     }

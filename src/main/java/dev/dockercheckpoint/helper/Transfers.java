@@ -116,8 +116,9 @@ final class Transfers {
             }
             ArchiveExporter.Result r;
             try (FrameOutput out = new FrameOutput(outbox)) {
-                r = ArchiveExporter.export(stored, out, compression, Engine.toolVersion(),
-                        progress(x.id(), "exporting", cancelled));
+                r = ArchiveExporter.export(stored, out, compression, null, Engine.toolVersion(),
+                        progress(x.id(), "exporting", cancelled),
+                        x.withVolumes() ? conn.engine()::volumeMountpoint : null);
                 out.flush();
             } catch (DcpException e) {
                 throw outbox.isClosed() ? gone("export") : e;

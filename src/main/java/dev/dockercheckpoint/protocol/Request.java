@@ -270,10 +270,16 @@ public sealed interface Request {
 
     /**
      * A stored checkpoint as one archive, whose bytes the helper streams to the client in frames
-     * (docs/protocol.md, Transfers): the client writes the file, the helper never opens it.
+     * (docs/protocol.md, Transfers): the client writes the file, the helper never opens it;
+     * {@code withVolumes} adds the named volumes' contents as they are now.
      */
     record Export(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container,
-            String name, String dir, String compression) implements Request {
+            String name, String dir, String compression, boolean withVolumes) implements Request {
+        /** Without the volumes' contents. */
+        public Export(String id, String container, String name, String dir, String compression) {
+            this(id, container, name, dir, compression, false);
+        }
+
         public Export {
             id = requestId(id);
             container = required("container", container, MAX_REF);

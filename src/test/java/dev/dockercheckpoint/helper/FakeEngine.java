@@ -42,6 +42,13 @@ final class FakeEngine implements CheckpointEngine {
     final Map<String, CountDownLatch> started = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
     final List<Consumer<ContainerEvent>> subscribers = new CopyOnWriteArrayList<>();
+    /** Named volumes' directories, by name, for exports with volumes. */
+    final Map<String, Path> volumes = new ConcurrentHashMap<>();
+
+    @Override
+    public Path volumeMountpoint(String name) {
+        return volumes.get(name);
+    }
 
     void release() {
         release.countDown();

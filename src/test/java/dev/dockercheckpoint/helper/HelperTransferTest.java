@@ -133,6 +133,46 @@ class HelperTransferTest {
         }
     }
 
+    private static List<String> entryNames(byte[] tar) throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new ByteArrayInputStream(tar))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void exportWithVolumesCarriesTheVolumeTheEngineNames() throws Exception {
+        checkpoint("vols", 1000);
+        Path volume = Files.createDirectory(dir.resolve("appcache-data"));
+        Files.writeString(volume.resolve("kept.txt"), "in the volume");
+        helper.engine.volumes.put("appcache", volume); // the fixture's container mounted volume appcache
+        ByteArrayOutputStream with = new ByteArrayOutputStream();
+        List<String> notes = new CopyOnWriteArrayList<>();
+        try (HelperClient c = client()) {
+            c.export(base, "web", "vols", "none", true, with, new TransferListener() {
+                @Override
+                public void note(String message) {
+                    notes.add(message);
+                }
+            });
+        }
+        assertTrue(notes.contains(dev.dockercheckpoint.core.archive.ArchiveExporter.VOLUMES_NOTE), notes.toString());
+        assertTrue(entryNames(with.toByteArray()).contains("volumes/appcache.tar"),
+                entryNames(with.toByteArray()).toString());
+        assertTrue(entryNames(exported("vols", "none")).stream().noneMatch(n -> n.startsWith("volumes")),
+                "without withVolumes no volume travels");
+        helper.engine.volumes.clear();
+        try (HelperClient c = client()) {
+            DcpException e = assertThrows(DcpException.class, () -> c.export(base, "web", "vols", "none", true,
+                    OutputStream.nullOutputStream(), TransferListener.NONE));
+            assertTrue(e.getMessage().contains("volume appcache"), e.getMessage());
+        }
+    }
+
     @Test
     void anArchiveExportedThroughTheHelperImportsUnderAnotherNameWithEveryFileIntact() throws Exception {
         checkpoint("cp1", 3 << 20);

@@ -6,6 +6,7 @@ import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.core.IntegrityCheck;
 import dev.dockercheckpoint.core.Json;
 import dev.dockercheckpoint.core.Manifest;
+import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -21,7 +22,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -45,8 +48,21 @@ public final class ArchiveExporter {
 
     /** One entry to write: from a file (source), generated (data), a directory or a symbolic link. */
     private record Item(String path, Path source, byte[] data, boolean directory, String linkTarget, long size,
-            Instant modified) {
+            Instant modified, boolean volume) {
+        Item(String path, Path source, byte[] data, boolean directory, String linkTarget, long size, Instant modified) {
+            this(path, source, data, directory, linkTarget, size, modified, false);
+        }
     }
+
+    /** Finds a named volume's contents for an export with its volumes. */
+    @FunctionalInterface
+    public interface VolumeSource {
+        /** The directory holding volume {@code name}'s contents, or null when the engine has no such volume. */
+        Path mountpoint(String name);
+    }
+
+    /** What the export says when it carries volumes. */
+    public static final String VOLUMES_NOTE = "volumes are copied as they are now, not as they were at the checkpoint";
 
     /**
      * Exports {@code stored} to {@code out} (left open), compressed with {@code compression}.
@@ -63,8 +79,38 @@ public final class ArchiveExporter {
      */
     public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression,
             AgeEncryption encryption, String tool, ArchiveProgress progress) {
+        return export(stored, out, compression, encryption, tool, progress, null);
+    }
+
+    /**
+     * The same, with {@code volumes} not null: each named volume the container mounted (anonymous
+     * ones too) is added as {@code volumes/<name>.tar}, read from {@code volumes} as it is now (a
+     * volume the checkpoint directory already holds, from a Podman archive, is kept as it is).
+     */
+    public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression,
+            AgeEncryption encryption, String tool, ArchiveProgress progress, VolumeSource volumes) {
+        List<Path> temporary = new ArrayList<>();
+        try {
+            return export(stored, out, compression, encryption, tool, progress, volumes, temporary);
+        } finally {
+            for (Path t : temporary) {
+                try {
+                    Files.deleteIfExists(t);
+                } catch (IOException e) {
+                    progress.note("cannot remove the temporary file " + t + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression,
+            AgeEncryption encryption, String tool, ArchiveProgress progress, VolumeSource volumes,
+            List<Path> temporary) {
         long start = System.nanoTime();
         List<Item> items = collect(stored);
+        if (volumes != null) {
+            addVolumes(stored, items, volumes, temporary, progress);
+        }
         // a damaged checkpoint is refused: each file is compared with its checkpoint-time checksum
         // as it is hashed for the archive, so it is read once
         IntegrityCheck.Recorded recorded = IntegrityCheck.beforeReading(stored.dir(), "checkpoint "
@@ -137,7 +183,7 @@ public final class ArchiveExporter {
                         }
                     }
                     sha = pipe.digest();
-                    if (recorded != null) {
+                    if (recorded != null && !item.volume()) {
                         recorded.check(rel(stored.dir(), item.source()), item.size(), sha);
                     }
                 }
@@ -254,6 +300,71 @@ public final class ArchiveExporter {
         }
         items.sort(Comparator.comparingInt((Item i) -> rank(i.path())).thenComparing(Item::path));
         return items;
+    }
+
+    /** The names of the named volumes (anonymous ones included) the checkpointed container mounted. */
+    static List<String> volumeNames(Manifest m) {
+        Set<String> names = new LinkedHashSet<>();
+        if (m.spec() != null && m.spec().mounts() != null) {
+            for (var mount : m.spec().mounts()) {
+                if ("volume".equals(mount.type()) && mount.source() != null && !mount.source().isEmpty()) {
+                    names.add(mount.source());
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Writes each volume's tar to a temporary file (a tar entry needs its size first) and adds it. */
+    private static void addVolumes(CheckpointStore.Stored stored, List<Item> items, VolumeSource volumes,
+            List<Path> temporary, ArchiveProgress progress) {
+        List<String> names = volumeNames(stored.manifest());
+        if (names.isEmpty()) {
+            progress.note("the container mounted no named volume: there is none to copy");
+            return;
+        }
+        progress.note(VOLUMES_NOTE);
+        boolean hasDir = items.stream().anyMatch(i -> i.path().equals(ArchiveLayout.VOLUMES));
+        for (String name : names) {
+            if (Names.problem(name) != null) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "volume " + Names.quote(name)
+                        + " has a name that cannot be a file name", "export without --with-volumes");
+            }
+            String path = ArchiveLayout.VOLUMES + "/" + name + ".tar";
+            if (items.stream().anyMatch(i -> i.path().equals(path))) {
+                progress.note("volume " + name + ": the checkpoint's own copy is exported");
+                continue;
+            }
+            Path mountpoint = volumes.mountpoint(name);
+            if (mountpoint == null || !Files.isDirectory(mountpoint)) {
+                throw new DcpException(ErrorCode.INVALID_INPUT, "volume " + name + " of the checkpointed container"
+                        + " is not on this engine" + (mountpoint == null ? "" : " (no directory " + mountpoint + ")"),
+                        "nothing was exported; export without --with-volumes, or recreate the volume");
+            }
+            try {
+                Path tmp = Files.createTempFile("dcp-volume-", ".tar");
+                temporary.add(tmp);
+                VolumeArchive.Written w;
+                try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
+                    w = VolumeArchive.write(mountpoint, o);
+                }
+                if (!w.skipped().isEmpty()) {
+                    progress.note("volume " + name + ": left out " + w.skipped().size()
+                            + " socket(s) or device(s), e.g. " + w.skipped().get(0));
+                }
+                progress.note("volume " + name + ": " + w.entries() + " entries, " + w.bytes() + " bytes");
+                if (!hasDir) {
+                    items.add(new Item(ArchiveLayout.VOLUMES, null, null, true, null, 0, Instant.now()));
+                    hasDir = true;
+                }
+                items.add(new Item(path, tmp, null, false, null, Files.size(tmp), Instant.now(), true));
+            } catch (IOException e) {
+                throw new DcpException(ErrorCode.IO_ERROR, "cannot read volume " + name + " at " + mountpoint
+                        + ": " + e.getMessage(), "check free space in " + System.getProperty("java.io.tmpdir")
+                        + " (the volume's tar is written there first)");
+            }
+        }
+        items.sort(Comparator.comparingInt((Item i) -> rank(i.path())).thenComparing(Item::path));
     }
 
     /** Temporary files (a name starting with '.') are never part of an archive. */

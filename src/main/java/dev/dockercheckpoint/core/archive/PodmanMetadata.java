@@ -177,6 +177,21 @@ final class PodmanMetadata {
         return ids;
     }
 
+    /** Podman's named volumes ({@code namedVolumes}: volumeName, dest, options) as volume mounts. */
+    static List<ContainerSpec.MountSpec> namedVolumes(JsonNode config) {
+        List<ContainerSpec.MountSpec> mounts = new java.util.ArrayList<>();
+        for (JsonNode v : config.path("namedVolumes")) {
+            String name = text(v, "volumeName");
+            String dest = text(v, "dest");
+            if (name != null && dest != null && dev.dockercheckpoint.core.Names.problem(name) == null
+                    && dest.startsWith("/")) {
+                mounts.add(new ContainerSpec.MountSpec("volume", name, dest, strings(v.path("options")).contains("ro"),
+                        null));
+            }
+        }
+        return List.copyOf(mounts);
+    }
+
     /**
      * Our {@code container.json} for an archive Podman made: the container is recreated in Docker
      * from the image Podman names, the process's arguments, environment, working directory, user,
@@ -214,7 +229,8 @@ final class PodmanMetadata {
                 strings(process.path("env")), text(process, "cwd"), userSpec, text(spec, "hostname"), null,
                 Map.of(), process.path("terminal").asBoolean(false), false, false, "none",
                 bindAt(spec, "/dev/shm") ? SHAREABLE_IPC : null, null, null,
-                new ContainerSpec.RestartPolicySpec("no", 0), List.of(), List.of(), List.of(), List.of(), false,
+                new ContainerSpec.RestartPolicySpec("no", 0), namedVolumes(config), List.of(), List.of(), List.of(),
+                false,
                 spec.path("root").path("readonly").asBoolean(false), null, null, null, null, null, Map.of(), null,
                 List.of());
         Instant at = time(text(config, "checkpointedTime"));

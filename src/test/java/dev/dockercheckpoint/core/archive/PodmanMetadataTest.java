@@ -31,4 +31,19 @@ class PodmanMetadataTest {
         assertNull(manifest("{\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\"}").spec().ipcMode());
         assertNull(manifest("").spec().ipcMode());
     }
+
+    @Test
+    void podmansNamedVolumesBecomeVolumeMounts() throws Exception {
+        var config = dev.dockercheckpoint.core.Json.mapper().readTree("""
+                {"namedVolumes": [{"volumeName": "data", "dest": "/data", "options": ["rw"]},
+                                  {"volumeName": "cache", "dest": "/cache", "options": ["ro", "nosuid"]},
+                                  {"volumeName": "../evil", "dest": "/x"},
+                                  {"volumeName": "rel", "dest": "not/absolute"}]}
+                """);
+        var mounts = PodmanMetadata.namedVolumes(config);
+        assertEquals(java.util.List.of(
+                new dev.dockercheckpoint.core.ContainerSpec.MountSpec("volume", "data", "/data", false, null),
+                new dev.dockercheckpoint.core.ContainerSpec.MountSpec("volume", "cache", "/cache", true, null)),
+                mounts);
+    }
 }
