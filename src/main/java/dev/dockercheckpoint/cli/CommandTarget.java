@@ -3,7 +3,6 @@ package dev.dockercheckpoint.cli;
 import dev.dockercheckpoint.client.HelperClient;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
-import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.DcpException;
@@ -16,16 +15,20 @@ import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.engine.DockerContexts;
 import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.protocol.Protocol;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Where the command line's work runs: in-process on the engine when root, as the original tool
  * did ({@link EngineTarget}), through the privileged helper otherwise ({@link HelperTarget}).
  */
 interface CommandTarget extends AutoCloseable {
-    CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener);
+    /** Checkpoints a container; the report says what the command line prints of it. */
+    CheckpointReport checkpoint(CheckpointRequest request, ProgressListener listener);
 
     RestoreResult restore(RestoreRequest request, ProgressListener listener);
 
@@ -46,7 +49,10 @@ interface CommandTarget extends AutoCloseable {
     @Override
     void close();
 
-    /** The engine when root; otherwise the helper at DOCKER_CHECKPOINT_SOCKET or the default socket. */
+    /**
+     * The engine when root (unless the system property {@value #SOCKET_PROPERTY} names a helper);
+     * otherwise the helper at DOCKER_CHECKPOINT_SOCKET or the default socket.
+     */
     static CommandTarget open() {
         return open(null);
     }
@@ -57,7 +63,7 @@ interface CommandTarget extends AutoCloseable {
      * user's) must name one of the helper's engines, by name or by socket.
      */
     static CommandTarget open(String context) {
-        if (Posix.isRoot()) {
+        if (Posix.isRoot() && System.getProperty(SOCKET_PROPERTY) == null) {
             return new EngineTarget(context == null ? Engine.local()
                     : Engine.forHost(DockerContexts.ofCurrentUser().host(context)));
         }
@@ -70,11 +76,14 @@ interface CommandTarget extends AutoCloseable {
      * or of DOCKER_HOST; refused with the helper's engines when it serves none of them.
      */
     static HelperTarget helper(String context) {
-        String env = System.getenv("DOCKER_CHECKPOINT_SOCKET");
-        Path socket = env == null || env.isEmpty() ? Protocol.DEFAULT_SOCKET : Path.of(env);
+        Path socket = helperSocket();
+        if (socket == null) {
+            throw new DcpException(ErrorCode.PERMISSION_DENIED, "not root, and DOCKER_CHECKPOINT_SOCKET=none"
+                    + " turns the helper off", "run with sudo, or unset DOCKER_CHECKPOINT_SOCKET");
+        }
         HelperClient client;
         try {
-            client = HelperClient.connectAndHello(socket, Duration.ofSeconds(2));
+            client = HelperClient.connectAndBriefHello(socket, Duration.ofSeconds(2));
         } catch (DcpException e) {
             if (e.code() == ErrorCode.HELPER_UNAVAILABLE) {
                 throw new DcpException(ErrorCode.PERMISSION_DENIED, "not root, and " + e.getMessage(),
@@ -83,18 +92,93 @@ interface CommandTarget extends AutoCloseable {
             throw e;
         }
         try {
-            String host = context == null ? System.getenv("DOCKER_HOST")
-                    : context.startsWith("unix://") ? context
-                    : client.lastHello().engineNames().contains(context) ? null
-                    : DockerContexts.ofCurrentUser().host(context);
-            String engine = HelperEngines.pick(client.lastHello(), context, host);
-            if (engine != null) {
-                client.hello(engine);
-            }
-            return new HelperTarget(client);
+            return onEngine(client, context);
         } catch (RuntimeException e) {
             client.close();
             throw e;
         }
+    }
+
+    /**
+     * The target for the seed's checkpoint and restore: as root, the running helper when it
+     * serves the engine and base directory {@code dir} (null: its default), because its warm JVM
+     * does the work and this command then loads neither docker-java nor the engine; else this
+     * process, as {@link #open(String)}. Without root, the helper.
+     */
+    static CommandTarget openPreferringHelper(String context, Path dir) {
+        if (!Posix.isRoot() || System.getProperty(SOCKET_PROPERTY) != null) {
+            return helper(context);
+        }
+        return helperOr(helperSocket(), context, dir, () -> open(context));
+    }
+
+    /**
+     * The helper at {@code socket} (null: none) when it answers at once and serves the engine of
+     * {@code context} and base directory {@code dir}; else {@code elsewhere}'s target.
+     */
+    static CommandTarget helperOr(Path socket, String context, Path dir, Supplier<CommandTarget> elsewhere) {
+        if (socket != null && Files.exists(socket)) {
+            HelperClient client = null;
+            try {
+                client = HelperClient.connectAndBriefHello(socket, Duration.ZERO);
+                if (dir == null || serves(client.lastHello().baseDirs(), dir)) {
+                    return onEngine(client, context);
+                }
+                client.close();
+            } catch (RuntimeException e) {
+                // not running, or not serving this engine: the work is done here
+                if (client != null) {
+                    client.close();
+                }
+            }
+        }
+        return elsewhere.get();
+    }
+
+    /** A system property naming the helper's socket; when set, commands always go through it. */
+    String SOCKET_PROPERTY = "docker-checkpoint.socket";
+
+    /**
+     * The helper's socket: the system property {@value #SOCKET_PROPERTY}, DOCKER_CHECKPOINT_SOCKET,
+     * or the default; null when DOCKER_CHECKPOINT_SOCKET is {@code none} (no helper).
+     */
+    static Path helperSocket() {
+        String property = System.getProperty(SOCKET_PROPERTY);
+        if (property != null) {
+            return Path.of(property);
+        }
+        String env = System.getenv("DOCKER_CHECKPOINT_SOCKET");
+        if ("none".equals(env)) {
+            return null;
+        }
+        return env == null || env.isEmpty() ? Protocol.DEFAULT_SOCKET : Path.of(env);
+    }
+
+    private static boolean serves(List<String> baseDirs, Path dir) {
+        Path wanted = dir.toAbsolutePath().normalize();
+        for (String served : baseDirs) {
+            Path p = Path.of(served);
+            try {
+                if (p.equals(wanted) || Files.exists(wanted) && Files.isSameFile(p, wanted)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not the same
+            }
+        }
+        return false;
+    }
+
+    /** The helper connection {@code client}, on the engine of {@code context} or DOCKER_HOST (see {@link #helper}). */
+    private static HelperTarget onEngine(HelperClient client, String context) {
+        String host = context == null ? System.getenv("DOCKER_HOST")
+                : context.startsWith("unix://") ? context
+                : client.lastHello().engineNames().contains(context) ? null
+                : DockerContexts.ofCurrentUser().host(context);
+        String engine = HelperEngines.pick(client.lastHello(), context, host);
+        if (engine != null) {
+            client.hello(engine);
+        }
+        return new HelperTarget(client);
     }
 }

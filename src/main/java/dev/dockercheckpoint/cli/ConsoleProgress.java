@@ -22,6 +22,11 @@ final class ConsoleProgress implements ProgressListener {
     }
 
     @Override
+    public boolean wantsLogLines() {
+        return verbose;
+    }
+
+    @Override
     public synchronized void logLine(String line) {
         if (verbose) {
             err.println("  criu: " + line);

@@ -5,7 +5,6 @@ import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
-import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
@@ -16,8 +15,8 @@ import java.nio.file.Path;
 /** The command line's work done in this process, on the engine (as root). */
 record EngineTarget(CheckpointEngine engine) implements CommandTarget {
     @Override
-    public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
-        return engine.checkpoint(request, listener);
+    public CheckpointReport checkpoint(CheckpointRequest request, ProgressListener listener) {
+        return CheckpointReport.of(engine.checkpoint(request, listener));
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.dockercheckpoint.core.CheckpointStore;
 import dev.dockercheckpoint.client.HelperClient;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointRequest;
-import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.MigrationRequest;
 import dev.dockercheckpoint.core.MigrationResult;
@@ -25,8 +24,8 @@ import java.nio.file.Path;
 /** The command line's work sent to the privileged helper (without root). */
 record HelperTarget(HelperClient client) implements CommandTarget {
     @Override
-    public CheckpointResult checkpoint(CheckpointRequest request, ProgressListener listener) {
-        return client.checkpoint(request, listener);
+    public CheckpointReport checkpoint(CheckpointRequest request, ProgressListener listener) {
+        return CheckpointReport.of(client.checkpointValue(request, listener));
     }
 
     @Override

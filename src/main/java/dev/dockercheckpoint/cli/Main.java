@@ -2,6 +2,8 @@ package dev.dockercheckpoint.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** Entry point of docker-checkpoint: the seed-compatible command line and its subcommands. */
@@ -30,12 +32,29 @@ public final class Main {
                 System.setProperty("org.slf4j.simpleLogger.log.com.github.dockerjava", "info");
             }
         }
-        CommandLine cli = commandLine(out, err);
+        CommandLine cli = commandLine(out, err, args);
         return cli.execute(args);
     }
 
+    /** The command line with every subcommand (for its help, and for tests of its model). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The command line for {@code args}: the seed's command, with the subcommands an argument names,
+     * or all of them when the first argument is not an option (a subcommand, or a mistyped one
+     * picocli suggests the right name for), help is asked for, or {@code args} is null or empty.
+     * Arguments that name no subcommand could not reach one, so they are parsed the same.
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine cli = new CommandLine(new RootCommand());
+        boolean all = needsAllSubcommands(args);
+        for (Map.Entry<String, Class<?>> sub : RootCommand.SUBCOMMANDS.entrySet()) {
+            if (all || Arrays.asList(args).contains(sub.getKey())) {
+                cli.addSubcommand(sub.getKey(), sub.getValue());
+            }
+        }
         cli.setPosixClusteredShortOptionsAllowed(false);
         cli.setOut(out);
         cli.setErr(err);
@@ -47,5 +66,17 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         return cli;
+    }
+
+    private static boolean needsAllSubcommands(String[] args) {
+        if (args == null || args.length == 0 || !args[0].startsWith("-")) {
+            return true;
+        }
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("help")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -17,7 +17,10 @@ import dev.dockercheckpoint.core.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,11 +41,28 @@ import picocli.CommandLine.Spec;
             "it with CRIU and verifies it (status, process, API, logs, stats).",
             "Boolean options take an optional value: -tcp=false turns TCP support off.",
             ""},
-        subcommands = {DoctorCommand.class, ListCommand.class, HelperCommand.class, GuiCommand.class, ExplainCommand.class, InspectCommand.class, VerifyCheckpointCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class, ReceiveCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed (see the error and hint)", "2:bad usage",
             "3:restored, but a verification check failed"})
 public final class RootCommand implements Callable<Integer> {
+    /**
+     * The subcommands, by name. They are added to the command line only when an argument names one
+     * or help is asked for ({@link Main#commandLine}): building their models costs a tiny
+     * checkpoint's command line more time than the rest of its start-up.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(DoctorCommand.class, ListCommand.class,
+            HelperCommand.class, GuiCommand.class, ExplainCommand.class, InspectCommand.class,
+            VerifyCheckpointCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class,
+            ReceiveCommand.class, StartupTrainingCommand.class);
+
+    private static Map<String, Class<?>> subcommands(Class<?>... classes) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (Class<?> c : classes) {
+            byName.put(c.getAnnotation(Command.class).name(), c);
+        }
+        return Collections.unmodifiableMap(byName);
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -117,7 +137,10 @@ public final class RootCommand implements Callable<Integer> {
             new CheckpointStore(dir); // validates the path syntax before anything else
         }
         ProgressListener progress = new ConsoleProgress(err, verbose);
-        try (CommandTarget target = CommandTarget.open(context)) {
+        if (dir == null && Posix.isRoot()) {
+            dir = CheckpointStore.DEFAULT_BASE; // as ever, through the helper too
+        }
+        try (CommandTarget target = CommandTarget.openPreferringHelper(context, dir)) {
             if (dir == null) {
                 dir = target.defaultDir();
             }
@@ -133,26 +156,19 @@ public final class RootCommand implements Callable<Integer> {
         out.printf("Checkpointing container %s as %s (leave-running=%s, tcp=%s, file-locks=%s, pre-dump=%s)%n",
                 container, name, leaveRunning, tcp, fileLocks, preDump);
         out.flush();
-        CheckpointResult result = target.checkpoint(new CheckpointRequest(container, name, dir, options), progress);
-        long size;
-        try {
-            size = Posix.treeSize(result.dir());
-        } catch (IOException e) {
-            size = -1;
-        }
-        out.printf("Checkpoint created: %s (%s, %.2f s)%n", result.dir(), Bytes.human(size),
-                result.manifest().timingsMillis().getOrDefault("total", 0L) / 1000.0);
-        Double downtime = result.manifest().downtimeMillis();
+        CheckpointReport result = target.checkpoint(new CheckpointRequest(container, name, dir, options), progress);
+        out.printf("Checkpoint created: %s (%s, %.2f s)%n", result.dir(), Bytes.human(result.sizeBytes()),
+                result.totalMillis() / 1000.0);
+        Double downtime = result.downtimeMillis();
         if (downtime != null) {
             out.printf(Locale.ROOT, "Application downtime (frozen while its files were saved and CRIU dumped it):"
                     + " %.1f ms%n", downtime);
         }
-        if (result.manifest().lostProcesses() != null) {
-            out.printf("Left out (outside the init's process tree): %s%n",
-                    String.join(", ", result.manifest().lostProcesses()));
+        if (result.lostProcesses() != null) {
+            out.printf("Left out (outside the init's process tree): %s%n", String.join(", ", result.lostProcesses()));
         }
         String state = result.containerState();
-        out.printf("Container %s is %s.%n", result.manifest().containerName(), state == null
+        out.printf("Container %s is %s.%n", result.containerName(), state == null
                 ? (leaveRunning ? "still running" : "stopped") : "running".equals(state) ? "still running"
                         : "exited".equals(state) ? "stopped" : state);
         return ExitCodes.OK;

@@ -53,6 +53,7 @@ public final class HelperClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private volatile String engine;
     private volatile HelloInfo lastHello;
+    private volatile boolean brief;
 
     private HelperClient(HelperConnection connection) {
         this.connection = connection;
@@ -61,6 +62,14 @@ public final class HelperClient implements AutoCloseable {
     /** Connects to the helper's socket; fails with a hint when it is not running or refuses this user. */
     public static HelperClient connect(Path socket) {
         return new HelperClient(HelperConnection.open(socket));
+    }
+
+    /**
+     * As {@link #connectAndHello(Path, Duration)}, for a client that shows nothing of what the
+     * host can do: the helper's answers to hello leave it out ({@link HelloInfo#capabilities()} null).
+     */
+    public static HelperClient connectAndBriefHello(Path socket, Duration wait) {
+        return connectAndHello(socket, wait, null, true);
     }
 
     /** Connects and says hello; retries while the helper is starting, up to {@code wait}. */
@@ -73,10 +82,15 @@ public final class HelperClient implements AutoCloseable {
      * helper's engine called {@code engine} (null: its default).
      */
     public static HelperClient connectAndHello(Path socket, Duration wait, String engine) {
+        return connectAndHello(socket, wait, engine, false);
+    }
+
+    private static HelperClient connectAndHello(Path socket, Duration wait, String engine, boolean brief) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try {
                 HelperClient client = connect(socket);
+                client.brief = brief;
                 try {
                     client.hello(engine);
                     return client;
@@ -109,7 +123,7 @@ public final class HelperClient implements AutoCloseable {
     /** Says hello; from then on this connection's requests go to the helper's engine {@code name} (null: as before). */
     public HelloInfo hello(String name) {
         HelloInfo info = call(new Request.Hello(nextId(), Protocol.VERSION, "docker-checkpoint " + clientVersion(),
-                name), HelloInfo.class);
+                name, brief ? Boolean.TRUE : null), HelloInfo.class);
         engine = info.engine();
         lastHello = info;
         return info;
@@ -143,13 +157,23 @@ public final class HelperClient implements AutoCloseable {
     }
 
     public CheckpointResult checkpoint(CheckpointRequest r, ProgressListener listener) {
-        return start(new Request.Checkpoint(nextId(), r.container(), r.name(), r.baseDir().toAbsolutePath().toString(), r.options()),
-                listener).await(CheckpointResult.class);
+        return convert(checkpointValue(r, listener), Protocol.lenient().constructType(CheckpointResult.class));
+    }
+
+    /** As {@link #checkpoint}, the answer as the helper sent it (a {@link CheckpointResult} as JSON). */
+    public JsonNode checkpointValue(CheckpointRequest r, ProgressListener listener) {
+        return start(new Request.Checkpoint(nextId(), r.container(), r.name(), r.baseDir().toAbsolutePath().toString(),
+                r.options(), quiet(listener)), listener).awaitValue();
     }
 
     public RestoreResult restore(RestoreRequest r, ProgressListener listener) {
-        return start(new Request.Restore(nextId(), r.container(), r.name(), r.baseDir().toAbsolutePath().toString(), r.newName()),
-                listener).await(RestoreResult.class);
+        return start(new Request.Restore(nextId(), r.container(), r.name(), r.baseDir().toAbsolutePath().toString(),
+                r.newName(), quiet(listener)), listener).await(RestoreResult.class);
+    }
+
+    /** True (the helper leaves CRIU's log lines out) when {@code listener} ignores them; else null (as before). */
+    private static Boolean quiet(ProgressListener listener) {
+        return listener == null || listener.wantsLogLines() ? null : Boolean.TRUE;
     }
 
     /**
@@ -459,7 +483,12 @@ public final class HelperClient implements AutoCloseable {
 
         /** Waits for the result (no time limit: dumps of big containers take long). */
         public <T> T await(Class<T> type) {
-            return convert(connection.await(id, pendingOp, null), Protocol.lenient().constructType(type));
+            return convert(awaitValue(), Protocol.lenient().constructType(type));
+        }
+
+        /** The operation's answer as the helper sent it (its error as a {@link DcpException}). */
+        public JsonNode awaitValue() {
+            return connection.await(id, pendingOp, null);
         }
 
         public CompletableFuture<JsonNode> future() {

@@ -40,7 +40,9 @@ final class HelperConnection implements AutoCloseable {
     private HelperConnection(SocketChannel channel, Path socket) {
         this.channel = channel;
         this.socket = socket;
-        this.reader = Thread.ofVirtual().name("helper-client-reader").start(this::readLoop);
+        // a platform thread: a JVM whose threads still wait in native code at exit waits 300 ms for them,
+        // and a virtual thread's socket read leaves the poller waiting in epoll for good
+        this.reader = Thread.ofPlatform().daemon().name("helper-client-reader").start(this::readLoop);
     }
 
     /** Connects to the helper's socket; fails with a hint when it is not running or refuses this user. */
@@ -179,8 +181,11 @@ final class HelperConnection implements AutoCloseable {
     private DcpException dispatch(String text) {
         Message m;
         try {
-            m = Protocol.lenient().readValue(text, Message.class);
-        } catch (IOException e) {
+            m = Message.of(Protocol.lenient().readTree(text));
+        } catch (IOException | RuntimeException e) {
+            m = null;
+        }
+        if (m == null) {
             return null; // a message of a newer helper this client does not know
         }
         if (m.id() == null && m instanceof Message.Error e) {

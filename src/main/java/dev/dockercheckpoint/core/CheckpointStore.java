@@ -28,7 +28,10 @@ public final class CheckpointStore {
     public static final String PARTIAL_MARKER = ".partial-";
     /** The OCI runtime spec runc ran the container with, kept by a checkpoint (Podman restores from it). */
     public static final String RUNTIME_SPEC = "runtime-spec.json";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Made when first needed: seeding it costs a command line that only reads a few milliseconds. */
+    private static final class Random {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     private final Path base;
     private final int uid;
@@ -63,13 +66,13 @@ public final class CheckpointStore {
     /** A fresh name for the temporary directory of a new checkpoint {@code name}: {@code .<name>.partial-<random>}. */
     public static String partialName(String name) {
         return "." + Names.requireValid("checkpoint name", name) + PARTIAL_MARKER
-                + HexFormat.of().toHexDigits(RANDOM.nextInt());
+                + HexFormat.of().toHexDigits(Random.RANDOM.nextInt());
     }
 
     /** A fresh name a deleted checkpoint {@code name} is renamed to before its files are removed. */
     public static String trashName(String name) {
         return "." + Names.requireValid("checkpoint name", name) + PARTIAL_MARKER + "deleting-"
-                + HexFormat.of().toHexDigits(RANDOM.nextInt());
+                + HexFormat.of().toHexDigits(Random.RANDOM.nextInt());
     }
 
     /**

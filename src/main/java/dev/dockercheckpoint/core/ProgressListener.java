@@ -16,6 +16,14 @@ public interface ProgressListener {
     default void logLine(String line) {
     }
 
+    /**
+     * False when {@link #logLine} ignores its lines: an operation run elsewhere (the helper) then
+     * need not send them.
+     */
+    default boolean wantsLogLines() {
+        return true;
+    }
+
     /** A verification check finished. */
     default void check(CheckResult result) {
     }

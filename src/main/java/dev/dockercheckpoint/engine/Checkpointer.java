@@ -203,11 +203,12 @@ final class Checkpointer {
             LOG.info("checkpoint {} written to {}", request.name(), finalDir);
             if (keepFrozen) {
                 attempt.handedOver = true;
-                return new FrozenCheckpoint(new CheckpointResult(finalDir, manifest, "frozen"), attempt.frozenSince,
+                return new FrozenCheckpoint(new CheckpointResult(finalDir, manifest, "frozen", sizeOf(finalDir)),
+                        attempt.frozenSince,
                         entry, runner, runc, runcRoot, info, docker);
             }
             return new FrozenCheckpoint(new CheckpointResult(finalDir, manifest, containerState(info.id(),
-                    !options.leaveRunning())));
+                    !options.leaveRunning()), sizeOf(finalDir)));
         } catch (DcpException e) {
             throw keepIfEnded(preserveFailedLog(e, pending), pending, attempt, options, e.getMessage());
         } catch (Exception e) {
@@ -315,6 +316,15 @@ final class Checkpointer {
      * thawed, so another engine can restore them. A failure is logged: the checkpoint still restores
      * here.
      */
+    /** The size of the checkpoint's files (told to clients that may not read them), null when unreadable. */
+    private static Long sizeOf(Path dir) {
+        try {
+            return Posix.treeSize(dir);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static void portable(Path dir) {
         try {
             PortableImages.Result r = PortableImages.apply(dir);

@@ -273,7 +273,8 @@ final class Connection {
                     engine = engines.get(h.engine());
                     engineName = h.engine();
                 }
-                result(id, new HelloInfo(Protocol.VERSION, Engine.toolVersion(), peer.user(), engine.doctor(),
+                result(id, new HelloInfo(Protocol.VERSION, Engine.toolVersion(), peer.user(),
+                        Boolean.TRUE.equals(h.brief()) ? null : engines.capabilities(engineName),
                         config.baseDirs().stream().map(Path::toString).toList(),
                         config.engines().stream().map(e -> new HelloInfo.EngineInfo(e.name(), e.host())).toList(),
                         engineName));
@@ -296,7 +297,7 @@ final class Connection {
                 runLong(id, containerKey(c.container()), cancelled -> engine.checkpoint(
                         new CheckpointRequest(c.container(), c.name(), dir,
                                 c.options() == null ? CheckpointOptions.defaults() : c.options()),
-                        listener(id, cancelled)));
+                        listener(id, cancelled, Boolean.TRUE.equals(c.quiet()))));
             }
             case Request.Restore r -> {
                 Path dir = dir(r.dir());
@@ -304,7 +305,7 @@ final class Connection {
                 Names.requireValid("container name", restore.container());
                 Names.requireValid("new container name", restore.newName());
                 runLong(id, "name:" + engineName + "/" + restore.newName(),
-                        cancelled -> engine.restore(restore, listener(id, cancelled)));
+                        cancelled -> engine.restore(restore, listener(id, cancelled, Boolean.TRUE.equals(r.quiet()))));
             }
             case Request.Migrate m -> {
                 Path dir = dir(m.dir());
@@ -352,7 +353,7 @@ final class Connection {
                 runLong(id, "checkpoint:" + dir + "/" + v.container() + "/" + v.name(), cancelled ->
                         new CheckpointStore(dir).verifyIntegrity(v.container(), v.name(), listener(id, cancelled)));
             }
-            case Request.Doctor d -> result(id, engine.doctor());
+            case Request.Doctor d -> result(id, engines.doctor(engineName));
             case Request.Export x -> result(id, transfers.export(x));
             case Request.Import i -> {
                 Transfers.Outcome outcome = transfers.importArchive(i, reader.stream());
@@ -398,6 +399,11 @@ final class Connection {
     }
 
     private ProgressListener listener(String id, AtomicBoolean cancelled) {
+        return listener(id, cancelled, false);
+    }
+
+    /** Events of operation {@code id} to this client; CRIU's log lines only when not {@code quiet}. */
+    private ProgressListener listener(String id, AtomicBoolean cancelled, boolean quiet) {
         return new ProgressListener() {
             @Override
             public boolean isCancelled() {
@@ -411,7 +417,9 @@ final class Connection {
 
             @Override
             public void logLine(String line) {
-                send(new Message.Log(id, line));
+                if (!quiet) {
+                    send(new Message.Log(id, line));
+                }
             }
 
             @Override

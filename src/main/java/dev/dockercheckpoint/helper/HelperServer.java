@@ -201,6 +201,14 @@ public final class HelperServer implements AutoCloseable {
     public void serve() {
         LOG.info("docker-checkpoint helper {} listening on {} (group {})", Engine.toolVersion(), socket,
                 authorizer.group());
+        // the first client's hello then answers at once (a socket-activated helper starts for it)
+        Thread.ofVirtual().name("helper-doctor").start(() -> {
+            try {
+                engines.doctor(null);
+            } catch (RuntimeException e) {
+                LOG.debug("first doctor report failed: {}", e.toString());
+            }
+        });
         while (!closed) {
             SocketChannel channel;
             try {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockercheckpoint.core.CheckResult;
 import dev.dockercheckpoint.core.DcpException;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +28,38 @@ import java.util.List;
 })
 public sealed interface Message {
     String id();
+
+    /**
+     * The message in {@code node}, read field by field from the tree: binding the polymorphic
+     * type costs a command line's start-up tens of milliseconds. Null for a type this client
+     * does not know (a newer helper's).
+     */
+    static Message of(JsonNode node) throws IOException {
+        String id = text(node, "id");
+        return switch (node.path("type").asText()) {
+            case "progress" -> new Progress(id, text(node, "phase"), node.path("fraction").asDouble(),
+                    node.hasNonNull("done") ? node.get("done").asLong() : null,
+                    node.hasNonNull("total") ? node.get("total").asLong() : null);
+            case "log" -> new Log(id, text(node, "line"));
+            case "check" -> new Check(id, Protocol.lenient().treeToValue(node.get("check"), CheckResult.class));
+            case "container" -> new ContainerChanged(id, text(node, "action"), text(node, "containerId"),
+                    text(node, "name"), text(node, "image"));
+            case "stream" -> new Stream(id, text(node, "sender"), node.path("total").asLong());
+            case "result" -> new Result(id, node.get("value"));
+            case "error" -> {
+                List<String> details = new ArrayList<>();
+                node.path("details").forEach(d -> details.add(d.asText()));
+                yield new Error(id, text(node, "code"), text(node, "message"), text(node, "hint"), details,
+                        text(node, "logFile"));
+            }
+            default -> null;
+        };
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
 
     /** True for the last message about a request. */
     @JsonIgnore

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -84,18 +85,24 @@ public sealed interface Request {
     /**
      * First request of a connection: the client's protocol version and name, and the engine (one
      * of those the helper names in its answer) that the connection's requests go to; absent: the
-     * helper's default.
+     * helper's default. {@code brief} true: the answer leaves out what the host can do
+     * ({@code capabilities} null), for a client that shows none of it (the command line).
      */
     record Hello(@JsonProperty(required = true) String id, @JsonProperty(required = true) int protocolVersion,
-            String client, String engine) implements Request {
+            String client, String engine, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean brief)
+            implements Request {
         public Hello {
             id = requestId(id);
             client = bounded("client", client, MAX_ID);
             engine = bounded("engine", engine, MAX_REF);
         }
 
+        public Hello(String id, int protocolVersion, String client, String engine) {
+            this(id, protocolVersion, client, engine, null);
+        }
+
         public Hello(String id, int protocolVersion, String client) {
-            this(id, protocolVersion, client, null);
+            this(id, protocolVersion, client, null, null);
         }
     }
 
@@ -113,25 +120,39 @@ public sealed interface Request {
         }
     }
 
+    /**
+     * A checkpoint; {@code quiet} true: without CRIU's log lines as events (a thousand or more for
+     * a tiny container; the log stays in the checkpoint).
+     */
     record Checkpoint(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container,
-            String name, String dir, CheckpointOptions options)
-            implements Request {
+            String name, String dir, CheckpointOptions options,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean quiet) implements Request {
         public Checkpoint {
             id = requestId(id);
             container = required("container", container, MAX_REF);
             name = bounded("name", name, MAX_REF);
             dir = bounded("dir", dir, MAX_PATH);
         }
+
+        public Checkpoint(String id, String container, String name, String dir, CheckpointOptions options) {
+            this(id, container, name, dir, options, null);
+        }
     }
 
+    /** A restore; {@code quiet} as for {@link Checkpoint}. */
     record Restore(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container,
-            String name, String dir, String newName) implements Request {
+            String name, String dir, String newName,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean quiet) implements Request {
         public Restore {
             id = requestId(id);
             container = required("container", container, MAX_REF);
             name = bounded("name", name, MAX_REF);
             dir = bounded("dir", dir, MAX_PATH);
             newName = bounded("newName", newName, MAX_REF);
+        }
+
+        public Restore(String id, String container, String name, String dir, String newName) {
+            this(id, container, name, dir, newName, null);
         }
     }
 

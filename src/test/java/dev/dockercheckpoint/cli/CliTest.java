@@ -73,6 +73,23 @@ class CliTest {
     }
 
     @Test
+    void theSeedsCommandLineBuildsNoSubcommandsUnlessAnArgumentNamesOne() {
+        PrintWriter none = new PrintWriter(new StringWriter());
+        assertTrue(Main.commandLine(none, none, new String[] {"-container", "app", "-name", "cp"}).getSubcommands()
+                .isEmpty(), "a checkpoint's command line builds only its own model");
+        CommandLine named = Main.commandLine(none, none, new String[] {"-container", "app", "list"});
+        assertEquals(List.of("list"), List.copyOf(named.getSubcommands().keySet()));
+        for (String[] args : List.of(new String[] {"list"}, new String[] {"lst"}, new String[] {"-v", "--help"},
+                new String[] {})) {
+            assertEquals(RootCommand.SUBCOMMANDS.keySet(), Main.commandLine(none, none, args).getSubcommands()
+                    .keySet(), String.join(" ", args));
+        }
+        Run verboseList = run("-v", "list", "-dir", tmp.resolve("none").toString());
+        assertTrue(!verboseList.err().contains("Unmatched"), "options before a subcommand still reach it: "
+                + verboseList.err());
+    }
+
+    @Test
     void shortHelpWorksToo() {
         Run r = run("-h");
         assertEquals(0, r.exit());

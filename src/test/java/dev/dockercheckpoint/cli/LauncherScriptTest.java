@@ -39,8 +39,11 @@ class LauncherScriptTest {
         assumeTrue("true".equals(System.getenv("CI")) || Files.isExecutable(JAVA17.resolve("bin/java")), "no Java 17 here");
         Path src = Files.createDirectories(tmp.resolve("src"));
         Files.writeString(src.resolve("Probe.java"),
-                "public class Probe { public static void main(String[] a) {"
-                        + " System.out.println(System.getProperty(\"java.specification.version\") + \" \" + String.join(\",\", a)); } }");
+                "public class Probe { public static void main(String[] a) throws Exception {"
+                        + " System.out.println(System.getProperty(\"java.specification.version\") + \" \" + String.join(\",\", a));"
+                        + " String log = System.getenv(\"PROBE_LOG\"); if (log != null) java.nio.file.Files.write("
+                        + "java.nio.file.Paths.get(log), (String.join(\",\", a) + \"\\n\").getBytes(), java.nio.file.StandardOpenOption.CREATE,"
+                        + " java.nio.file.StandardOpenOption.APPEND); } }");
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "8", "-nowarn",
                 "-d", classes.toString(), src.resolve("Probe.java").toString()));
@@ -56,6 +59,40 @@ class LauncherScriptTest {
     }
 
     private record Run(int exit, String out, String err) {
+    }
+
+    @Test
+    void theFirstRunRecordsTheStartUpCacheOnTheTrainingWorkloadAndRemovesOtherBuildsCaches() throws Exception {
+        Path current = Path.of(System.getProperty("java.home"));
+        int major = Runtime.version().feature();
+        assumeTrue(major >= 25, "ahead-of-time caches need JDK 25");
+        Path cache = Files.createDirectories(tmp.resolve("cache/docker-checkpoint"));
+        String uid = new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip();
+        Path older = Files.writeString(cache.resolve("app-" + uid + "-" + major + "-1-2.aot"), "an older build's");
+        Path otherUser = Files.writeString(cache.resolve("app-99999-" + major + "-1-2.aot"), "another user's");
+        Path log = tmp.resolve("probe.log");
+        Run r = launch(Map.of("JAVA_HOME", current.toString(), "XDG_CACHE_HOME", tmp.resolve("cache").toString(),
+                "PROBE_LOG", log.toString()));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(1, r.out().lines().count(), "the training prints nothing: " + r.out());
+        // the launcher holds a lock while the cache is recorded in the background
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (lockHeld(cache)) {
+            assertTrue(System.nanoTime() < deadline, "the start-up cache was not recorded within 90 s");
+            Thread.sleep(200);
+        }
+        assertTrue(Files.readAllLines(log).contains("startup-training"), Files.readAllLines(log).toString());
+        assertTrue(Files.notExists(older), "an older build's cache is removed");
+        assertTrue(Files.exists(otherUser), "another user's cache stays");
+        try (var files = Files.list(cache)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("app-" + uid + "-")).count());
+        }
+    }
+
+    private static boolean lockHeld(Path cache) throws IOException {
+        try (var files = Files.list(cache)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".lock"));
+        }
     }
 
     private Run launch(Map<String, String> env) throws IOException, InterruptedException {

@@ -30,6 +30,13 @@ import java.util.Map;
  */
 public final class CheckpointBenchmark {
     private static final String RUNC_FLAGS = "--leave-running --tcp-established --file-locks";
+    /**
+     * What is timed: the engine in this JVM, raw runc, runc plus a tar of the upper directory, the
+     * command line in process ({@code java -jar}, and the launcher) and through a running helper
+     * (the launcher), and Docker's own checkpoint.
+     */
+    private static final List<String> KINDS = List.of("engine", "runc", "runctar", "cli", "launcher", "thin",
+            "docker");
     private final Engine engine = E2E.engine();
     private final Path jar = Path.of("target/docker-checkpoint.jar").toAbsolutePath();
     private final Path launcher = Path.of("packaging/docker-checkpoint").toAbsolutePath();
@@ -71,19 +78,25 @@ public final class CheckpointBenchmark {
         Map<String, List<Double>> frozen = new LinkedHashMap<>();
         List<Double> downtime = new ArrayList<>();
         String upper = engine.docker().inspectContainer(id).path("GraphDriver").path("Data").path("UpperDir").asText();
-        for (String k : List.of("engine", "runc", "runctar", "cli", "launcher", "docker")) {
+        for (String k : KINDS) {
             ms.put(k, new ArrayList<>());
             frozen.put(k, new ArrayList<>());
         }
+        HelperProcess helper = new HelperProcess().serving(base).start();
+        String viaHelper = "DOCKER_CHECKPOINT_SOCKET=" + helper.socket;
+        String inProcess = "DOCKER_CHECKPOINT_SOCKET=none";
         try {
             // warm-up: the engine as the helper runs it, with a warm JVM
             engine.checkpoint(new CheckpointRequest(app, "warmup", base, CheckpointOptions.defaults()),
                     ProgressListener.NONE);
             // the launcher's first run writes its class cache
-            E2E.run(List.of(launcher.toString(), "-container", app, "-name", "warmup-launcher", "-dir",
-                    base.toString()));
+            E2E.run(List.of("env", inProcess, launcher.toString(), "-container", app, "-name", "warmup-launcher",
+                    "-dir", base.toString()));
+            Thread.sleep(20_000); // written in the background
+            E2E.run(List.of("env", viaHelper, launcher.toString(), "-container", app, "-name", "warmup-thin",
+                    "-dir", base.toString()));
             for (int i = 0; i < iterations; i++) {
-                List<String> order = rotate(List.of("engine", "runc", "runctar", "cli", "launcher", "docker"), i);
+                List<String> order = rotate(KINDS, i);
                 for (String kind : order) {
                     String name = kind.charAt(0) + "" + i;
                     // start each run with no dirty pages from the previous one (writeback skews big dumps)
@@ -118,13 +131,13 @@ public final class CheckpointBenchmark {
                             E2E.run(c);
                         }
                         case "cli" -> {
-                            E2E.run(List.of(java, "-jar", jar.toString(), "-container", app, "-name", name, "-dir",
-                                    base.toString()));
+                            E2E.run(List.of("env", inProcess, java, "-jar", jar.toString(), "-container", app,
+                                    "-name", name, "-dir", base.toString()));
                             dir = base.resolve(app).resolve(name);
                         }
-                        case "launcher" -> {
-                            E2E.run(List.of(launcher.toString(), "-container", app, "-name", name, "-dir",
-                                    base.toString()));
+                        case "launcher", "thin" -> {
+                            E2E.run(List.of("env", kind.equals("thin") ? viaHelper : inProcess, launcher.toString(),
+                                    "-container", app, "-name", name, "-dir", base.toString()));
                             dir = base.resolve(app).resolve(name);
                         }
                         default -> {
@@ -148,6 +161,7 @@ public final class CheckpointBenchmark {
                     + " | |", median(downtime));
             restores(app, base, iterations);
         } finally {
+            helper.close();
             E2E.deleteTree(base);
             E2E.deleteTree(raw);
         }
@@ -231,10 +245,13 @@ public final class CheckpointBenchmark {
         line("|---|---|---|");
         line("| checkpoint: engine, warm JVM | %.0f ms | %.2f× raw runc |", median(ms.get("engine")),
                 median(ms.get("engine")) / runc);
-        line("| checkpoint: CLI, java -jar, including JVM start | %.0f ms | %.2f× raw runc |", median(ms.get("cli")),
+        line("| checkpoint: CLI in process, java -jar, including JVM start | %.0f ms | %.2f× raw runc |",
+                median(ms.get("cli")),
                 median(ms.get("cli")) / runc);
-        line("| checkpoint: CLI, packaging/docker-checkpoint launcher (class cache) | %.0f ms | %.2f× raw runc |",
-                median(ms.get("launcher")), median(ms.get("launcher")) / runc);
+        line("| checkpoint: CLI in process, packaging/docker-checkpoint launcher (start-up cache) | %.0f ms"
+                + " | %.2f× raw runc |", median(ms.get("launcher")), median(ms.get("launcher")) / runc);
+        line("| checkpoint: CLI through a running helper, launcher (start-up cache) | %.0f ms | %.2f× raw runc |",
+                median(ms.get("thin")), median(ms.get("thin")) / runc);
         line("| checkpoint: raw runc checkpoint (%s) | %.0f ms | 1.00× |", RUNC_FLAGS, runc);
         double runcTar = median(ms.get("runctar"));
         line("| checkpoint: raw runc checkpoint + tar of the upper directory | %.0f ms | %.2f× raw runc |", runcTar,

@@ -38,6 +38,8 @@ final class FakeEngine implements CheckpointEngine {
     final List<CheckpointRequest> checkpoints = new CopyOnWriteArrayList<>();
     final List<String> finished = new CopyOnWriteArrayList<>();
     final AtomicInteger running = new AtomicInteger();
+    /** How many times the doctor's checks ran. */
+    final AtomicInteger doctors = new AtomicInteger();
     final AtomicInteger mostAtOnce = new AtomicInteger();
     final Map<String, CountDownLatch> started = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -177,6 +179,7 @@ final class FakeEngine implements CheckpointEngine {
 
     @Override
     public DoctorReport doctor() {
+        doctors.incrementAndGet();
         return new DoctorReport(List.of(new DoctorReport.Item("fake", "A fake engine", true, "ok", null)));
     }
 

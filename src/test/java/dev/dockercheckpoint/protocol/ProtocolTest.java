@@ -34,10 +34,13 @@ class ProtocolTest {
     static Stream<Request> requests() {
         return Stream.of(
                 new Request.Hello("1", 1, "test"),
+                new Request.Hello("1b", 1, "test", "second", true),
                 new Request.ListContainers("2", true),
                 new Request.Subscribe("3"),
                 new Request.Checkpoint("4", "app", "cp1", "/tmp/x", new CheckpointOptions(false, true, false, true)),
                 new Request.Restore("5", "app", "cp1", null, "app2"),
+                new Request.Checkpoint("4b", "app", "cp1", "/tmp/x", CheckpointOptions.defaults(), true),
+                new Request.Restore("5b", "app", "cp1", null, "app2", true),
                 new Request.Verify("6", "app2"),
                 new Request.ListCheckpoints("7", "/srv/ckpt"),
                 new Request.Details("8", null, "app", "cp1"),
@@ -80,6 +83,29 @@ class ProtocolTest {
             assertEquals(m, back);
             assertEquals(m instanceof Message.Result || m instanceof Message.Error, back.isFinal());
         }
+    }
+
+    @Test
+    void theClientsFieldByFieldReadingGivesWhatBindingGives() throws Exception {
+        List<Message> messages = List.of(
+                new Message.Progress("1", "dumping", 0.5),
+                new Message.Progress("1", "exporting", 0.25, 4096L, -1L),
+                new Message.Log("1", "(00.1) Error (x.c:1): y"),
+                new Message.Check("1", new CheckResult("Container status", true, "running", Duration.ofMillis(3))),
+                new Message.ContainerChanged("s", "start", "abc", "app", null),
+                new Message.Stream("x", Message.Stream.HELPER, 123),
+                new Message.Result("1", Protocol.strict().valueToTree(List.of(1, 2))),
+                new Message.Result("1", null),
+                new Message.Error("1", "CRIU_FAILED", "dump failed", "read dump.log", List.of("(1) Error"),
+                        "/tmp/d.log"),
+                Message.Error.of("1", new DcpException(ErrorCode.BUSY, "busy", "wait")));
+        for (Message m : messages) {
+            String line = Protocol.line(m);
+            assertEquals(Protocol.lenient().readValue(line, Message.class), Message.of(Protocol.lenient()
+                    .readTree(line)), line);
+        }
+        assertEquals(null, Message.of(Protocol.lenient().readTree("{\"type\":\"hologram\",\"id\":\"1\"}")),
+                "a newer helper's message is skipped");
     }
 
     @Test
