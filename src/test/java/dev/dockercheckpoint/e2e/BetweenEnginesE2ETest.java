@@ -2,7 +2,6 @@ package dev.dockercheckpoint.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -17,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -33,7 +30,7 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 @Tag("two-engines")
 class BetweenEnginesE2ETest {
-    private static final String SYSTEM = "unix:///var/run/docker.sock";
+    private static final String SYSTEM = TwoEngines.SYSTEM;
     private static final String SCRIPT = "nc -ll -p 7777 -e echo pong & i=0; while true; do echo n-$i; i=$((i+1));"
             + " sleep 0.2; done";
     private Engine system;
@@ -44,11 +41,7 @@ class BetweenEnginesE2ETest {
     @BeforeEach
     void engines() throws Exception {
         E2E.engine(); // prerequisites, and the test images on the second engine
-        String host = System.getenv("DOCKER_HOST");
-        if (host == null || host.equals(SYSTEM) || host.equals("unix:///run/docker.sock")) {
-            fail("DOCKER_HOST must name a second engine beside the system one (scripts/test runs this in its"
-                    + " second lane)");
-        }
+        String host = TwoEngines.secondHost();
         system = Engine.forHost(SYSTEM);
         second = Engine.forHost(host);
         E2E.ensureImages(system.docker().client());
@@ -127,7 +120,7 @@ class BetweenEnginesE2ETest {
         assertTrue(stopped >= last);
 
         String restored = E2E.name("moved");
-        cleanup.add(() -> remove(to, restored));
+        cleanup.add(() -> TwoEngines.removeWithHolder(to, restored));
         RestoreResult r = to.restore(new RestoreRequest(app, "cp", base, restored), ProgressListener.NONE);
         assertTrue(r.verification().passed(), r.verification().toString());
         DockerClient target = to.docker().client();
@@ -153,16 +146,6 @@ class BetweenEnginesE2ETest {
         return name;
     }
 
-    private static void remove(Engine engine, String name) {
-        for (String n : List.of(name, name + "-netns")) {
-            try {
-                engine.docker().client().removeContainerCmd(n).withForce(true).exec();
-            } catch (NotFoundException e) {
-                // gone
-            }
-        }
-    }
-
     private static void removeImage(Engine engine, String image) {
         try {
             engine.docker().client().removeImageCmd(image).withForce(true).exec();
@@ -171,25 +154,11 @@ class BetweenEnginesE2ETest {
         }
     }
 
-    private static List<Long> numbers(DockerClient docker, String name) throws InterruptedException {
-        List<Long> values = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^n-(\\d+)$").matcher(E2E.logs(docker, name));
-        while (m.find()) {
-            values.add(Long.parseLong(m.group(1)));
-        }
-        return values;
+    private static List<Long> numbers(DockerClient docker, String name) {
+        return Counts.inLog(docker, name, "n-");
     }
 
-    private static long waitForNumber(DockerClient docker, String name, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Long> v = numbers(docker, name);
-            if (!v.isEmpty() && v.getLast() >= atLeast) {
-                return v.getLast();
-            }
-            Thread.sleep(200);
-        }
-        fail(name + " did not count to " + atLeast + ":\n" + E2E.logs(docker, name));
-        return -1;
+    private static long waitForNumber(DockerClient docker, String name, long atLeast) throws Exception {
+        return Counts.waitFor(name, () -> numbers(docker, name), atLeast, Duration.ofSeconds(30));
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.dockercheckpoint.engine.HostTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,16 +116,14 @@ class ExportImportE2ETest extends BaseDirE2E {
         Assumptions.assumeTrue(dockerHost == null || dockerHost.isEmpty() || dockerHost.equals(
                 "unix:///var/run/docker.sock") || dockerHost.equals("unix:///run/docker.sock"),
                 "Podman restores the checkpoints of the system engine (Docker 20.10) here");
-        String podman = podman();
+        String podman = Podman.binary();
         String app = E2E.name("topodman");
         long last = checkpointedCounter(app);
         Path file = otherBase().resolve(app + ".tar.zst");
         E2E.Cli export = E2E.cli("export", "-container", app, "-name", "cp1", "-dir", base.toString(), "-o",
                 file.toString());
         assertEquals(0, export.exit(), export.toString());
-        Path image = otherBase().resolve("image.tar");
-        E2E.run(List.of("docker", "save", "-o", image.toString(), E2E.BUSYBOX));
-        E2E.run(List.of(podman, "load", "-q", "-i", image.toString()));
+        Podman.loadImage(podman, otherBase());
 
         String restored = app + "-podman";
         try {
@@ -138,9 +135,7 @@ class ExportImportE2ETest extends BaseDirE2E {
             List<Long> counts;
             do {
                 Thread.sleep(300);
-                String logs = E2E.runAllowingFailure(List.of(podman, "logs", restored)).text();
-                counts = java.util.regex.Pattern.compile("(?m)^count-(\\d+)$").matcher(logs).results()
-                        .map(r -> Long.parseLong(r.group(1))).toList();
+                counts = Podman.counts(podman, restored);
             } while ((counts.isEmpty() || counts.getLast() <= last) && System.nanoTime() < deadline);
             assertFalse(counts.isEmpty(), "the container Podman restored prints nothing");
             assertTrue(counts.getLast() > last, "Podman's copy counts on from " + last + ": " + counts);
@@ -158,30 +153,12 @@ class ExportImportE2ETest extends BaseDirE2E {
      */
     @Test
     void aPodmanExportRestoresInDockerAndTheCounterGoesOn() throws Exception {
-        String podman = podman();
+        String podman = Podman.binary();
         String app = E2E.name("frompodman");
-        Path image = otherBase().resolve("image.tar");
-        E2E.run(List.of("docker", "save", "-o", image.toString(), E2E.BUSYBOX));
-        E2E.run(List.of(podman, "load", "-q", "-i", image.toString()));
-        String podmanImage = "localhost/" + E2E.BUSYBOX;
+        Podman.loadImage(podman, otherBase());
+        String podmanImage = Podman.IMAGE;
         Path file = otherBase().resolve(app + ".tar.zst");
-        long last;
-        try {
-            // this sandbox's root lacks CAP_SYS_RESOURCE: Podman's containers need limits CRIU can restore
-            E2E.run(List.of(podman, "run", "-d", "--name", app, "--network", "none", "--ulimit",
-                    "nofile=20000:20000", "--ulimit", "nproc=1024:1024", podmanImage, "sh", "-c",
-                    "echo state > /tmp/state; i=0; while true; do echo count-$i; i=$((i+1)); sleep 1; done"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (podmanCounts(podman, app).size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            E2E.Output checkpoint = E2E.runAllowingFailure(List.of(podman, "container", "checkpoint", "--export",
-                    file.toString(), app));
-            assertEquals(0, checkpoint.exit(), checkpoint.toString());
-            last = podmanCounts(podman, app).getLast();
-        } finally {
-            E2E.runAllowingFailure(List.of(podman, "rm", "-f", app));
-        }
+        long last = Podman.exportedCounter(podman, app, file, List.of(), "echo state > /tmp/state");
 
         E2E.Cli imported = E2E.cli("import", file.toString(), "-dir", base.toString());
         assertEquals(0, imported.exit(), imported.toString());
@@ -206,41 +183,9 @@ class ExportImportE2ETest extends BaseDirE2E {
         }
     }
 
-    private static List<Long> podmanCounts(String podman, String name) {
-        String logs = E2E.runAllowingFailure(List.of(podman, "logs", name)).text();
-        return java.util.regex.Pattern.compile("(?m)^count-(\\d+)$").matcher(logs).results()
-                .map(r -> Long.parseLong(r.group(1))).toList();
-    }
-
-    /**
-     * Podman, installed by scripts/setup-host; missing, the test fails in CI. Podman runs its
-     * containers on this host's cgroup v1 hierarchy: in the cgroup v2 lane's mount namespace it
-     * cannot, and the tests of Podman's paths run in the other lanes.
-     */
-    private static String podman() {
-        Assumptions.assumeFalse(Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
-                "Podman's paths are tested on the host's cgroup v1 hierarchy (the other lanes)");
-        String podman = HostTools.which("podman").map(Path::toString).orElse(null);
-        if (podman == null) {
-            String why = "podman is not installed (scripts/setup-host installs it)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(why);
-            }
-            Assumptions.abort(why);
-        }
-        return podman;
-    }
-
     @Test
     void counterContinuesAfterAnExportEncryptedWithAgeIsImportedWithItsKey() throws Exception {
-        String ageKeygen = HostTools.which("age-keygen").map(Path::toString).orElse(null);
-        if (ageKeygen == null) {
-            String why = "age-keygen is not installed (scripts/setup-host installs age)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(why);
-            }
-            Assumptions.abort(why);
-        }
+        String ageKeygen = HostPrograms.required("age-keygen", "scripts/setup-host installs age");
         String app = E2E.name("sealed");
         long last = checkpointedCounter(app);
         E2E.remove(app);
@@ -285,14 +230,7 @@ class ExportImportE2ETest extends BaseDirE2E {
                 file.toString());
         assertEquals(0, export.exit(), export.toString());
 
-        String checkpointctl = HostTools.which("checkpointctl").map(Path::toString).orElse(null);
-        if (checkpointctl == null) {
-            String why = "checkpointctl is not installed (scripts/setup-host installs it)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(why);
-            }
-            Assumptions.abort(why);
-        }
+        String checkpointctl = HostPrograms.required("checkpointctl", "scripts/setup-host installs it");
         E2E.Output show = E2E.runAllowingFailure(List.of(checkpointctl, "show", file.toString()));
         System.out.println("checkpointctl show:\n" + show);
         assertEquals(0, show.exit(), show.toString());

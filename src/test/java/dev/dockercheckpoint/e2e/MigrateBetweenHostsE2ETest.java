@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -35,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 @Tag("two-engines")
 class MigrateBetweenHostsE2ETest {
-    private static final String SYSTEM = "unix:///var/run/docker.sock";
+    private static final String SYSTEM = TwoEngines.SYSTEM;
     private static final String LOOP = "i=0; while true; do echo n-$i; i=$((i+1)); sleep 0.1; done";
     private Engine system;
     private Engine hostb;
@@ -98,9 +96,7 @@ class MigrateBetweenHostsE2ETest {
         List<Long> there = numbers(hostb, app);
         assertTrue(there.getFirst() > before, "the copy continues the count: " + there.getFirst() + " after "
                 + before);
-        for (int i = 1; i < there.size(); i++) {
-            assertEquals(there.get(i - 1) + 1, there.get(i), "consecutive: " + there);
-        }
+        Counts.assertConsecutive(there);
         assertFalse(Files.exists(Path.of("/var/lib/docker-checkpoint/received", app)) && Files.list(Path.of(
                 "/var/lib/docker-checkpoint/received", app)).findAny().isPresent(), "the received checkpoint is removed");
     }
@@ -146,36 +142,14 @@ class MigrateBetweenHostsE2ETest {
     }
 
     private void removeLater(Engine engine, String name) {
-        cleanup.add(() -> {
-            for (String n : List.of(name, name + "-netns")) {
-                try {
-                    engine.docker().client().removeContainerCmd(n).withForce(true).exec();
-                } catch (NotFoundException e) {
-                    // gone
-                }
-            }
-        });
+        cleanup.add(() -> TwoEngines.removeWithHolder(engine, name));
     }
 
     private static List<Long> numbers(Engine engine, String name) {
-        List<Long> values = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^n-(\\d+)$").matcher(E2E.logs(engine.docker().client(), name));
-        while (m.find()) {
-            values.add(Long.parseLong(m.group(1)));
-        }
-        return values;
+        return Counts.inLog(engine.docker().client(), name, "n-");
     }
 
-    private static long waitForNumber(Engine engine, String name, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Long> v = numbers(engine, name);
-            if (!v.isEmpty() && v.getLast() >= atLeast) {
-                return v.getLast();
-            }
-            Thread.sleep(100);
-        }
-        fail(name + " did not count to " + atLeast);
-        return -1;
+    private static long waitForNumber(Engine engine, String name, long atLeast) throws Exception {
+        return Counts.waitFor(name, () -> numbers(engine, name), atLeast, Duration.ofSeconds(60));
     }
 }

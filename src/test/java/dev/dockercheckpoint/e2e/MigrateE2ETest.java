@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
@@ -23,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -39,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 @Tag("two-engines")
 class MigrateE2ETest {
-    private static final String SYSTEM = "unix:///var/run/docker.sock";
+    private static final String SYSTEM = TwoEngines.SYSTEM;
     private static final String COUNT = "i=0; while true; do echo n-$i >> /shared/count; echo n-$i; i=$((i+1));"
             + " sleep 0.1; done";
     private Engine system;
@@ -51,11 +48,7 @@ class MigrateE2ETest {
     @BeforeEach
     void engines() throws Exception {
         E2E.engine();
-        host = System.getenv("DOCKER_HOST");
-        if (host == null || host.equals(SYSTEM) || host.equals("unix:///run/docker.sock")) {
-            fail("DOCKER_HOST must name a second engine beside the system one (scripts/test runs this in its"
-                    + " second lane)");
-        }
+        host = TwoEngines.secondHost();
         system = Engine.forHost(SYSTEM, Journal.NONE);
         second = Engine.forHost(host, Journal.NONE);
         E2E.ensureImages(system.docker().client());
@@ -94,13 +87,13 @@ class MigrateE2ETest {
         assertTrue(copy.path("State").path("Running").asBoolean(), copy.toString());
         List<Long> before = counts();
         waitForCount(before.getLast() + 10);
-        assertConsecutive(counts());
+        Counts.assertConsecutive(counts());
         Path kept = Path.of("/tmp/docker-checkpoints", app);
         assertTrue(!Files.exists(kept) || Files.list(kept).findAny().isEmpty(), "the migration's checkpoint is"
                 + " removed");
 
         // the copy's log starts where the original's file stopped
-        List<Long> logged = numbers(second.docker().client(), app);
+        List<Long> logged = Counts.inLog(second.docker().client(), app, "n-");
         assertTrue(before.contains(logged.getFirst() - 1), "the copy continues the original's count: "
                 + logged.getFirst());
     }
@@ -216,7 +209,7 @@ class MigrateE2ETest {
         assertNull(system.docker().inspectContainer(app));
         assertTrue(second.docker().inspectContainer(app).path("State").path("Running").asBoolean());
         waitForCount(counts().getLast() + 5);
-        assertConsecutive(counts());
+        Counts.assertConsecutive(counts());
     }
 
     private boolean restoring(String app) throws IOException {
@@ -257,61 +250,15 @@ class MigrateE2ETest {
     }
 
     private void removeLater(Engine engine, String name) {
-        cleanup.add(() -> {
-            for (String n : List.of(name, name + "-netns")) {
-                try {
-                    engine.docker().client().removeContainerCmd(n).withForce(true).exec();
-                } catch (NotFoundException e) {
-                    // gone
-                }
-            }
-        });
+        cleanup.add(() -> TwoEngines.removeWithHolder(engine, name));
     }
 
     private List<Long> counts() throws IOException {
-        Path file = shared.resolve("count");
-        List<Long> values = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return values;
-        }
-        Matcher m = Pattern.compile("(?m)^n-(\\d+)$").matcher(Files.readString(file));
-        while (m.find()) {
-            values.add(Long.parseLong(m.group(1)));
-        }
-        return values;
+        return Counts.inFile(shared.resolve("count"), "n-");
     }
 
     private void waitForCount(long atLeast) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            List<Long> v = counts();
-            if (!v.isEmpty() && v.getLast() >= atLeast) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("the count did not reach " + atLeast + ": " + v);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /** Every number once, each one more than the one before: nothing ran twice, nothing was lost. */
-    private static void assertConsecutive(List<Long> values) {
-        for (int i = 1; i < values.size(); i++) {
-            if (values.get(i) != values.get(i - 1) + 1) {
-                fail("the count is not consecutive at line " + (i + 1) + ": " + values.get(i - 1) + " then "
-                        + values.get(i) + " (the original ran beside its copy, or counted twice): " + values);
-            }
-        }
-    }
-
-    private static List<Long> numbers(DockerClient docker, String name) {
-        List<Long> values = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^n-(\\d+)$").matcher(E2E.logs(docker, name));
-        while (m.find()) {
-            values.add(Long.parseLong(m.group(1)));
-        }
-        return values;
+        Counts.waitFor("the count", this::counts, atLeast, Duration.ofSeconds(60));
     }
 
     private static void waitForRedis(DockerClient docker, String name) throws Exception {

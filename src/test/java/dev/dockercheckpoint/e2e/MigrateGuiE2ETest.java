@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.engine.Journal;
@@ -17,11 +15,9 @@ import dev.dockercheckpoint.ui.services.HelperCheckpointService;
 import dev.dockercheckpoint.ui.services.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -48,7 +44,7 @@ import org.testfx.util.WaitForAsyncUtils;
 @Tag("two-engines")
 @ExtendWith(ApplicationExtension.class)
 class MigrateGuiE2ETest {
-    private static final String SYSTEM = "unix:///var/run/docker.sock";
+    private static final String SYSTEM = TwoEngines.SYSTEM;
     private static HelperProcess helper;
     private static Path base;
     private static String app;
@@ -60,11 +56,7 @@ class MigrateGuiE2ETest {
     @BeforeAll
     static void startHelperAndContainer() throws Exception {
         E2E.engine();
-        host = System.getenv("DOCKER_HOST");
-        if (host == null || host.equals(SYSTEM) || host.equals("unix:///run/docker.sock")) {
-            fail("DOCKER_HOST must name a second engine beside the system one (scripts/test runs this in its"
-                    + " second lane)");
-        }
+        host = TwoEngines.secondHost();
         system = Engine.forHost(SYSTEM, Journal.NONE);
         second = Engine.forHost(host, Journal.NONE);
         E2E.ensureImages(system.docker().client());
@@ -88,13 +80,7 @@ class MigrateGuiE2ETest {
             if (e == null) {
                 continue;
             }
-            for (String n : List.of(app, app + "-netns")) {
-                try {
-                    e.docker().client().removeContainerCmd(n).withForce(true).exec();
-                } catch (NotFoundException ex) {
-                    // gone
-                }
-            }
+            TwoEngines.removeWithHolder(e, app);
             e.close();
         }
         if (helper != null) {
@@ -130,25 +116,11 @@ class MigrateGuiE2ETest {
     }
 
     private static List<Long> numbers(Engine engine) {
-        List<Long> values = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^m-(\\d+)$").matcher(E2E.logs(engine.docker().client(), app));
-        while (m.find()) {
-            values.add(Long.parseLong(m.group(1)));
-        }
-        return values;
+        return Counts.inLog(engine.docker().client(), app, "m-");
     }
 
     private static long waitForNumber(Engine engine, long atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            List<Long> v = numbers(engine);
-            if (!v.isEmpty() && v.getLast() >= atLeast) {
-                return v.getLast();
-            }
-            Thread.sleep(200);
-        }
-        fail(app + " did not count to " + atLeast);
-        return -1;
+        return Counts.waitFor(app, () -> numbers(engine), atLeast, Duration.ofSeconds(30));
     }
 
     @Test

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.dockercheckpoint.core.Json;
@@ -19,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -37,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 @Tag("two-engines")
 class MigrateThroughHelperE2ETest {
-    private static final String SYSTEM = "unix:///var/run/docker.sock";
+    private static final String SYSTEM = TwoEngines.SYSTEM;
     private static final String COUNT = "i=0; while true; do echo n-$i >> /shared/count; i=$((i+1)); sleep 0.1; done";
     private Engine system;
     private Engine second;
@@ -49,11 +45,7 @@ class MigrateThroughHelperE2ETest {
     @BeforeEach
     void engines() throws Exception {
         E2E.engine();
-        host = System.getenv("DOCKER_HOST");
-        if (host == null || host.equals(SYSTEM) || host.equals("unix:///run/docker.sock")) {
-            fail("DOCKER_HOST must name a second engine beside the system one (scripts/test runs this in its"
-                    + " second lane)");
-        }
+        host = TwoEngines.secondHost();
         system = Engine.forHost(SYSTEM, Journal.NONE);
         second = Engine.forHost(host, Journal.NONE);
         E2E.ensureImages(system.docker().client());
@@ -129,7 +121,7 @@ class MigrateThroughHelperE2ETest {
             assertTrue(second.docker().inspectContainer(app).path("State").path("Running").asBoolean(),
                     "the copy runs on the helper's second engine");
             waitForCount(counts().getLast() + 10);
-            assertConsecutive(counts());
+            Counts.assertConsecutive(counts());
             assertTrue(!Files.exists(base.resolve(app)) || Files.list(base.resolve(app)).findAny().isEmpty(),
                     "the migration's checkpoint is removed from the helper's directory");
 
@@ -146,7 +138,7 @@ class MigrateThroughHelperE2ETest {
             assertNotNull(copy);
             assertTrue(copy.path("State").path("Running").asBoolean(), copy.toString());
             waitForCount(counts().getLast() + 10);
-            assertConsecutive(counts());
+            Counts.assertConsecutive(counts());
 
             String log = helper.log();
             assertTrue(log.contains("user=" + HelperProcess.MEMBER) && log.contains("migrate container=" + app),
@@ -155,51 +147,14 @@ class MigrateThroughHelperE2ETest {
     }
 
     private void removeLater(Engine engine, String name) {
-        cleanup.add(() -> {
-            for (String n : List.of(name, name + "-netns")) {
-                try {
-                    engine.docker().client().removeContainerCmd(n).withForce(true).exec();
-                } catch (NotFoundException e) {
-                    // gone
-                }
-            }
-        });
+        cleanup.add(() -> TwoEngines.removeWithHolder(engine, name));
     }
 
     private List<Long> counts() throws Exception {
-        Path file = shared.resolve("count");
-        List<Long> values = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return values;
-        }
-        Matcher m = Pattern.compile("(?m)^n-(\\d+)$").matcher(Files.readString(file));
-        while (m.find()) {
-            values.add(Long.parseLong(m.group(1)));
-        }
-        return values;
+        return Counts.inFile(shared.resolve("count"), "n-");
     }
 
     private void waitForCount(long atLeast) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            List<Long> v = counts();
-            if (!v.isEmpty() && v.getLast() >= atLeast) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("the count did not reach " + atLeast + ": " + v);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /** Every number once, each one more than the one before: nothing ran twice, nothing was lost. */
-    private static void assertConsecutive(List<Long> values) {
-        for (int i = 1; i < values.size(); i++) {
-            if (values.get(i) != values.get(i - 1) + 1) {
-                fail("the count is not consecutive at line " + (i + 1) + ": " + values.get(i - 1) + " then "
-                        + values.get(i) + " (the original ran beside its copy, or counted twice): " + values);
-            }
-        }
+        Counts.waitFor("the count", this::counts, atLeast, Duration.ofSeconds(60));
     }
 }

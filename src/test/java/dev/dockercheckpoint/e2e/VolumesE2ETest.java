@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import dev.dockercheckpoint.engine.HostTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -121,39 +120,23 @@ class VolumesE2ETest extends BaseDirE2E {
      */
     @Test
     void aPodmanExportsVolumeIsCreatedInDocker() throws Exception {
-        Assumptions.assumeFalse(Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
-                "Podman's paths are tested on the host's cgroup v1 hierarchy (the other lanes)");
         String dockerHost = System.getenv("DOCKER_HOST");
         Assumptions.assumeTrue(dockerHost == null || dockerHost.isEmpty() || dockerHost.endsWith("/docker.sock"),
                 "with the system engine");
-        String podman = HostTools.which("podman").map(Path::toString).orElse(null);
-        Assumptions.assumeTrue(podman != null, "podman is not installed (scripts/setup-host installs it)");
+        String podman = Podman.binary();
         String app = E2E.name("podvol");
         String volume = app + "-data";
         volumes.add(volume);
         Path dir = E2E.newBaseDir();
         cleanup.add(dir);
-        Path image = dir.resolve("image.tar");
-        E2E.run(List.of("docker", "save", "-o", image.toString(), E2E.BUSYBOX));
-        E2E.run(List.of(podman, "load", "-q", "-i", image.toString()));
-        String podmanImage = "localhost/" + E2E.BUSYBOX;
+        Podman.loadImage(podman, dir);
+        String podmanImage = Podman.IMAGE;
         Path file = dir.resolve(app + ".tar.zst");
         long last;
         try {
-            E2E.run(List.of(podman, "run", "-d", "--name", app, "--network", "none", "--ulimit",
-                    "nofile=20000:20000", "--ulimit", "nproc=1024:1024", "-v", volume + ":/data", podmanImage,
-                    "sh", "-c", "echo from-podman > /data/f; i=0; while true; do echo count-$i; i=$((i+1));"
-                            + " sleep 1; done"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (podmanCounts(podman, app).size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            E2E.Output checkpoint = E2E.runAllowingFailure(List.of(podman, "container", "checkpoint", "--export",
-                    file.toString(), app));
-            assertEquals(0, checkpoint.exit(), checkpoint.toString());
-            last = podmanCounts(podman, app).getLast();
+            last = Podman.exportedCounter(podman, app, file, List.of("-v", volume + ":/data"),
+                    "echo from-podman > /data/f");
         } finally {
-            E2E.runAllowingFailure(List.of(podman, "rm", "-f", app));
             E2E.runAllowingFailure(List.of(podman, "volume", "rm", "-f", volume));
         }
         E2E.Cli imported = E2E.cli("import", file.toString(), "-dir", this.base.toString());
@@ -173,11 +156,5 @@ class VolumesE2ETest extends BaseDirE2E {
             E2E.remove(restored);
             E2E.runAllowingFailure(List.of("docker", "rmi", podmanImage));
         }
-    }
-
-    private static List<Long> podmanCounts(String podman, String name) {
-        String logs = E2E.runAllowingFailure(List.of(podman, "logs", name)).text();
-        return java.util.regex.Pattern.compile("(?m)^count-(\\d+)$").matcher(logs).results()
-                .map(r -> Long.parseLong(r.group(1))).toList();
     }
 }

@@ -51,6 +51,20 @@ class LookTest {
     }
 
     @Test
+    void thePhaseCarriesTheTimeWhileItRuns() {
+        AtomicLong now = new AtomicLong(10_000);
+        OperationProgress op = new OperationProgress(now::get);
+        var label = op.phaseAndTime();
+        assertEquals("", label.get());
+        op.begin();
+        now.addAndGet(1000);
+        op.phase("dumping with CRIU", 0.5);
+        assertEquals("dumping with CRIU  \u00b7  1.0 s elapsed, about 1 s left", label.get());
+        op.failed();
+        assertEquals("failed", label.get(), "no time once it ended");
+    }
+
+    @Test
     void theDesktopIsNotifiedOnlyWhenTheWindowIsInTheBackground() {
         List<List<String>> sent = new ArrayList<>();
         boolean[] focused = {true};

@@ -136,9 +136,9 @@ class ViewModelTest {
         assertNotNull(done.get());
         assertEquals(1, service.checkpoints.size());
         assertEquals("cp7", service.checkpoints.getFirst().name());
-        assertEquals(1.0, vm.progressProperty().get());
+        assertEquals(1.0, vm.progress().progressProperty().get());
         assertEquals(List.of("(00.000000) Version: 4.2.1", "(00.200000) Dumping finished successfully"), vm.logTail());
-        assertFalse(vm.runningProperty().get());
+        assertFalse(vm.progress().runningProperty().get());
     }
 
     @Test
@@ -148,7 +148,7 @@ class ViewModelTest {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         vm.start(r -> { }, failed::set);
         assertEquals("CRIU could not checkpoint", failed.get().getMessage());
-        assertEquals("failed", vm.phaseProperty().get());
+        assertEquals("failed", vm.progress().phaseProperty().get());
         assertTrue(vm.validProperty().get(), "can be retried");
     }
 
@@ -239,7 +239,7 @@ class ViewModelTest {
                 });
         vm.start(r -> { }, e -> { });
         assertEquals(VerificationViewModel.CHECKS, seen, "each check turns green in order");
-        assertEquals("done: CRIU restored the processes in 238.1 ms", vm.phaseProperty().get());
+        assertEquals("done: CRIU restored the processes in 238.1 ms", vm.progress().phaseProperty().get());
         assertEquals(VerificationViewModel.Verdict.PASSED, vm.verification().verdictProperty().get());
         assertEquals("web-restored", service.restores.getFirst().newName());
     }

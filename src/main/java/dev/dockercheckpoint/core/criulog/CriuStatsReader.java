@@ -1,8 +1,12 @@
 package dev.dockercheckpoint.core.criulog;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads CRIU's statistics images, {@code stats-dump} and {@code stats-restore}, natively.
@@ -22,8 +26,9 @@ import java.nio.file.Path;
  * 4 memwrite_time, 5 pages_scanned, 6 pages_skipped_parent, 7 pages_written, 8 irmap_resolve,
  * 9 pages_lazy, 10 page_pipes, 11 page_pipe_bufs, 12 shpages_scanned, 13 shpages_skipped_parent,
  * 14 shpages_written; restore 1 pages_compared, 2 pages_skipped_cow, 3 forking_time, 4 restore_time,
- * 5 pages_restored. All are varints; a field this reader does not know (a newer CRIU) is skipped by
- * its wire type, as protobuf requires.
+ * 5 pages_restored. All are varints. The message is read without its schema, as an
+ * {@link UnknownFieldSet} (as {@code PortableImages} reads the other images): a field this reader
+ * does not know (a newer CRIU) is passed over, as protobuf requires.
  */
 public final class CriuStatsReader {
     public static final int IMG_SERVICE_MAGIC = 0x55105940;
@@ -55,127 +60,49 @@ public final class CriuStatsReader {
         if (size > bytes.length - 12L) {
             throw new IOException("CRIU stats image is cut short: " + (bytes.length - 12) + " of " + size + " bytes");
         }
-        Builder b = new Builder();
-        Reader top = new Reader(bytes, 12, 12 + (int) size);
-        while (top.more()) {
-            long key = top.varint();
-            int field = (int) (key >>> 3);
-            int wire = (int) (key & 7);
-            if ((field == 1 || field == 2) && wire == 2) {
-                int len = top.length();
-                Reader sub = new Reader(bytes, top.pos, top.pos + len);
-                top.pos += len;
-                if (field == 1) {
-                    b.dump(sub);
-                } else {
-                    b.restore(sub);
-                }
-            } else {
-                top.skip(wire);
-            }
+        UnknownFieldSet dump;
+        UnknownFieldSet restore;
+        try {
+            UnknownFieldSet entry = UnknownFieldSet.parseFrom(ByteString.copyFrom(bytes, 12, (int) size));
+            dump = message(entry, 1);
+            restore = message(entry, 2);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IOException("CRIU stats image: " + e.getMessage(), e);
         }
-        if (!b.hasDump && !b.hasRestore) {
+        if (dump == null && restore == null) {
             throw new IOException("CRIU stats image holds neither dump nor restore statistics");
         }
-        return b.build();
+        String op = dump != null && restore != null ? "dump+restore" : dump != null ? "dump" : "restore";
+        return new CriuStats(op, varint(dump, 1), varint(dump, 2), varint(dump, 3), varint(dump, 4),
+                varint(dump, 5), varint(dump, 6), varint(dump, 7), varint(dump, 8), varint(dump, 9),
+                varint(dump, 10), varint(dump, 11), varint(dump, 12), varint(dump, 13), varint(dump, 14),
+                varint(restore, 3), varint(restore, 4), varint(restore, 1), varint(restore, 2), varint(restore, 5));
     }
 
     private static int le32(byte[] b, int at) {
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
     }
 
-    /** A protobuf reader over {@code b[pos, end)}: just what these messages need. */
-    private static final class Reader {
-        private final byte[] b;
-        private int pos;
-        private final int end;
-
-        Reader(byte[] b, int pos, int end) {
-            this.b = b;
-            this.pos = pos;
-            this.end = end;
-        }
-
-        boolean more() {
-            return pos < end;
-        }
-
-        long varint() throws IOException {
-            long value = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= end) {
-                    throw new IOException("CRIU stats image: varint runs past the message");
-                }
-                int x = b[pos++];
-                value |= (long) (x & 0x7F) << shift;
-                if ((x & 0x80) == 0) {
-                    return value;
-                }
-            }
-            throw new IOException("CRIU stats image: varint longer than 10 bytes");
-        }
-
-        int length() throws IOException {
-            long len = varint();
-            if (len < 0 || len > end - pos) {
-                throw new IOException("CRIU stats image: field length " + len + " runs past the message");
-            }
-            return (int) len;
-        }
-
-        void skip(int wire) throws IOException {
-            switch (wire) {
-                case 0 -> varint();
-                case 1 -> advance(8);
-                case 2 -> advance(length());
-                case 5 -> advance(4);
-                default -> throw new IOException("CRIU stats image: unsupported wire type " + wire);
-            }
-        }
-
-        private void advance(int n) throws IOException {
-            if (n > end - pos) {
-                throw new IOException("CRIU stats image: field runs past the message");
-            }
-            pos += n;
-        }
+    /** The message in field {@code number} of {@code m}, its occurrences merged as protobuf does; null if none. */
+    private static UnknownFieldSet message(UnknownFieldSet m, int number) throws InvalidProtocolBufferException {
+        List<ByteString> parts = m.getField(number).getLengthDelimitedList();
+        return parts.isEmpty() ? null : UnknownFieldSet.parseFrom(ByteString.copyFrom(parts));
     }
 
-    private static final class Builder {
-        boolean hasDump;
-        boolean hasRestore;
-        final Long[] dump = new Long[15];
-        final Long[] restore = new Long[6];
-
-        void dump(Reader r) throws IOException {
-            hasDump = true;
-            fill(r, dump);
+    /**
+     * The varint in field {@code number} of {@code m}: the last one, as protobuf reads it; null if
+     * none. A count or a time of 2^63 or more (negative as a long) is no statistic but a damaged image.
+     */
+    private static Long varint(UnknownFieldSet m, int number) throws IOException {
+        List<Long> values = m == null ? List.of() : m.getField(number).getVarintList();
+        if (values.isEmpty()) {
+            return null;
         }
-
-        void restore(Reader r) throws IOException {
-            hasRestore = true;
-            fill(r, restore);
+        long value = values.getLast();
+        if (value < 0) {
+            throw new IOException("CRIU stats image: field " + number + " holds " + Long.toUnsignedString(value)
+                    + ", too large for a statistic");
         }
-
-        private static void fill(Reader r, Long[] into) throws IOException {
-            while (r.more()) {
-                long key = r.varint();
-                int field = (int) (key >>> 3);
-                int wire = (int) (key & 7);
-                if (wire == 0 && field > 0 && field < into.length) {
-                    into[field] = r.varint();
-                } else {
-                    r.skip(wire);
-                }
-            }
-        }
-
-        CriuStats build() {
-            String op = hasDump && hasRestore ? "dump+restore" : hasDump ? "dump" : "restore";
-            Long[] d = dump;
-            Long[] r = restore;
-            return new CriuStats(op, d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12],
-                    d[13], d[14], r[3], r[4], r[1], r[2], r[5]);
-        }
+        return value;
     }
 }

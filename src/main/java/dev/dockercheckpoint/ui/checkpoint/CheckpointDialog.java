@@ -1,14 +1,15 @@
 package dev.dockercheckpoint.ui.checkpoint;
 
+import dev.dockercheckpoint.ui.Dialogs;
 import dev.dockercheckpoint.ui.Icons;
 import dev.dockercheckpoint.core.CheckpointResult;
 import dev.dockercheckpoint.ui.Resources;
 import dev.dockercheckpoint.ui.services.DialogService;
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
@@ -18,7 +19,6 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
-import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
@@ -92,19 +92,20 @@ public final class CheckpointDialog {
         progressBar.setId("checkpointProgress");
         logList.setId("criuLogTail");
 
+        ReadOnlyBooleanProperty running = model.progress().runningProperty();
         containerLabel.textProperty().bind(model.containerProperty());
         nameField.textProperty().bindBidirectional(model.nameProperty());
         dev.dockercheckpoint.ui.Choices.bind(dirBox, model.dirChoices(), model.dirProperty());
         dirBox.setTooltip(new Tooltip("The base directories the helper serves (its helper.json lists them)"));
         nameError.textProperty().bind(model.nameErrorProperty());
         dirError.textProperty().bind(model.dirErrorProperty());
-        model.nameErrorProperty().addListener((o, a, err) -> markInvalid(nameField, !err.isEmpty()));
-        markInvalid(nameField, !model.nameErrorProperty().get().isEmpty());
+        Dialogs.markInvalidOnError(nameField, model.nameErrorProperty());
+        Dialogs.markInvalid(nameField, !model.nameErrorProperty().get().isEmpty());
         leaveRunningBox.selectedProperty().bindBidirectional(model.leaveRunningProperty());
         tcpBox.selectedProperty().bindBidirectional(model.tcpProperty());
         fileLocksBox.selectedProperty().bindBidirectional(model.fileLocksProperty());
         preDumpBox.selectedProperty().bindBidirectional(model.preDumpProperty());
-        preDumpBox.disableProperty().bind(model.preDumpAvailableProperty().not().or(model.runningProperty()));
+        preDumpBox.disableProperty().bind(model.preDumpAvailableProperty().not().or(running));
         if (!model.preDumpAvailableProperty().get()) {
             // a disabled control shows no tooltip: its holder carries the reason
             Tooltip.install(preDumpHolder, new Tooltip(model.preDumpReasonProperty().get()));
@@ -117,21 +118,18 @@ public final class CheckpointDialog {
                 + " docker exec) are not in CRIU's dump. Off: the checkpoint is refused and names them. On: they"
                 + " are left out and container.json records them."));
         for (var box : new CheckBox[] {leaveRunningBox, tcpBox, fileLocksBox, allowLostBox}) {
-            box.disableProperty().bind(model.runningProperty());
+            box.disableProperty().bind(running);
         }
-        nameField.disableProperty().bind(model.runningProperty());
-        dirBox.disableProperty().bind(model.runningProperty());
+        nameField.disableProperty().bind(running);
+        dirBox.disableProperty().bind(running);
         leaveRunningBox.setTooltip(new Tooltip("Keep the container running after the dump (CRIU --leave-running)"));
         tcpBox.setTooltip(new Tooltip("Dump and restore established TCP connections (CRIU --tcp-established)"));
         fileLocksBox.setTooltip(new Tooltip("Dump and restore file locks (CRIU --file-locks)"));
-        progressBar.progressProperty().bind(model.progressProperty());
-        phaseLabel.textProperty().bind(Bindings.createStringBinding(() -> model.timeProperty().get().isEmpty()
-                ? model.phaseProperty().get() : model.phaseProperty().get() + "  \u00b7  " + model.timeProperty().get(),
-                model.phaseProperty(), model.timeProperty()));
+        progressBar.progressProperty().bind(model.progress().progressProperty());
+        phaseLabel.textProperty().bind(model.progress().phaseAndTime());
         logList.setPlaceholder(new Label("CRIU's log appears here while it works."));
         Icons.on(startButton, Icons.CHECKPOINT);
-        model.runningProperty().addListener((o, a, running) -> Icons.on(cancelButton,
-                running ? Icons.STOP : Icons.CLOSE));
+        running.addListener((o, a, now) -> Icons.on(cancelButton, now ? Icons.STOP : Icons.CLOSE));
         Icons.on(cancelButton, Icons.CLOSE);
         logList.setItems(model.logTail());
         model.logTail().addListener((javafx.collections.ListChangeListener<String>) c -> {
@@ -145,9 +143,9 @@ public final class CheckpointDialog {
             onDone.accept(result);
             close();
         }, error -> dialogs.showError("Checkpoint failed", error)));
-        cancelButton.textProperty().bind(Bindings.when(model.runningProperty()).then("Stop").otherwise("Close"));
+        cancelButton.textProperty().bind(Bindings.when(running).then("Stop").otherwise("Close"));
         cancelButton.setOnAction(e -> {
-            if (model.runningProperty().get()) {
+            if (running.get()) {
                 model.cancel();
             } else {
                 close();
@@ -155,27 +153,11 @@ public final class CheckpointDialog {
         });
     }
 
-    private static void markInvalid(TextField field, boolean invalid) {
-        if (invalid) {
-            if (!field.getStyleClass().contains("invalid")) {
-                field.getStyleClass().add("invalid");
-            }
-        } else {
-            field.getStyleClass().remove("invalid");
-        }
-    }
-
     /** Shows the dialog as a window of its own, modal to {@code owner}. */
     public void show(Window owner) {
-        stage = new Stage();
-        stage.initOwner(owner);
-        stage.initModality(Modality.WINDOW_MODAL);
-        stage.setTitle("Checkpoint " + model.containerProperty().get() + " - docker-checkpoint");
-        Scene scene = new Scene(root);
-        scene.getStylesheets().add(Resources.stylesheet());
-        stage.setScene(scene);
+        stage = Dialogs.modal(owner, "Checkpoint " + model.containerProperty().get() + " - docker-checkpoint", root);
         stage.setOnCloseRequest(e -> {
-            if (model.runningProperty().get()) {
+            if (model.progress().runningProperty().get()) {
                 e.consume(); // stays open while CRIU works; Stop asks to cancel
                 model.cancel();
             }

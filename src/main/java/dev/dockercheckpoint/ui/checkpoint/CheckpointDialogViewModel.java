@@ -9,6 +9,7 @@ import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.OperationProgress;
+import dev.dockercheckpoint.ui.services.Progress;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +19,6 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
-import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -217,21 +217,9 @@ public final class CheckpointDialogViewModel {
         return valid;
     }
 
-    public ReadOnlyBooleanProperty runningProperty() {
-        return op.runningProperty();
-    }
-
-    public ReadOnlyDoubleProperty progressProperty() {
-        return op.progressProperty();
-    }
-
-    public ReadOnlyStringProperty phaseProperty() {
-        return op.phaseProperty();
-    }
-
-    /** "1.2 s elapsed, about 3 s left" while it runs. */
-    public ReadOnlyStringProperty timeProperty() {
-        return op.timeProperty();
+    /** Whether it runs, how far it is, its phase and time. */
+    public Progress progress() {
+        return op;
     }
 
     /**

@@ -442,8 +442,8 @@ public final class MainWindow {
         CheckpointDialogViewModel vm = new CheckpointDialogViewModel(service, executor, container,
                 preferred(Path.of(values.lastDir()), choices), choices, hello == null ? null : hello.capabilities());
         vm.expectLike(containers.lastCheckpoints().of(container));
-        vm.runningProperty().addListener((o, was, running) -> {
-            if (was && !running && "failed".equals(vm.phaseProperty().get())) {
+        vm.progress().runningProperty().addListener((o, was, running) -> {
+            if (was && !running && "failed".equals(vm.progress().phaseProperty().get())) {
                 notifier.operationEnded("Checkpoint of " + container + " failed",
                         "docker-checkpoint shows why and what to do.", true);
             }
@@ -469,8 +469,8 @@ public final class MainWindow {
         java.util.List<Path> choices = dirChoices();
         Path dir = preferred(browser.dirProperty().get(), choices);
         RestoreDialogViewModel vm = new RestoreDialogViewModel(service, executor, dir, choices, containers::names);
-        vm.runningProperty().addListener((o, was, running) -> {
-            if (was && !running && "failed".equals(vm.phaseProperty().get())) {
+        vm.progress().runningProperty().addListener((o, was, running) -> {
+            if (was && !running && "failed".equals(vm.progress().phaseProperty().get())) {
                 notifier.operationEnded("Restore failed", "docker-checkpoint shows why and what to do.", true);
             }
         });

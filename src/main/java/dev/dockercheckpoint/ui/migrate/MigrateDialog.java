@@ -2,6 +2,7 @@ package dev.dockercheckpoint.ui.migrate;
 
 import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.protocol.HelloInfo.EngineInfo;
+import dev.dockercheckpoint.ui.Dialogs;
 import dev.dockercheckpoint.ui.Resources;
 import dev.dockercheckpoint.ui.migrate.MigrateDialogViewModel.Part;
 import dev.dockercheckpoint.ui.migrate.MigrateDialogViewModel.Stage;
@@ -14,7 +15,6 @@ import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -24,7 +24,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.stage.Modality;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
 
@@ -143,13 +142,7 @@ public final class MigrateDialog {
         nameError.textProperty().bind(model.nameErrorProperty());
         nameError.visibleProperty().bind(model.nameErrorProperty().isNotEmpty());
         nameError.managedProperty().bind(nameError.visibleProperty());
-        model.nameErrorProperty().addListener((o, a, err) -> {
-            if (err.isEmpty()) {
-                newNameField.getStyleClass().remove("invalid");
-            } else if (!newNameField.getStyleClass().contains("invalid")) {
-                newNameField.getStyleClass().add("invalid");
-            }
-        });
+        Dialogs.markInvalidOnError(newNameField, model.nameErrorProperty());
         explanationLabel.textProperty().bind(model.explanationProperty());
         var locked = model.statusProperty().isEqualTo(Status.RUNNING).or(model.statusProperty()
                 .isEqualTo(Status.SUCCEEDED));
@@ -166,8 +159,8 @@ public final class MigrateDialog {
             model.stageProperty(s).addListener((o, a, state) -> mark(label, state));
             stagesBox.getChildren().add(label);
         }
-        progressBar.progressProperty().bind(model.progressProperty());
-        phaseLabel.textProperty().bind(model.phaseProperty());
+        progressBar.progressProperty().bind(model.progress().progressProperty());
+        phaseLabel.textProperty().bind(model.progress().phaseProperty());
         // the phase while it runs, and how it ended when it failed; the result says the rest
         phaseLabel.visibleProperty().bind(model.statusProperty().isEqualTo(Status.RUNNING)
                 .or(model.statusProperty().isEqualTo(Status.FAILED)));
@@ -205,9 +198,10 @@ public final class MigrateDialog {
         startButton.textProperty().bind(Bindings.when(model.statusProperty().isEqualTo(Status.FAILED))
                 .then("Try again").otherwise("Migrate"));
         startButton.setOnAction(e -> model.start(onDone));
-        cancelButton.textProperty().bind(Bindings.when(model.runningProperty()).then("Stop").otherwise("Close"));
+        cancelButton.textProperty().bind(Bindings.when(model.progress().runningProperty()).then("Stop")
+                .otherwise("Close"));
         cancelButton.setOnAction(e -> {
-            if (model.runningProperty().get()) {
+            if (model.progress().runningProperty().get()) {
                 model.cancel();
             } else {
                 close();
@@ -243,15 +237,10 @@ public final class MigrateDialog {
 
     /** Shows the dialog as a window of its own, modal to {@code owner}. */
     public void show(Window owner) {
-        stage = new javafx.stage.Stage();
-        stage.initOwner(owner);
-        stage.initModality(Modality.WINDOW_MODAL);
-        stage.setTitle("Migrate " + model.containerProperty().get() + " - docker-checkpoint");
-        Scene scene = new Scene(root);
-        scene.getStylesheets().addAll(Resources.stylesheet(), STYLESHEET);
-        stage.setScene(scene);
+        stage = Dialogs.modal(owner, "Migrate " + model.containerProperty().get() + " - docker-checkpoint", root,
+                STYLESHEET);
         stage.setOnCloseRequest(e -> {
-            if (model.runningProperty().get()) {
+            if (model.progress().runningProperty().get()) {
                 e.consume(); // stays open while the container is frozen; closing asks to stop
                 model.cancel();
             }

@@ -11,6 +11,7 @@ import dev.dockercheckpoint.protocol.HelloInfo.EngineInfo;
 import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.FxDialogService;
 import dev.dockercheckpoint.ui.services.OperationProgress;
+import dev.dockercheckpoint.ui.services.Progress;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +23,6 @@ import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -344,16 +343,9 @@ public final class MigrateDialogViewModel {
         return status.getReadOnlyProperty();
     }
 
-    public ReadOnlyBooleanProperty runningProperty() {
-        return op.runningProperty();
-    }
-
-    public ReadOnlyDoubleProperty progressProperty() {
-        return op.progressProperty();
-    }
-
-    public ReadOnlyStringProperty phaseProperty() {
-        return op.phaseProperty();
+    /** Whether it runs, how far it is, its phase and time. */
+    public Progress progress() {
+        return op;
     }
 
     public ReadOnlyObjectProperty<StageState> stageProperty(Stage stage) {

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.restore;
 
+import dev.dockercheckpoint.ui.Dialogs;
 import dev.dockercheckpoint.ui.Icons;
 import dev.dockercheckpoint.core.CheckpointSummary;
 import dev.dockercheckpoint.core.RestoreResult;
@@ -9,14 +10,12 @@ import dev.dockercheckpoint.ui.verify.VerificationPanel;
 import java.util.function.Consumer;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.StackPane;
-import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
@@ -63,7 +62,7 @@ public final class RestoreDialog {
     private void initialize() {
         dirBox.setId("restoreDir");
         dev.dockercheckpoint.ui.Choices.bind(dirBox, model.dirChoices(), model.dirProperty());
-        dirBox.disableProperty().bind(model.runningProperty());
+        dirBox.disableProperty().bind(model.progress().runningProperty());
         checkpointBox.setId("restoreCheckpoint");
         newNameField.setId("newName");
         nameError.setId("newNameError");
@@ -87,19 +86,11 @@ public final class RestoreDialog {
         newNameField.textProperty().bindBidirectional(model.newNameProperty());
         newNameField.setOnKeyTyped(e -> model.nameEditedByUser());
         nameError.textProperty().bind(model.nameErrorProperty());
-        model.nameErrorProperty().addListener((o, a, err) -> {
-            if (err.isEmpty()) {
-                newNameField.getStyleClass().remove("invalid");
-            } else if (!newNameField.getStyleClass().contains("invalid")) {
-                newNameField.getStyleClass().add("invalid");
-            }
-        });
-        checkpointBox.disableProperty().bind(model.runningProperty());
-        newNameField.disableProperty().bind(model.runningProperty());
-        progressBar.progressProperty().bind(model.progressProperty());
-        phaseLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> model.timeProperty()
-                .get().isEmpty() ? model.phaseProperty().get() : model.phaseProperty().get() + "  \u00b7  "
-                + model.timeProperty().get(), model.phaseProperty(), model.timeProperty()));
+        Dialogs.markInvalidOnError(newNameField, model.nameErrorProperty());
+        checkpointBox.disableProperty().bind(model.progress().runningProperty());
+        newNameField.disableProperty().bind(model.progress().runningProperty());
+        progressBar.progressProperty().bind(model.progress().progressProperty());
+        phaseLabel.textProperty().bind(model.progress().phaseAndTime());
         Icons.on(startButton, Icons.RESTORE);
         Icons.on(closeButton, Icons.CLOSE);
         verificationHolder.getChildren().add(new VerificationPanel(model.verification()));
@@ -108,7 +99,7 @@ public final class RestoreDialog {
             // the verification panel and the main window's banner say how it went
             onDone.accept(result);
         }, error -> dialogs.showError("Restore failed", error)));
-        closeButton.disableProperty().bind(model.runningProperty());
+        closeButton.disableProperty().bind(model.progress().runningProperty());
         closeButton.setOnAction(e -> {
             if (stage != null) {
                 stage.close();
@@ -117,15 +108,9 @@ public final class RestoreDialog {
     }
 
     public void show(Window owner) {
-        stage = new Stage();
-        stage.initOwner(owner);
-        stage.initModality(Modality.WINDOW_MODAL);
-        stage.setTitle("Restore a checkpoint - docker-checkpoint");
-        Scene scene = new Scene(root);
-        scene.getStylesheets().add(Resources.stylesheet());
-        stage.setScene(scene);
+        stage = Dialogs.modal(owner, "Restore a checkpoint - docker-checkpoint", root);
         stage.setOnCloseRequest(e -> {
-            if (model.runningProperty().get()) {
+            if (model.progress().runningProperty().get()) {
                 e.consume(); // a restore cannot be stopped half-way; it ends soon
             }
         });

@@ -8,6 +8,7 @@ import dev.dockercheckpoint.core.RestoreRequest;
 import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.ui.services.CheckpointService;
 import dev.dockercheckpoint.ui.services.OperationProgress;
+import dev.dockercheckpoint.ui.services.Progress;
 import dev.dockercheckpoint.ui.services.TaskExecutor;
 import dev.dockercheckpoint.ui.verify.VerificationViewModel;
 import java.nio.file.Path;
@@ -17,8 +18,6 @@ import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -188,21 +187,9 @@ public final class RestoreDialogViewModel {
         return valid;
     }
 
-    public ReadOnlyBooleanProperty runningProperty() {
-        return op.runningProperty();
-    }
-
-    public ReadOnlyDoubleProperty progressProperty() {
-        return op.progressProperty();
-    }
-
-    public ReadOnlyStringProperty phaseProperty() {
-        return op.phaseProperty();
-    }
-
-    /** "1.2 s elapsed, about 3 s left" while it runs. */
-    public ReadOnlyStringProperty timeProperty() {
-        return op.timeProperty();
+    /** Whether it runs, how far it is, its phase and time. */
+    public Progress progress() {
+        return op;
     }
 
     public VerificationViewModel verification() {

@@ -18,7 +18,7 @@ import javafx.util.Duration;
  * and probably still needs ({@link TimeEstimate}); changed on the UI thread. On the UI thread the
  * time is updated a few times a second while it runs.
  */
-public final class OperationProgress {
+public final class OperationProgress implements Progress {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper("");
@@ -97,19 +97,22 @@ public final class OperationProgress {
         running.set(false);
     }
 
+    @Override
     public ReadOnlyBooleanProperty runningProperty() {
         return running.getReadOnlyProperty();
     }
 
+    @Override
     public ReadOnlyDoubleProperty progressProperty() {
         return progress.getReadOnlyProperty();
     }
 
+    @Override
     public ReadOnlyStringProperty phaseProperty() {
         return phase.getReadOnlyProperty();
     }
 
-    /** "1.2 s elapsed, about 3 s left" while it runs; empty otherwise. */
+    @Override
     public ReadOnlyStringProperty timeProperty() {
         return time.getReadOnlyProperty();
     }

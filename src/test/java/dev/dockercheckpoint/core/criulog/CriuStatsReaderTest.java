@@ -114,6 +114,9 @@ class CriuStatsReaderTest {
         byte[] endless = image(new byte[] {0x0a, 0x0b, 0x08, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
                 (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
         assertThrows(IOException.class, () -> CriuStatsReader.read(endless));
+        // a varint the message ends in
+        byte[] unended = image(new byte[] {0x0a, 0x04, 0x08, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+        assertThrows(IOException.class, () -> CriuStatsReader.read(unended));
         // neither dump nor restore
         assertThrows(IOException.class, () -> CriuStatsReader.read(image(new byte[] {0x18, 0x01})));
     }
