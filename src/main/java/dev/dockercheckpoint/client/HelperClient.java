@@ -122,8 +122,15 @@ public final class HelperClient implements AutoCloseable {
 
     /** Says hello; from then on this connection's requests go to the helper's engine {@code name} (null: as before). */
     public HelloInfo hello(String name) {
-        HelloInfo info = call(new Request.Hello(nextId(), Protocol.VERSION, "docker-checkpoint " + clientVersion(),
-                name, brief ? Boolean.TRUE : null), HelloInfo.class);
+        JsonNode answer = connection.call(new Request.Hello(nextId(), Protocol.VERSION, "docker-checkpoint "
+                + clientVersion(), name, brief ? Boolean.TRUE : null), QUICK);
+        HelloInfo info;
+        try {
+            info = HelloInfo.of(answer);
+        } catch (IOException | RuntimeException e) {
+            throw new DcpException(ErrorCode.INTERNAL, "unexpected answer from the helper: " + e.getMessage(),
+                    "use a client of the same version as the helper");
+        }
         engine = info.engine();
         lastHello = info;
         return info;

@@ -86,6 +86,18 @@ class ProtocolTest {
     }
 
     @Test
+    void helloAnswersReadFieldByFieldEqualTheBoundOnes() throws Exception {
+        for (HelloInfo hello : List.of(new HelloInfo(1, "0.1", "alice", new DoctorReport(List.of(
+                new DoctorReport.Item("docker", "Docker", true, "20.10", null))), List.of("/tmp/a", "/srv/b"),
+                List.of(new HelloInfo.EngineInfo("default", "unix:///var/run/docker.sock")), "default"),
+                new HelloInfo(1, "0.1", "bob", null))) {
+            JsonNode node = Protocol.lenient().valueToTree(hello);
+            assertEquals(Protocol.lenient().treeToValue(node, HelloInfo.class), HelloInfo.of(node));
+            assertEquals(hello, HelloInfo.of(node));
+        }
+    }
+
+    @Test
     void theClientsFieldByFieldReadingGivesWhatBindingGives() throws Exception {
         List<Message> messages = List.of(
                 new Message.Progress("1", "dumping", 0.5),
