@@ -8,19 +8,22 @@ import picocli.CommandLine;
 
 /** Prints failures as one error line, the decisive log lines, and a hint; never a stack trace for user errors. */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(ErrorReporter.class);
+    /** Made on the first failure: setting up logging costs every command line's start-up a few milliseconds. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ErrorReporter.class);
+    }
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
         PrintWriter err = cli.getErr();
         if (ex instanceof DcpException e) {
             print(err, e);
-            LOG.debug("failure", e);
+            log().debug("failure", e);
             return ExitCodes.FAILED;
         }
         err.println("error: unexpected failure: " + ex);
         err.println("hint: run again with -v and report the output");
-        LOG.debug("unexpected failure", ex);
+        log().debug("unexpected failure", ex);
         return ExitCodes.FAILED;
     }
 

@@ -50,15 +50,18 @@ public final class RootCommand implements Callable<Integer> {
      * or help is asked for ({@link Main#commandLine}): building their models costs a tiny
      * checkpoint's command line more time than the rest of its start-up.
      */
-    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(DoctorCommand.class, ListCommand.class,
-            HelperCommand.class, GuiCommand.class, ExplainCommand.class, InspectCommand.class,
-            VerifyCheckpointCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class,
-            ReceiveCommand.class, StartupTrainingCommand.class);
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+            "doctor", DoctorCommand.class, "list", ListCommand.class, "helper", HelperCommand.class,
+            "gui", GuiCommand.class, "explain", ExplainCommand.class, "inspect", InspectCommand.class,
+            "verify-checkpoint", VerifyCheckpointCommand.class, "export", ExportCommand.class,
+            "import", ImportCommand.class, "migrate", MigrateCommand.class, "receive", ReceiveCommand.class,
+            StartupTrainingCommand.NAME, StartupTrainingCommand.class);
 
-    private static Map<String, Class<?>> subcommands(Class<?>... classes) {
+    /** Names and classes in turn; the names are their {@code @Command} names (a test compares them). */
+    private static Map<String, Class<?>> subcommands(Object... namesAndClasses) {
         Map<String, Class<?>> byName = new LinkedHashMap<>();
-        for (Class<?> c : classes) {
-            byName.put(c.getAnnotation(Command.class).name(), c);
+        for (int i = 0; i < namesAndClasses.length; i += 2) {
+            byName.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
         }
         return Collections.unmodifiableMap(byName);
     }

@@ -90,6 +90,14 @@ class CliTest {
     }
 
     @Test
+    void everySubcommandIsListedUnderItsOwnName() {
+        for (var e : RootCommand.SUBCOMMANDS.entrySet()) {
+            assertEquals(e.getKey(), e.getValue().getAnnotation(CommandLine.Command.class).name());
+        }
+        assertEquals(12, RootCommand.SUBCOMMANDS.size());
+    }
+
+    @Test
     void shortHelpWorksToo() {
         Run r = run("-h");
         assertEquals(0, r.exit());
