@@ -81,9 +81,11 @@ interface CommandTarget extends AutoCloseable {
             throw new DcpException(ErrorCode.PERMISSION_DENIED, "not root, and DOCKER_CHECKPOINT_SOCKET=none"
                     + " turns the helper off", "run with sudo, or unset DOCKER_CHECKPOINT_SOCKET");
         }
-        HelperClient client;
+        HelperClient client = HelperPrefetch.take(socket);
         try {
-            client = HelperClient.connectAndBriefHello(socket, Duration.ofSeconds(2));
+            if (client == null) {
+                client = HelperClient.connectAndBriefHello(socket, Duration.ofSeconds(2));
+            }
         } catch (DcpException e) {
             if (e.code() == ErrorCode.HELPER_UNAVAILABLE) {
                 throw new DcpException(ErrorCode.PERMISSION_DENIED, "not root, and " + e.getMessage(),
@@ -120,7 +122,10 @@ interface CommandTarget extends AutoCloseable {
         if (socket != null && Files.exists(socket)) {
             HelperClient client = null;
             try {
-                client = HelperClient.connectAndBriefHello(socket, Duration.ZERO);
+                client = HelperPrefetch.take(socket);
+                if (client == null) {
+                    client = HelperClient.connectAndBriefHello(socket, Duration.ZERO);
+                }
                 if (dir == null || serves(client.lastHello().baseDirs(), dir)) {
                     return onEngine(client, context);
                 }

@@ -12,6 +12,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        HelperPrefetch.startFor(args);
         System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
     }

@@ -111,6 +111,30 @@ class RootThroughHelperTest {
     }
 
     @Test
+    void theSeedsCommandConnectsAheadAndTheCommandTakesThatConnection() throws Exception {
+        Path base = Files.createDirectories(tmp.resolve("base"));
+        Path socket = helperServing(base);
+        System.setProperty(CommandTarget.SOCKET_PROPERTY, socket.toString());
+        try {
+            HelperPrefetch.startFor(new String[] {"-container", "app", "-name", "cp"});
+            try (var client = HelperPrefetch.take(socket)) {
+                assertEquals(List.of(base.toString()), client.lastHello().baseDirs(), "hello said ahead");
+            }
+            assertEquals(null, HelperPrefetch.take(socket), "taken once");
+            for (String[] args : List.of(new String[] {"list"}, new String[] {"-v", "list"},
+                    new String[] {"--help"}, new String[] {"-V"}, new String[] {})) {
+                HelperPrefetch.startFor(args);
+                assertEquals(null, HelperPrefetch.take(socket), "nothing ahead for " + String.join(" ", args));
+            }
+            HelperPrefetch.startFor(new String[] {"-restore", "-container", "app"});
+            assertEquals(null, HelperPrefetch.take(tmp.resolve("another.sock")), "another socket: not handed over");
+            assertEquals(2, requests.size(), "one hello for each connection made ahead: " + requests);
+        } finally {
+            System.clearProperty(CommandTarget.SOCKET_PROPERTY);
+        }
+    }
+
+    @Test
     void theReportReadFromTheHelpersAnswerEqualsTheOneFromTheResult() throws Exception {
         Manifest m = new Manifest(2, "cp", "app", "0123", Instant.parse("2026-01-01T00:00:00Z"), null,
                 CheckpointOptions.defaults(), Map.of("total", 321L, Manifest.FROZEN_TIMING, 123L), null, null, null,
