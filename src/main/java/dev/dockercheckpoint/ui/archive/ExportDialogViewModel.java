@@ -249,7 +249,10 @@ public final class ExportDialogViewModel {
                     + " of %s in %d entries, %.1f s.", r.container(), r.name(), target, Bytes.human(r.archiveBytes()),
                     r.compression(), Bytes.human(r.contentBytes()), r.entries(), r.millis() / 1000.0));
             for (String note : notes) {
-                text.append(' ').append(Character.toUpperCase(note.charAt(0))).append(note.substring(1)).append('.');
+                if (!note.isBlank()) {
+                    text.append(' ').append(Character.toUpperCase(note.charAt(0))).append(note.substring(1))
+                            .append(note.endsWith(".") ? "" : ".");
+                }
             }
             transfer.succeeded(text.toString());
             onDone.accept(r);
