@@ -296,8 +296,18 @@ class ArchiveEncryptionFxTest {
         assertFalse(lock.isVisible());
         assertFalse(node(robot, "importIdentity", TextField.class).isVisible());
 
+        // a kind of recipient this tool does not read: said before anything starts
+        Path toSsh = Files.writeString(tmp.resolve("to-ssh.age"), "age-encryption.org/v1\n-> ssh-ed25519 Zm9v YmFy\n"
+                + "YmF6\n--- bWFj\n", StandardCharsets.ISO_8859_1);
+        robot.interact(() -> file.setText(toSsh.toString()));
+        assertEquals("The archive is encrypted with age to recipients of a kind this tool does not read (ssh-ed25519)."
+                + " Decrypt it with age first, then import that file.", node(robot, "importError", Label.class).getText());
+        assertTrue(node(robot, "startImport", Button.class).isDisabled());
+        assertFalse(passphrase.isVisible());
+        assertFalse(node(robot, "importIdentity", TextField.class).isVisible());
+
         robot.interact(() -> file.setText(archive.toString()));
-        assertEquals("Encrypted with age with a passphrase: type its passphrase.", lock.getText());
+        assertEquals("Encrypted with a passphrase (age): type it.", lock.getText());
         assertTrue(passphrase.isVisible());
         assertFalse(node(robot, "importIdentity", TextField.class).isVisible());
         Label error = node(robot, "importError", Label.class);

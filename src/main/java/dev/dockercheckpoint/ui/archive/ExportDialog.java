@@ -148,11 +148,8 @@ public final class ExportDialog {
         encryptNone.setUserData(ExportDialogViewModel.Encrypt.NONE);
         encryptRecipients.setUserData(ExportDialogViewModel.Encrypt.RECIPIENTS);
         encryptPassphrase.setUserData(ExportDialogViewModel.Encrypt.PASSPHRASE);
-        encryptGroup.selectToggle(switch (model.encryptProperty().get()) {
-            case NONE -> encryptNone;
-            case RECIPIENTS -> encryptRecipients;
-            case PASSPHRASE -> encryptPassphrase;
-        });
+        selectToggle(model.encryptProperty().get());
+        model.encryptProperty().addListener((o, a, b) -> selectToggle(b));
         encryptGroup.selectedToggleProperty().addListener((o, a, b) -> {
             if (b != null) {
                 model.encryptProperty().set((ExportDialogViewModel.Encrypt) b.getUserData());
@@ -200,6 +197,14 @@ public final class ExportDialog {
             if (next != null) {
                 javafx.application.Platform.runLater(next::requestFocus);
             }
+        });
+    }
+
+    private void selectToggle(ExportDialogViewModel.Encrypt e) {
+        encryptGroup.selectToggle(switch (e) {
+            case NONE -> encryptNone;
+            case RECIPIENTS -> encryptRecipients;
+            case PASSPHRASE -> encryptPassphrase;
         });
     }
 

@@ -125,8 +125,8 @@ public final class ImportDialogViewModel {
             // check() says so
         }
         lock.set(l);
-        lockText.set(l == null ? "" : "Encrypted with age " + l.describe() + (l.unreadable() ? "."
-                : l.passphrase() ? ": type its passphrase." : ": choose the key file of one of them."));
+        lockText.set(l == null ? "" : l.passphrase() ? "Encrypted with a passphrase (age): type it."
+                : "Encrypted with age " + l.describe() + (l.unreadable() ? "." : ": choose the key file of one of them."));
     }
 
     private void readIdentity() {
