@@ -276,6 +276,7 @@ class GuiArchiveCryptoTest {
         // age's armored form too
         Path armored = mine.resolve("armored.age");
         assertEquals(0, exec(age, "-a", "-r", pub, "-o", armored.toString(), plain.toString()).exit());
+        assertEquals("to 1 recipient", ArchiveCrypto.lockOf(armored).orElseThrow().describe(), "read under its armor");
         service.importArchive(armored, other, null, "armored", new ArchiveCrypto.Decryption.WithIdentity(key),
                 TransferListener.NONE);
         assertTrue(Files.isRegularFile(other.resolve("web/armored/pages-1.img")));
