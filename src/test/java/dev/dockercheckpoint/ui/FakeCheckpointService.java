@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui;
 
+import dev.dockercheckpoint.client.ArchiveCrypto;
 import dev.dockercheckpoint.core.CheckResult;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointOptions;
@@ -324,24 +325,62 @@ public final class FakeCheckpointService implements CheckpointService {
         }
     }
 
+    /** The passphrase an encrypted archive opens with, and the identity file that opens one (null: none does). */
+    public volatile String archivePassphrase = "correct horse battery staple";
+    public volatile Path archiveIdentity;
+    /** Each passphrase handed over, as the array itself: after a transfer it must be cleared. */
+    public final List<char[]> passphrasesSeen = new CopyOnWriteArrayList<>();
+
+    private static String describe(ArchiveCrypto.Encryption e) {
+        return switch (e) {
+            case ArchiveCrypto.Encryption.None n -> "";
+            case ArchiveCrypto.Encryption.ToRecipients r -> " age:" + String.join(",", r.keys());
+            case ArchiveCrypto.Encryption.WithPassphrase p -> " age:passphrase";
+        };
+    }
+
     @Override
     public dev.dockercheckpoint.protocol.ExportInfo exportCheckpoint(Path dir, String container, String name,
-            String compression, Path file, dev.dockercheckpoint.core.TransferListener listener) {
-        transfers.add(container + "/" + name + " " + compression + " " + file);
+            String compression, boolean withVolumes, ArchiveCrypto.Encryption encryption, Path file,
+            dev.dockercheckpoint.core.TransferListener listener) {
+        if (encryption instanceof ArchiveCrypto.Encryption.WithPassphrase p) {
+            passphrasesSeen.add(p.passphrase());
+        }
+        transfers.add(container + "/" + name + " " + compression + " " + file + (withVolumes ? " +volumes" : "")
+                + describe(encryption));
         transfer(listener, 4_000_000);
         try {
             java.nio.file.Files.writeString(file, "archive of " + container + "/" + name);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new dev.dockercheckpoint.protocol.ExportInfo(container, name, 12, 10_000_000, 4_000_000, compression,
-                1500);
+        return new dev.dockercheckpoint.protocol.ExportInfo(container, name, 12, 10_000_000, 4_000_000,
+                compression + (encryption instanceof ArchiveCrypto.Encryption.None ? "" : ", age"), 1500);
     }
 
     @Override
     public dev.dockercheckpoint.protocol.ImportInfo importArchive(Path file, Path dir, String container, String name,
-            dev.dockercheckpoint.core.TransferListener listener) {
-        transfers.add(file + " -> " + dir + " " + container + "/" + name);
+            ArchiveCrypto.Decryption decryption, dev.dockercheckpoint.core.TransferListener listener) {
+        String key = switch (decryption) {
+            case ArchiveCrypto.Decryption.None n -> "";
+            case ArchiveCrypto.Decryption.WithIdentity i -> " identity " + i.file();
+            case ArchiveCrypto.Decryption.WithPassphrase p -> {
+                passphrasesSeen.add(p.passphrase());
+                yield " passphrase";
+            }
+        };
+        transfers.add(file + " -> " + dir + " " + container + "/" + name + key);
+        // as the real decryption does: a key that does not open it fails before anything moves
+        if (decryption instanceof ArchiveCrypto.Decryption.WithPassphrase p
+                && !String.valueOf(p.passphrase()).equals(archivePassphrase)) {
+            throw new DcpException(ErrorCode.DECRYPTION_FAILED, "the passphrase does not decrypt the archive",
+                    "check the passphrase; nothing was imported");
+        }
+        if (decryption instanceof ArchiveCrypto.Decryption.WithIdentity i && !i.file().equals(archiveIdentity)) {
+            throw new DcpException(ErrorCode.DECRYPTION_FAILED, "no identity in " + i.file()
+                    + " matches the archive's 1 recipient", "pass --identity with the key file of a recipient it was"
+                    + " exported to; nothing was imported");
+        }
         transfer(listener, 4_000_000);
         if (importFailure != null) {
             throw importFailure;

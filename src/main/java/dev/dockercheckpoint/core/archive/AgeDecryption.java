@@ -122,13 +122,28 @@ public final class AgeDecryption {
     }
 
     /** What the first bytes of a stream say: not age, age, or armored age; and the recipients' kinds. */
-    record Header(boolean armored, List<String> stanzaTypes) {
-        boolean passphrase() {
+    public record Header(boolean armored, List<String> stanzaTypes) {
+        /** Encrypted with a passphrase (an scrypt stanza). */
+        public boolean passphrase() {
             return stanzaTypes.contains(ScryptStanza.TYPE);
         }
 
-        long x25519() {
+        /** How many X25519 recipients it is encrypted to. */
+        public long x25519() {
             return stanzaTypes.stream().filter(X25519::equals).count();
+        }
+
+        /** The kinds of recipient this tool does not read (ssh-ed25519, plugins), in order, once each. */
+        public List<String> otherKinds() {
+            return stanzaTypes.stream().filter(t -> !t.equals(X25519) && !t.equals(ScryptStanza.TYPE)).distinct()
+                    .toList();
+        }
+    }
+
+    /** The age header at the start of {@code file}, or null when it is not an age file. */
+    public static Header peek(Path file) throws IOException {
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), PEEK)) {
+            return peek(in);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.services;
 
+import dev.dockercheckpoint.client.ArchiveCrypto;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointDetails;
 import dev.dockercheckpoint.core.CheckpointRequest;
@@ -80,13 +81,34 @@ public interface CheckpointService {
      * {@code compression} ({@code zstd}, {@code gzip}, {@code none}) into the new file {@code file},
      * which this process writes as its user; cancelled through the listener.
      */
-    ExportInfo exportCheckpoint(Path dir, String container, String name, String compression, Path file,
-            TransferListener listener);
+    default ExportInfo exportCheckpoint(Path dir, String container, String name, String compression, Path file,
+            TransferListener listener) {
+        return exportCheckpoint(dir, container, name, compression, false, ArchiveCrypto.Encryption.NONE, file,
+                listener);
+    }
+
+    /**
+     * The same, with the contents of the named volumes the container mounted when
+     * {@code withVolumes} (as they are now), encrypted with age in this process as
+     * {@code encryption} says: no key or passphrase goes to the helper.
+     */
+    ExportInfo exportCheckpoint(Path dir, String container, String name, String compression, boolean withVolumes,
+            ArchiveCrypto.Encryption encryption, Path file, TransferListener listener);
 
     /**
      * Imports the archive {@code file} (read by this process) into {@code dir}, under
      * {@code container} and {@code name} when not null (else the archive's); cancelled through the
      * listener, which then leaves nothing behind.
      */
-    ImportInfo importArchive(Path file, Path dir, String container, String name, TransferListener listener);
+    default ImportInfo importArchive(Path file, Path dir, String container, String name, TransferListener listener) {
+        return importArchive(file, dir, container, name, ArchiveCrypto.Decryption.NONE, listener);
+    }
+
+    /**
+     * The same for an archive encrypted with age, decrypted in this process with
+     * {@code decryption} before its bytes go to the helper; a key or passphrase that does not open
+     * it fails with DECRYPTION_FAILED before anything is stored.
+     */
+    ImportInfo importArchive(Path file, Path dir, String container, String name, ArchiveCrypto.Decryption decryption,
+            TransferListener listener);
 }

@@ -27,6 +27,11 @@ public interface DialogService {
         return Optional.empty();
     }
 
+    /** Lets the user choose an existing key or recipients file (any name), starting in {@code initialDir}. */
+    default Optional<Path> chooseTextFile(String title, Path initialDir) {
+        return Optional.empty();
+    }
+
     /** Puts text on the clipboard. */
     void copyToClipboard(String text);
 }

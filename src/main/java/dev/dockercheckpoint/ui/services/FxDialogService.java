@@ -128,12 +128,24 @@ public final class FxDialogService implements DialogService {
         return Optional.ofNullable(chooser.showOpenDialog(owner)).map(File::toPath);
     }
 
+    @Override
+    public Optional<Path> chooseTextFile(String title, Path initialDir) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("All files", "*"),
+                new FileChooser.ExtensionFilter("Text files (*.txt)", "*.txt"));
+        if (initialDir != null && Files.isDirectory(initialDir)) {
+            chooser.setInitialDirectory(initialDir.toFile());
+        }
+        return Optional.ofNullable(chooser.showOpenDialog(owner)).map(File::toPath);
+    }
+
     private static FileChooser archiveChooser(String title) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(title);
         chooser.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("Checkpoint archives (*.tar.zst, *.tar.gz, *.tar)", "*.tar.zst",
-                        "*.tar.gz", "*.tgz", "*.tar"),
+                new FileChooser.ExtensionFilter("Checkpoint archives (*.tar.zst, *.tar.gz, *.tar, *.age)", "*.tar.zst",
+                        "*.tar.gz", "*.tgz", "*.tar", "*.age"),
                 new FileChooser.ExtensionFilter("All files", "*"));
         return chooser;
     }

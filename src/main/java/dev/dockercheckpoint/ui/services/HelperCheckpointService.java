@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.ui.services;
 
+import dev.dockercheckpoint.client.ArchiveCrypto;
 import dev.dockercheckpoint.client.HelperClient;
 import dev.dockercheckpoint.core.CheckpointContents;
 import dev.dockercheckpoint.core.CheckpointDetails;
@@ -206,21 +207,23 @@ public final class HelperCheckpointService implements CheckpointService, AutoClo
     }
 
     @Override
-    public ExportInfo exportCheckpoint(Path dir, String container, String name, String compression, Path file,
-            TransferListener listener) {
+    public ExportInfo exportCheckpoint(Path dir, String container, String name, String compression,
+            boolean withVolumes, ArchiveCrypto.Encryption encryption, Path file, TransferListener listener) {
         HelperClient c = client();
-        return NewFile.write(file, "file", out -> c.export(dir, container, name, compression, out, listener));
+        return NewFile.write(file, "file", out -> ArchiveCrypto.export(c, dir, container, name, compression,
+                withVolumes, encryption, out, listener));
     }
 
     @Override
-    public ImportInfo importArchive(Path file, Path dir, String container, String name, TransferListener listener) {
+    public ImportInfo importArchive(Path file, Path dir, String container, String name,
+            ArchiveCrypto.Decryption decryption, TransferListener listener) {
         if (Files.isDirectory(file)) {
             throw new DcpException(ErrorCode.INVALID_INPUT, file + " is a directory, not an archive",
                     "choose a file made by docker-checkpoint export");
         }
         HelperClient c = client();
         try (InputStream in = Files.newInputStream(file)) {
-            return c.importArchive(dir, container, name, 0, in, Files.size(file), listener);
+            return ArchiveCrypto.importArchive(c, dir, container, name, decryption, in, Files.size(file), listener);
         } catch (NoSuchFileException e) {
             throw new DcpException(ErrorCode.INVALID_INPUT, "no such file " + file,
                     "choose an archive made by docker-checkpoint export");
