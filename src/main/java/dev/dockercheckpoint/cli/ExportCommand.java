@@ -92,10 +92,10 @@ final class ExportCommand implements Callable<Integer> {
     boolean withVolumes;
 
     @Option(names = "--verify",
-            description = "Read every file of the checkpoint and check it against the checksums recorded when it was"
+            description = "Hash every file of the checkpoint and check it against the checksums recorded when it was"
                     + " made, refusing a damaged checkpoint before the archive is complete. Without it, files unchanged"
-                    + " since then (same size and time) carry their recorded checksums unread, and the import checks"
-                    + " every file against them.")
+                    + " since then (same size and time) carry their recorded checksums without being hashed again, and"
+                    + " the import checks every file against them.")
     boolean verify;
 
     @Override

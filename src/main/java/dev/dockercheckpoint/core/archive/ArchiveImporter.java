@@ -415,7 +415,7 @@ public final class ArchiveImporter {
             expected.put(x.path(), x);
         }
         List<String> damaged = new ArrayList<>();
-        // files whose sum the export took from the checkpoint's checksums without reading them
+        // files whose sum the export took from the checkpoint's checksums without hashing them
         int unread = 0;
         List<String> added = new ArrayList<>(skippedFiles);
         for (ArchiveManifest.Entry got : seen.values()) {
@@ -438,10 +438,10 @@ public final class ArchiveImporter {
             throw new DcpException(ErrorCode.CHECKPOINT_DAMAGED, "the archive is damaged: " + list(damaged)
                     + (damaged.size() == 1 ? " differs" : " differ") + " from the SHA-256 recorded at export",
                     unread == damaged.size()
-                            // the export did not read them twice: the checkpoint itself may be damaged
+                            // the export did not hash them: the checkpoint itself may be damaged
                             ? "nothing was imported; copy the archive again. The export took the checksum" + (damaged
-                                    .size() == 1 ? "" : "s") + " recorded when the checkpoint was made without"
-                                    + " reading " + one + " again: if docker-checkpoint verify-checkpoint finds the"
+                                    .size() == 1 ? "" : "s") + " recorded when the checkpoint was made instead of"
+                                    + " hashing " + one + " again: if docker-checkpoint verify-checkpoint finds the"
                                     + " checkpoint damaged where it was made, make a new one"
                             : "nothing was imported; export the checkpoint again and copy the whole file");
         }

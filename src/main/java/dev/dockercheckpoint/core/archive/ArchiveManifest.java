@@ -24,7 +24,7 @@ public record ArchiveManifest(String format, int formatVersion, String tool, Ins
     /**
      * One entry: {@code type} is "file" or "symlink"; size and sha256 for files, target for links.
      * {@code recorded} true: the file's sha256 is the one the checkpoint recorded when it was made
-     * (its checksums.json), taken by the export without reading the file again because its size
+     * (its checksums.json), taken by the export without hashing the file again because its size
      * and time had not changed since; absent: the export hashed what it wrote.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
