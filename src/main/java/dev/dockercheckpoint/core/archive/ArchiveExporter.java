@@ -31,9 +31,13 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes a stored checkpoint as one archive in Podman's layout ({@link ArchiveLayout}) to a
- * stream, in one pass and without a copy on disk: each file is read once, hashed (SHA-256) and
- * written as it is read, and its hash compared with the checksum recorded when the checkpoint was
- * made (a damaged checkpoint is refused); the manifest with every entry's size and hash comes last.
+ * stream, in one pass and without a copy on disk: each file is read once and written as it is
+ * read; the manifest with every entry's size and SHA-256 comes last. A file whose size and time
+ * are those it had when the checkpoint's checksums were recorded carries its recorded checksum;
+ * any other (and every file with {@code verify}) is hashed as it is read, on a thread of its own,
+ * and compared with its recorded checksum (a damaged checkpoint is refused). The calling thread
+ * reads, hashes and frames the files while another compresses and writes
+ * ({@link WriteBehindOutputStream}), as {@code tar | zstd} runs in two processes.
  */
 public final class ArchiveExporter {
     private static final int CHUNK = HashingPipe.CHUNK;
@@ -183,14 +187,15 @@ public final class ArchiveExporter {
                 } else {
                     try (InputStream in = Files.newInputStream(item.source(), NOFOLLOW)) {
                         long left = item.size();
-                        byte[] plain = unchanged == null ? null : pipe.buffer();
+                        // a file that is not hashed is read into one buffer, again and again
+                        byte[] unhashed = unchanged == null ? null : pipe.buffer();
                         while (left > 0) {
-                            byte[] buf = plain != null ? plain : pipe.buffer();
+                            byte[] buf = unhashed != null ? unhashed : pipe.buffer();
                             int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));
                             if (n <= 0) {
                                 throw changed(item);
                             }
-                            if (plain == null) {
+                            if (unhashed == null) {
                                 pipe.hash(n);
                             }
                             tar.write(buf, 0, n);
