@@ -91,6 +91,13 @@ final class ExportCommand implements Callable<Integer> {
                     + " volumes/<name>.tar; they are copied as they are now, not as they were at the checkpoint.")
     boolean withVolumes;
 
+    @Option(names = "--verify",
+            description = "Hash every file of the checkpoint and check it against the checksums recorded when it was"
+                    + " made, refusing a damaged checkpoint before the archive is complete. Without it, files unchanged"
+                    + " since then (same size and time) carry their recorded checksums without being hashed again, and"
+                    + " the import checks every file against them.")
+    boolean verify;
+
     @Override
     public Integer call() {
         Names.requireValid("container name", container);
@@ -144,24 +151,25 @@ final class ExportCommand implements Callable<Integer> {
         if (helper == null) {
             if (!withVolumes) {
                 return out -> ArchiveExporter.export(stored, out, compression, encryption, Engine.toolVersion(),
-                        progress);
+                        progress, null, verify);
             }
             return out -> {
                 try (Docker docker = Docker.connect()) {
                     return ArchiveExporter.export(stored, out, compression, encryption, Engine.toolVersion(),
-                            progress, volume -> Volumes.mountpoint(docker, volume));
+                            progress, volume -> Volumes.mountpoint(docker, volume), verify);
                 }
             };
         }
         Path served = given(spec, dir);
         if (encryption == null) {
-            return out -> helper.export(served, container, name, compression.label(), withVolumes, out, progress);
+            return out -> helper.export(served, container, name, compression.label(), withVolumes, verify, out,
+                    progress);
         }
         return out -> {
             try {
                 OutputStream sealed = encryption.encrypt(new KeepOpen(out));
                 ArchiveExporter.Result r = helper.export(served, container, name, compression.label(), withVolumes,
-                        sealed, progress);
+                        verify, sealed, progress);
                 sealed.close(); // the last age chunk
                 return r;
             } catch (IOException e) {

@@ -87,7 +87,13 @@ record HelperTarget(HelperClient client) implements CommandTarget {
     /** The same, with the named volumes' contents when {@code withVolumes}. */
     ArchiveExporter.Result export(Path dir, String container, String name, String compression, boolean withVolumes,
             OutputStream out, TransferListener progress) {
-        ExportInfo r = client.export(dir, container, name, compression, withVolumes, out, progress);
+        return export(dir, container, name, compression, withVolumes, false, out, progress);
+    }
+
+    /** The same, every file read and checked against the checkpoint's checksums when {@code verify}. */
+    ArchiveExporter.Result export(Path dir, String container, String name, String compression, boolean withVolumes,
+            boolean verify, OutputStream out, TransferListener progress) {
+        ExportInfo r = client.export(dir, container, name, compression, withVolumes, verify, out, progress);
         return new ArchiveExporter.Result(r.entries(), r.contentBytes(), r.archiveBytes(), r.millis());
     }
 

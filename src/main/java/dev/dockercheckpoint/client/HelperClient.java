@@ -287,9 +287,18 @@ public final class HelperClient implements AutoCloseable {
     /** The same, with the named volumes' contents as they are now when {@code withVolumes}. */
     public ExportInfo export(Path dir, String container, String name, String compression, boolean withVolumes,
             OutputStream sink, TransferListener listener) {
+        return export(dir, container, name, compression, withVolumes, false, sink, listener);
+    }
+
+    /**
+     * The same; {@code verify} has the helper read and hash every file against the checksums
+     * recorded when the checkpoint was made, refusing a damaged one (the request's {@code verify}).
+     */
+    public ExportInfo export(Path dir, String container, String name, String compression, boolean withVolumes,
+            boolean verify, OutputStream sink, TransferListener listener) {
         String id = nextId();
         Request.Export request = new Request.Export(id, container, name, dir == null ? null : dir.toString(),
-                compression, withVolumes);
+                compression, withVolumes, verify);
         try (HelperConnection transfer = HelperConnection.open(connection.socket())) {
             long[] written = {0};
             double[] fraction = {-1};

@@ -70,6 +70,9 @@ public final class IntegrityCheck {
      * cancelled: a checkpoint's files are hashed once they are written, whatever happens.
      */
     public static Checksums record(Path dir, ProgressListener listener, double from, double to) {
+        // the time before anything is read: a file modified later is newer than its record
+        // (an export then reads it again rather than trusting its recorded sum)
+        Instant started = Instant.now();
         Map<String, Found> found = scanOrFail(dir);
         List<Found> files = found.values().stream().filter(Found::file).toList();
         Map<String, Hashed> hashes = hashAll(dir, files, new Meter("recording checksums", listener, from, to, files,
@@ -87,7 +90,7 @@ public final class IntegrityCheck {
                         "nothing but CRIU and docker-checkpoint should write into a checkpoint directory");
             }
         }
-        return Checksums.of(entries);
+        return new Checksums(Checksums.FORMAT, Checksums.VERSION, Checksums.ALGORITHM, started, entries);
     }
 
     // ---------------------------------------------------------------- checking
@@ -245,13 +248,31 @@ public final class IntegrityCheck {
     /** The checksums a reader compares each file with as it has hashed it (see {@link #beforeReading}). */
     public static final class Recorded {
         private final Map<String, Checksums.Entry> byPath;
+        private final Instant recordedAt;
         private final String what;
         private final String hint;
 
         private Recorded(Checksums checksums, String what, String hint) {
             this.byPath = checksums.byPath();
+            this.recordedAt = checksums.recordedAt();
             this.what = what;
             this.hint = hint;
+        }
+
+        /**
+         * The SHA-256 recorded for the file at {@code rel} when it still looks as it did then: of
+         * the recorded size, and modified ({@code modified}) no later than the checksums were
+         * recorded; null otherwise (not covered, changed since, or no time recorded), when it has
+         * to be read to be known. Nothing is read: a file changed in place with its time set back
+         * is not noticed here (a reader of the copy that hashes it, an import, notices it).
+         */
+        public String unchanged(String rel, long size, Instant modified) {
+            Checksums.Entry want = byPath.get(rel);
+            if (want == null || want.isLink() || recordedAt == null || want.size() != size
+                    || modified.isAfter(recordedAt)) {
+                return null;
+            }
+            return want.sha256();
         }
 
         /** Refuses the file at {@code rel} when it was recorded with another size or SHA-256. */

@@ -118,7 +118,7 @@ final class Transfers {
             try (FrameOutput out = new FrameOutput(outbox)) {
                 r = ArchiveExporter.export(stored, out, compression, null, Engine.toolVersion(),
                         progress(x.id(), "exporting", cancelled),
-                        x.withVolumes() ? conn.engine()::volumeMountpoint : null);
+                        x.withVolumes() ? conn.engine()::volumeMountpoint : null, x.verify());
                 out.flush();
             } catch (DcpException e) {
                 throw outbox.isClosed() ? gone("export") : e;

@@ -292,13 +292,21 @@ public sealed interface Request {
     /**
      * A stored checkpoint as one archive, whose bytes the helper streams to the client in frames
      * (docs/protocol.md, Transfers): the client writes the file, the helper never opens it;
-     * {@code withVolumes} adds the named volumes' contents as they are now.
+     * {@code withVolumes} adds the named volumes' contents as they are now; {@code verify} reads
+     * and hashes every file against the checksums recorded when the checkpoint was made, and
+     * refuses a damaged checkpoint (otherwise unchanged files carry their recorded checksums).
      */
     record Export(@JsonProperty(required = true) String id, @JsonProperty(required = true) String container,
-            String name, String dir, String compression, boolean withVolumes) implements Request {
+            String name, String dir, String compression, boolean withVolumes, boolean verify) implements Request {
         /** Without the volumes' contents. */
         public Export(String id, String container, String name, String dir, String compression) {
-            this(id, container, name, dir, compression, false);
+            this(id, container, name, dir, compression, false, false);
+        }
+
+        /** Without {@code verify}. */
+        public Export(String id, String container, String name, String dir, String compression,
+                boolean withVolumes) {
+            this(id, container, name, dir, compression, withVolumes, false);
         }
 
         public Export {

@@ -130,6 +130,40 @@ class ExportImportCommandTest {
     }
 
     @Test
+    void verifyRefusesACheckpointDamagedWithItsTimeKeptWhereAPlainExportTakesItsRecordedChecksums()
+            throws Exception {
+        Path base = checkpoint();
+        Path dir = base.resolve("myapp/cp1");
+        Files.write(dir.resolve("checksums.json"), dev.dockercheckpoint.core.Json.mapper().writeValueAsBytes(
+                dev.dockercheckpoint.core.IntegrityCheck.record(dir, dev.dockercheckpoint.core.ProgressListener.NONE,
+                        0, 1)));
+        Path pages = dir.resolve("pages-1.img");
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(pages);
+        byte[] memory = Files.readAllBytes(pages);
+        memory[12345] ^= 0x01;
+        Files.write(pages, memory);
+        Files.setLastModifiedTime(pages, time);
+        Path out = Files.createDirectory(tmp.resolve("out"));
+
+        Run verified = run("export", "-container", "myapp", "-name", "cp1", "-dir", base.toString(), "-o",
+                out.resolve("v.tar.zst").toString(), "--verify");
+        assertEquals(1, verified.exit(), verified.err());
+        List<String> lines = verified.err().lines().toList();
+        assertEquals("error: checkpoint myapp/cp1 is damaged: pages-1.img differs from the SHA-256 recorded when the"
+                + " checkpoint was made", lines.get(0));
+        assertTrue(lines.get(1).startsWith("hint: nothing was exported"), verified.err());
+        assertEquals(List.of(), list(out), "no archive, no temporary file");
+
+        Run plain = run("export", "-container", "myapp", "-name", "cp1", "-dir", base.toString(), "-o",
+                out.resolve("p.tar.zst").toString());
+        assertEquals(0, plain.exit(), plain.err());
+        Run i = run("import", out.resolve("p.tar.zst").toString(), "-dir", tmp.resolve("dst").toString());
+        assertEquals(1, i.exit());
+        assertTrue(i.err().startsWith("error: the archive is damaged: checkpoint/pages-1.img differs"), i.err());
+        assertFalse(Files.exists(tmp.resolve("dst")));
+    }
+
+    @Test
     void badInputIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path base = checkpoint();
         Run r = run("export", "-container", "myapp", "-dir", base.toString(), "-o", tmp.resolve("x").toString());

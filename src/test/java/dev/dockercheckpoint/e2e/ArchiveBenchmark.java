@@ -30,9 +30,10 @@ import java.util.Map;
  * Rerunnable benchmark (not a test): export and import of a checkpoint holding 1 GiB of memory
  * against {@code zstd -1} on the same data ({@code tar | zstd -1} and {@code zstd -d | tar -x}),
  * interleaved, medians. Our side as a command (a JVM per run, as a user types it) and in a warm
- * JVM (as the helper will run it). Two workloads: memhog (1 GiB of written pages, nearly all
- * zeros: the best case for a compressor) and a Python process holding 1 GiB of which half is
- * random bytes. Run with {@code sudo scripts/bench-archive [iterations]}.
+ * JVM (as the helper will run it), there also with {@code verify} (every file read and hashed).
+ * Two workloads: memhog (1 GiB of written pages, nearly all zeros: the best case for a
+ * compressor) and a Python process holding 1 GiB of which half is random bytes. Run with
+ * {@code sudo scripts/bench-archive [iterations]}.
  */
 public final class ArchiveBenchmark {
     private final Engine engine = E2E.engine();
@@ -89,7 +90,8 @@ public final class ArchiveBenchmark {
             Path ours = work.resolve("ours.tar.zst");
             Path theirs = work.resolve("zstd.tar.zst");
             Map<String, List<Double>> ms = new LinkedHashMap<>();
-            for (String k : List.of("export", "export-launcher", "export-warm", "zstd", "import", "import-launcher",
+            for (String k : List.of("export", "export-launcher", "export-warm", "export-verify", "zstd", "import",
+                    "import-launcher",
                     "import-warm", "unzstd", "pipe", "zstd-pipe", "export-age", "import-age", "zstd-age",
                     "age-unzstd")) {
                 ms.put(k, new ArrayList<>());
@@ -129,6 +131,14 @@ public final class ArchiveBenchmark {
                     ArchiveExporter.export(stored, o, Compression.ZSTD, "bench", ArchiveProgress.NONE);
                 }
                 record(ms, "export-warm", warmup, (System.nanoTime() - t) / 1e6);
+                // --verify: every file read and hashed against the checkpoint's checksums
+                Files.delete(warm);
+                t = System.nanoTime();
+                try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(warm), 1 << 16)) {
+                    ArchiveExporter.export(stored, o, Compression.ZSTD, null, "bench", ArchiveProgress.NONE, null,
+                            true);
+                }
+                record(ms, "export-verify", warmup, (System.nanoTime() - t) / 1e6);
                 Path in4 = Files.createTempDirectory(work, "in");
                 t = System.nanoTime();
                 try (InputStream in = Files.newInputStream(warm)) {
@@ -181,6 +191,10 @@ public final class ArchiveBenchmark {
                     ms.get("zstd"), size);
             row("import (zstd: `zstd -d \\| tar -x`)", ms.get("import"), ms.get("import-launcher"),
                     ms.get("import-warm"), ms.get("unzstd"), size);
+            double verify = median(ms.get("export-verify"));
+            report.append(String.format(Locale.ROOT, "| export --verify (every file read and hashed) | | | %s | %s |"
+                    + " %.2f× (warm JVM); %.2f× of our plain export |%n", fmt(verify, size), fmt(median(ms.get("zstd")),
+                    size), median(ms.get("zstd")) / verify, median(ms.get("export-warm")) / verify));
             double pipe = median(ms.get("pipe"));
             double zpipe = median(ms.get("zstd-pipe"));
             report.append(String.format(Locale.ROOT, "| `export -o - \\| import -` (zstd: `tar \\| zstd -1 \\|"

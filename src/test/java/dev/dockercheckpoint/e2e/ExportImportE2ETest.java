@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * (two processes of the built jar) into another base directory, restored with {@code -restore},
  * continues; so does one exported encrypted with age to a key from age-keygen and imported with
  * that key; checkpointctl (the Debian package) shows and inspects our archive; a damaged archive
- * is refused.
+ * is refused, and so is one of a checkpoint damaged after it was made.
  */
 @Tag("e2e")
 class ExportImportE2ETest extends BaseDirE2E {
@@ -272,6 +272,62 @@ class ExportImportE2ETest extends BaseDirE2E {
         assertTrue(r.err().contains("differs from the SHA-256 recorded at export"), r.toString());
         try (var s = Files.list(target)) {
             assertFalse(s.findAny().isPresent(), "nothing is left in " + target);
+        }
+    }
+
+    /**
+     * A memory image damaged in place after checkpoint time, its size and modification time kept
+     * (as a disk's silent corruption or a careful hand leaves them): an export without --verify
+     * takes its recorded checksum and does not read it twice, and the import, which hashes every
+     * file, refuses the archive naming the file and keeps nothing; {@code export --verify} reads it
+     * and refuses the checkpoint itself, leaving no file.
+     */
+    @Test
+    void aMemoryImageDamagedWithItsTimeKeptIsNamedByTheImportAndByExportVerify() throws Exception {
+        String app = E2E.name("bitrot");
+        checkpointedCounter(app);
+        Path pages = largestPages(base.resolve(app).resolve("cp1"));
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(pages);
+        try (var f = new java.io.RandomAccessFile(pages.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
+        }
+        Files.setLastModifiedTime(pages, time);
+        String name = pages.getFileName().toString();
+
+        Path out = otherBase();
+        E2E.Cli verified = E2E.cli("export", "-container", app, "-name", "cp1", "-dir", base.toString(), "-o",
+                out.resolve("verified.tar.zst").toString(), "--verify");
+        assertEquals(1, verified.exit(), verified.toString());
+        assertTrue(verified.err().startsWith("error: checkpoint " + app + "/cp1 is damaged: " + name
+                + " differs from the SHA-256 recorded when the checkpoint was made"), verified.toString());
+        try (var s = Files.list(out)) {
+            assertFalse(s.findAny().isPresent(), "no archive and no temporary file in " + out);
+        }
+
+        Path file = out.resolve("plain.tar.zst");
+        E2E.Cli exported = E2E.cli("export", "-container", app, "-name", "cp1", "-dir", base.toString(), "-o",
+                file.toString());
+        assertEquals(0, exported.exit(), exported.toString());
+        Path target = otherBase();
+        E2E.Cli r = E2E.cli("import", file.toString(), "-dir", target.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("error: the archive is damaged: checkpoint/" + name
+                + " differs from the SHA-256 recorded at export"), r.toString());
+        assertTrue(r.err().contains("verify-checkpoint"), r.toString());
+        try (var s = Files.list(target)) {
+            assertFalse(s.findAny().isPresent(), "nothing is left in " + target);
+        }
+    }
+
+    /** The checkpoint's largest memory image. */
+    private static Path largestPages(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("pages-")).max(java.util.Comparator
+                    .comparingLong(p -> p.toFile().length())).orElseThrow();
         }
     }
 

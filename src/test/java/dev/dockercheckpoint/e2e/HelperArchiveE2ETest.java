@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Export and import without root, through a real helper: a member of group docker exports a
  * checkpoint to a file of its own, imports it under other names, through a pipe too, and the
- * imported checkpoint restores on the real engine with CRIU.
+ * imported checkpoint restores on the real engine with CRIU; encrypted exports are sealed in the
+ * command line; {@code --verify} has the helper read every file.
  */
 @Tag("e2e")
 class HelperArchiveE2ETest {
@@ -170,6 +171,53 @@ class HelperArchiveE2ETest {
         assertTrue(imported.out().contains("every file matches the SHA-256"), imported.toString());
         assertTrue(Files.isRegularFile(target.resolve(app).resolve("sealed").resolve("container.json")));
         assertFalse(helper.log().contains(secretKey), "the secret key never reaches the helper");
+    }
+
+    /**
+     * {@code export --verify} reaches the helper, which then reads every file: a memory image
+     * damaged after checkpoint time (its size and time kept) is refused there, naming the file;
+     * without it the export goes through and the import names the file.
+     */
+    @Test
+    void aMembersVerifiedExportRefusesADamagedCheckpointInTheHelper() throws Exception {
+        String app = E2E.name("verified");
+        E2E.runContainer(app, E2E.BUSYBOX, "sh", "-c", "i=0; while true; do echo v-$i; i=$((i+1)); sleep 0.2; done");
+        E2E.waitForNumber(app, "v-", 2, Duration.ofSeconds(20));
+        E2E.Cli dump = helper.runAs(HelperProcess.MEMBER, "-container", app, "-name", "cp1", "-dir",
+                source.toString());
+        assertEquals(0, dump.exit(), dump.toString());
+        Path pages;
+        try (var s = Files.list(source.resolve(app).resolve("cp1"))) {
+            pages = s.filter(p -> p.getFileName().toString().startsWith("pages-")).max(java.util.Comparator
+                    .comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(pages);
+        byte[] memory = Files.readAllBytes(pages);
+        memory[memory.length / 2] ^= 0x01;
+        Files.write(pages, memory);
+        Files.setLastModifiedTime(pages, time);
+        Path own = Files.createDirectory(home.resolve(app)); // the first test counts the files in home
+        E2E.run(List.of("chown", HelperProcess.MEMBER, own.toString()));
+
+        E2E.Cli verified = helper.runAs(HelperProcess.MEMBER, "export", "-container", app, "-name", "cp1", "-dir",
+                source.toString(), "-o", own.resolve("verified.tar.zst").toString(), "--verify");
+        assertEquals(1, verified.exit(), verified.toString());
+        assertTrue(verified.err().startsWith("error: checkpoint " + app + "/cp1 is damaged: " + pages.getFileName()
+                + " differs from the SHA-256 recorded when the checkpoint was made"), verified.toString());
+        try (var files = Files.list(own)) {
+            assertEquals(List.of(), files.toList(), "no archive and no temporary file");
+        }
+
+        Path archive = own.resolve("plain.tar.zst");
+        E2E.Cli export = helper.runAs(HelperProcess.MEMBER, "export", "-container", app, "-name", "cp1", "-dir",
+                source.toString(), "-o", archive.toString());
+        assertEquals(0, export.exit(), export.toString());
+        E2E.Cli imported = helper.runAs(HelperProcess.MEMBER, "import", archive.toString(), "-dir",
+                target.toString(), "-name", "damaged");
+        assertEquals(1, imported.exit(), imported.toString());
+        assertTrue(imported.err().startsWith("error: the archive is damaged: checkpoint/" + pages.getFileName()
+                + " differs from the SHA-256 recorded at export"), imported.toString());
+        assertFalse(Files.exists(target.resolve(app).resolve("damaged")), "nothing was imported");
     }
 
     private static int uid(String user) {

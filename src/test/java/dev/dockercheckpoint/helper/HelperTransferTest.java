@@ -174,6 +174,44 @@ class HelperTransferTest {
     }
 
     @Test
+    void verifyHasTheHelperReadEveryFileAndRefuseADamagedCheckpoint() throws Exception {
+        CheckpointStore.Pending p = new CheckpointStore(base).create("web", "checked");
+        byte[] memory = new byte[2 << 20];
+        new Random(9).nextBytes(memory);
+        Path pages = p.dir().resolve("pages-1.img");
+        Files.write(pages, memory);
+        Files.write(p.dir().resolve("inventory.img"), new byte[] {1, 2, 3});
+        Files.write(p.dir().resolve("pstree.img"), new byte[] {4, 5, 6});
+        p.writeManifest(ManifestFixtures.fullManifest());
+        p.writeChecksums(dev.dockercheckpoint.core.IntegrityCheck.record(p.dir(),
+                dev.dockercheckpoint.core.ProgressListener.NONE, 0, 1));
+        p.commit();
+        pages = base.resolve("web/checked/pages-1.img");
+        // a byte damaged after checkpoint time, the file's size and time kept
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(pages);
+        memory[4321] ^= 0x10;
+        Files.write(pages, memory);
+        Files.setLastModifiedTime(pages, time);
+
+        try (HelperClient c = client()) {
+            DcpException e = assertThrows(DcpException.class, () -> c.export(base, "web", "checked", "none", false,
+                    true, OutputStream.nullOutputStream(), TransferListener.NONE));
+            assertEquals(ErrorCode.CHECKPOINT_DAMAGED, e.code(), e.getMessage());
+            assertEquals("checkpoint web/checked is damaged: pages-1.img differs from the SHA-256 recorded when the"
+                    + " checkpoint was made", e.getMessage());
+            // without verify the export takes the recorded checksum; the import reads the file and refuses
+            ByteArrayOutputStream archive = new ByteArrayOutputStream();
+            c.export(base, "web", "checked", "none", false, false, archive, TransferListener.NONE);
+            DcpException refused = assertThrows(DcpException.class, () -> c.importArchive(other, null, null, 0,
+                    new ByteArrayInputStream(archive.toByteArray()), archive.size(), TransferListener.NONE));
+            assertEquals(ErrorCode.CHECKPOINT_DAMAGED, refused.code(), refused.getMessage());
+            assertEquals("the archive is damaged: checkpoint/pages-1.img differs from the SHA-256 recorded at export",
+                    refused.getMessage());
+        }
+        assertEquals(List.of(), everything(other));
+    }
+
+    @Test
     void anArchiveExportedThroughTheHelperImportsUnderAnotherNameWithEveryFileIntact() throws Exception {
         checkpoint("cp1", 3 << 20);
         List<Double> fractions = new CopyOnWriteArrayList<>();
@@ -488,7 +526,8 @@ class HelperTransferTest {
     private static List<String> uncheckedEverything(Path d) {
         try {
             return everything(d);
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a file removed while the tree is walked
             return List.of("unreadable: " + e.getMessage());
         }
     }

@@ -31,9 +31,13 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes a stored checkpoint as one archive in Podman's layout ({@link ArchiveLayout}) to a
- * stream, in one pass and without a copy on disk: each file is read once, hashed (SHA-256) and
- * written as it is read, and its hash compared with the checksum recorded when the checkpoint was
- * made (a damaged checkpoint is refused); the manifest with every entry's size and hash comes last.
+ * stream, in one pass and without a copy on disk: each file is read once and written as it is
+ * read; the manifest with every entry's size and SHA-256 comes last. A file whose size and time
+ * are those it had when the checkpoint's checksums were recorded carries its recorded checksum;
+ * any other (and every file with {@code verify}) is hashed as it is read, on a thread of its own,
+ * and compared with its recorded checksum (a damaged checkpoint is refused). The calling thread
+ * reads, hashes and frames the files while another compresses and writes
+ * ({@link WriteBehindOutputStream}), as {@code tar | zstd} runs in two processes.
  */
 public final class ArchiveExporter {
     private static final int CHUNK = HashingPipe.CHUNK;
@@ -89,9 +93,22 @@ public final class ArchiveExporter {
      */
     public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression,
             AgeEncryption encryption, String tool, ArchiveProgress progress, VolumeSource volumes) {
+        return export(stored, out, compression, encryption, tool, progress, volumes, false);
+    }
+
+    /**
+     * The same; {@code verify} true reads and hashes every file and compares it with the checksums
+     * the checkpoint recorded when it was made, refusing a damaged checkpoint before the archive is
+     * complete. Without it, a file whose size and modification time are still those it had when
+     * its checksum was recorded goes into the manifest with that recorded checksum, unhashed (the
+     * import hashes every file and compares it with both); only the others (changed since, not
+     * covered by the checksums, or in a checkpoint without them) are hashed here.
+     */
+    public static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression,
+            AgeEncryption encryption, String tool, ArchiveProgress progress, VolumeSource volumes, boolean verify) {
         List<Path> temporary = new ArrayList<>();
         try {
-            return export(stored, out, compression, encryption, tool, progress, volumes, temporary);
+            return export(stored, out, compression, encryption, tool, progress, volumes, verify, temporary);
         } finally {
             for (Path t : temporary) {
                 try {
@@ -104,15 +121,15 @@ public final class ArchiveExporter {
     }
 
     private static Result export(CheckpointStore.Stored stored, OutputStream out, Compression compression,
-            AgeEncryption encryption, String tool, ArchiveProgress progress, VolumeSource volumes,
+            AgeEncryption encryption, String tool, ArchiveProgress progress, VolumeSource volumes, boolean verify,
             List<Path> temporary) {
         long start = System.nanoTime();
         List<Item> items = collect(stored);
         if (volumes != null) {
             addVolumes(stored, items, volumes, temporary, progress);
         }
-        // a damaged checkpoint is refused: each file is compared with its checkpoint-time checksum
-        // as it is hashed for the archive, so it is read once
+        // a checkpoint whose files are missing, added or of another size is refused here; a file
+        // that is hashed is compared with its checkpoint-time checksum as it is read (once)
         IntegrityCheck.Recorded recorded = IntegrityCheck.beforeReading(stored.dir(), "checkpoint "
                 + stored.container() + "/" + stored.name(), "nothing was exported; its files changed after it was made"
                 + " (disk, copy or a hand edit): export another checkpoint, or make a new one");
@@ -125,11 +142,15 @@ public final class ArchiveExporter {
         List<ArchiveManifest.Entry> entries = new ArrayList<>();
         long done = 0;
         String current = null;
+        WriteBehindOutputStream behind = null;
         try (HashingPipe pipe = new HashingPipe()) {
             OutputStream compressed = compression.compress(encryption == null ? counted : encryption.encrypt(counted));
+            // compressed (and encrypted, and written) on a thread of its own, beside this one that
+            // reads, hashes and frames the files, as tar | zstd runs in two processes
+            behind = new WriteBehindOutputStream(compressed, "archive-compress");
             // tar's records stay 10 KiB blocks: a reader such as GNU tar stops at the end marker, and
             // padding beyond its block would be left unread in a pipe (zstd -d | tar -t: SIGPIPE)
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(compressed, CHUNK));
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(behind);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -156,6 +177,9 @@ public final class ArchiveExporter {
                 e.setSize(item.size());
                 tar.putArchiveEntry(e);
                 String sha;
+                // the checksum recorded for this file, when it has not changed since and is not to be verified
+                String unchanged = recorded == null || verify || item.volume() || item.source() == null ? null
+                        : recorded.unchanged(rel(stored.dir(), item.source()), item.size(), item.modified());
                 if (item.data() != null) {
                     tar.write(item.data());
                     done += item.size();
@@ -163,13 +187,17 @@ public final class ArchiveExporter {
                 } else {
                     try (InputStream in = Files.newInputStream(item.source(), NOFOLLOW)) {
                         long left = item.size();
+                        // a file that is not hashed is read into one buffer, again and again
+                        byte[] unhashed = unchanged == null ? null : pipe.buffer();
                         while (left > 0) {
-                            byte[] buf = pipe.buffer();
+                            byte[] buf = unhashed != null ? unhashed : pipe.buffer();
                             int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));
                             if (n <= 0) {
                                 throw changed(item);
                             }
-                            pipe.hash(n);
+                            if (unhashed == null) {
+                                pipe.hash(n);
+                            }
                             tar.write(buf, 0, n);
                             left -= n;
                             done += n;
@@ -182,13 +210,18 @@ public final class ArchiveExporter {
                             throw changed(item);
                         }
                     }
-                    sha = pipe.digest();
-                    if (recorded != null && !item.volume()) {
-                        recorded.check(rel(stored.dir(), item.source()), item.size(), sha);
+                    if (unchanged != null) {
+                        sha = unchanged;
+                    } else {
+                        sha = pipe.digest();
+                        if (recorded != null && !item.volume()) {
+                            recorded.check(rel(stored.dir(), item.source()), item.size(), sha);
+                        }
                     }
                 }
                 tar.closeArchiveEntry();
-                entries.add(ArchiveManifest.Entry.file(item.path(), item.size(), sha));
+                entries.add(unchanged != null ? ArchiveManifest.Entry.recordedFile(item.path(), item.size(), sha)
+                        : ArchiveManifest.Entry.file(item.path(), item.size(), sha));
             }
             current = ArchiveLayout.MANIFEST;
             ArchiveManifest manifest = new ArchiveManifest(ArchiveManifest.FORMAT, ArchiveManifest.FORMAT_VERSION,
@@ -207,6 +240,11 @@ public final class ArchiveExporter {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot export " + stored.container() + "/" + stored.name()
                     + (current == null ? "" : " (at " + current + ")") + ": " + e.getMessage(),
                     "check free space where the archive is written, and that its reader is still there");
+        } finally {
+            if (behind != null) {
+                // after a failure: nothing more reaches the caller's stream once this returns
+                behind.abort();
+            }
         }
         return new Result(entries.size() + 1, done, counted.count, (System.nanoTime() - start) / 1_000_000);
     }

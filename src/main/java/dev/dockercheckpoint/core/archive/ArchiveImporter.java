@@ -415,22 +415,35 @@ public final class ArchiveImporter {
             expected.put(x.path(), x);
         }
         List<String> damaged = new ArrayList<>();
+        // files whose sum the export took from the checkpoint's checksums without hashing them
+        int unread = 0;
         List<String> added = new ArrayList<>(skippedFiles);
         for (ArchiveManifest.Entry got : seen.values()) {
             ArchiveManifest.Entry want = expected.remove(got.path());
             if (want == null) {
                 added.add(got.path());
-            } else if (!want.equals(got)) {
-                damaged.add(got.path() + (ArchiveManifest.Entry.FILE.equals(got.type())
+            } else if (!want.sameAs(got)) {
+                boolean sizes = ArchiveManifest.Entry.FILE.equals(got.type())
                         && ArchiveManifest.Entry.FILE.equals(want.type()) && !java.util.Objects.equals(want.size(),
-                                got.size()) ? " (" + got.size() + " bytes, the manifest says " + want.size() + ")"
-                                : ""));
+                                got.size());
+                damaged.add(got.path() + (sizes ? " (" + got.size() + " bytes, the manifest says " + want.size() + ")"
+                        : ""));
+                if (want.takenFromRecord() && !sizes) {
+                    unread++;
+                }
             }
         }
         if (!damaged.isEmpty()) {
+            String one = damaged.size() == 1 ? "it" : "them";
             throw new DcpException(ErrorCode.CHECKPOINT_DAMAGED, "the archive is damaged: " + list(damaged)
                     + (damaged.size() == 1 ? " differs" : " differ") + " from the SHA-256 recorded at export",
-                    "nothing was imported; export the checkpoint again and copy the whole file");
+                    unread == damaged.size()
+                            // the export did not hash them: the checkpoint itself may be damaged
+                            ? "nothing was imported; copy the archive again. The export took the checksum" + (damaged
+                                    .size() == 1 ? "" : "s") + " recorded when the checkpoint was made instead of"
+                                    + " hashing " + one + " again: if docker-checkpoint verify-checkpoint finds the"
+                                    + " checkpoint damaged where it was made, make a new one"
+                            : "nothing was imported; export the checkpoint again and copy the whole file");
         }
         if (!added.isEmpty()) {
             throw new DcpException(ErrorCode.CHECKPOINT_DAMAGED, "the archive was changed: " + list(added)

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -74,13 +75,40 @@ class ArchiveIntegrityTest {
                 ArchiveImporter.Limits.DEFAULT, ArchiveProgress.NONE);
     }
 
-    @Test
-    void aDamagedCheckpointIsNotExportedAndTheFileIsNamed() throws IOException {
-        CheckpointStore.Stored stored = checkpoint(tmp.resolve("src"), true);
-        try (RandomAccessFile f = new RandomAccessFile(stored.dir().resolve("pages-1.img").toFile(), "rw")) {
-            f.seek(12345);
-            f.write(0x42 ^ 0xff);
+    /** Flips a byte of {@code file}; its modification time is then {@code modified}. */
+    private static void flip(Path file, long at, FileTime modified) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0xff);
         }
+        Files.setLastModifiedTime(file, modified);
+    }
+
+    /** A time after the checksums of the checkpoint in {@code dir} were recorded. */
+    private static FileTime afterRecording(Path dir) {
+        return FileTime.from(IntegrityCheck.read(dir).recordedAt().plusSeconds(1));
+    }
+
+    private static ArchiveManifest manifest(byte[] archive) throws IOException {
+        for (Object[] e : read(archive)) {
+            if (e[0].equals(ArchiveLayout.MANIFEST)) {
+                return Json.mapper().readValue((byte[]) e[1], ArchiveManifest.class);
+            }
+        }
+        throw new AssertionError("no manifest");
+    }
+
+    private static ArchiveManifest.Entry entry(ArchiveManifest m, String path) {
+        return m.entries().stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aFileChangedSinceTheCheckpointIsHashedAndADamagedOneIsNotExported() throws IOException {
+        CheckpointStore.Stored stored = checkpoint(tmp.resolve("src"), true);
+        // changed after the checksums were recorded (a later time): read, hashed and compared
+        flip(stored.dir().resolve("pages-1.img"), 12345, afterRecording(stored.dir()));
         DcpException e = assertThrows(DcpException.class, () -> export(stored));
         assertEquals(ErrorCode.CHECKPOINT_DAMAGED, e.code());
         assertEquals("checkpoint myapp/cp1 is damaged: pages-1.img differs from the SHA-256 recorded when the"
@@ -89,6 +117,67 @@ class ArchiveIntegrityTest {
         Files.delete(stored.dir().resolve("core-1.img"));
         DcpException missing = assertThrows(DcpException.class, () -> export(stored));
         assertEquals("checkpoint myapp/cp1 is damaged: core-1.img is missing", missing.getMessage());
+    }
+
+    @Test
+    void aByteDamagedWithItsTimeKeptIsRefusedByTheImportAndByAVerifiedExport() throws IOException {
+        CheckpointStore.Stored stored = checkpoint(tmp.resolve("src"), true);
+        Path pages = stored.dir().resolve("pages-1.img");
+        // damaged in place after checkpoint time, its size and time as they were
+        flip(pages, 777_777, Files.getLastModifiedTime(pages));
+
+        // the export takes the recorded checksum of the unchanged-looking file without reading it twice
+        byte[] archive = export(stored);
+        ArchiveManifest.Entry carried = entry(manifest(archive), "checkpoint/pages-1.img");
+        assertEquals(IntegrityCheck.read(stored.dir()).byPath().get("pages-1.img").sha256(), carried.sha256());
+        assertEquals(Boolean.TRUE, carried.recorded());
+        // the import hashes every file as it writes it, and names the damaged one before anything is kept
+        Path base = tmp.resolve("dst");
+        DcpException refused = assertThrows(DcpException.class, () -> importInto(base, archive));
+        assertEquals(ErrorCode.CHECKPOINT_DAMAGED, refused.code());
+        assertEquals("the archive is damaged: checkpoint/pages-1.img differs from the SHA-256 recorded at export",
+                refused.getMessage());
+        assertTrue(refused.hint().startsWith("nothing was imported; copy the archive again"), refused.hint());
+        assertTrue(refused.hint().contains("verify-checkpoint"), refused.hint());
+        assertFalse(Files.exists(base), "nothing is left behind");
+
+        // --verify reads every file: the export itself refuses, naming the file
+        DcpException verified = assertThrows(DcpException.class, () -> ArchiveExporter.export(stored,
+                new ByteArrayOutputStream(), Compression.NONE, null, "test", ArchiveProgress.NONE, null, true));
+        assertEquals(ErrorCode.CHECKPOINT_DAMAGED, verified.code());
+        assertEquals("checkpoint myapp/cp1 is damaged: pages-1.img differs from the SHA-256 recorded when the"
+                + " checkpoint was made", verified.getMessage());
+        assertTrue(verified.hint().startsWith("nothing was exported"), verified.hint());
+    }
+
+    @Test
+    void onlyFilesWithoutAnUnchangedRecordAreHashedUnlessVerified() throws IOException {
+        CheckpointStore.Stored stored = checkpoint(tmp.resolve("src"), true);
+        Files.setLastModifiedTime(stored.dir().resolve("core-1.img"), afterRecording(stored.dir()));
+        Checksums sums = IntegrityCheck.read(stored.dir());
+        ArchiveManifest m = manifest(export(stored));
+        for (String f : List.of("inventory.img", "pstree.img", "pages-1.img")) {
+            ArchiveManifest.Entry e = entry(m, "checkpoint/" + f);
+            assertEquals(Boolean.TRUE, e.recorded(), f + " is taken from the checksums");
+            assertEquals(sums.byPath().get(f).sha256(), e.sha256());
+        }
+        // touched since (hashed, and found intact), and not covered by the checksums (hashed)
+        ArchiveManifest.Entry touched = entry(m, "checkpoint/core-1.img");
+        assertEquals(null, touched.recorded());
+        assertEquals(sums.byPath().get("core-1.img").sha256(), touched.sha256());
+        ArchiveManifest.Entry log = entry(m, "dump.log");
+        assertEquals(null, log.recorded());
+        assertEquals(Sha256.hex(Files.readAllBytes(stored.dir().resolve("dump.log"))), log.sha256());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ArchiveExporter.export(stored, out, Compression.NONE, null, "test", ArchiveProgress.NONE, null, true);
+        ArchiveManifest verified = manifest(out.toByteArray());
+        assertTrue(verified.entries().stream().noneMatch(e -> Boolean.TRUE.equals(e.recorded())),
+                "--verify hashes every file: " + verified.entries());
+        assertEquals(entry(m, "checkpoint/pages-1.img").sha256(), entry(verified, "checkpoint/pages-1.img").sha256());
+        // either archive imports, the verified one too
+        assertEquals("every file matches the checksums recorded when the checkpoint was made",
+                importInto(tmp.resolve("dst"), out.toByteArray()).checksums());
     }
 
     @Test
