@@ -6,9 +6,9 @@ import dev.dockercheckpoint.core.TransferListener;
 import dev.dockercheckpoint.core.archive.AgeDecryption;
 import dev.dockercheckpoint.core.archive.AgeEncryption;
 import dev.dockercheckpoint.core.archive.ArchiveProgress;
+import dev.dockercheckpoint.core.archive.CountingOutputStream;
 import dev.dockercheckpoint.protocol.ExportInfo;
 import dev.dockercheckpoint.protocol.ImportInfo;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -209,11 +209,11 @@ public final class ArchiveCrypto {
             case Encryption.None n -> throw new IllegalStateException();
         };
         try {
-            Counting counted = new Counting(sink);
+            CountingOutputStream counted = new CountingOutputStream(sink);
             OutputStream sealed = age.encrypt(counted);
             ExportInfo r = client.export(dir, container, name, compression, withVolumes, sealed, listener);
             sealed.close(); // the last age chunk; the sink stays open
-            return new ExportInfo(r.container(), r.name(), r.entries(), r.contentBytes(), counted.bytes,
+            return new ExportInfo(r.container(), r.name(), r.entries(), r.contentBytes(), counted.count(),
                     r.compression() + ", " + age.describe(), r.millis());
         } catch (IOException e) {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot write the encrypted archive: " + e.getMessage(),
@@ -270,31 +270,5 @@ public final class ArchiveCrypto {
             Arrays.fill(b.array(), (byte) 0);
         }
         return out;
-    }
-
-    /** Counts what goes through to the sink. */
-    private static final class Counting extends FilterOutputStream {
-        long bytes;
-
-        Counting(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            bytes++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            bytes += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush(); // the sink is the caller's
-        }
     }
 }

@@ -9,7 +9,6 @@ import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Sha256;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -246,7 +245,7 @@ public final class ArchiveExporter {
                 behind.abort();
             }
         }
-        return new Result(entries.size() + 1, done, counted.count, (System.nanoTime() - start) / 1_000_000);
+        return new Result(entries.size() + 1, done, counted.count(), (System.nanoTime() - start) / 1_000_000);
     }
 
     private static DcpException changed(Item item) {
@@ -430,31 +429,5 @@ public final class ArchiveExporter {
             default -> path.startsWith(ArchiveLayout.CHECKPOINT_PREFIX) ? 6
                     : path.equals(ArchiveLayout.VOLUMES) || path.startsWith(ArchiveLayout.VOLUMES + "/") ? 8 : 5;
         };
-    }
-
-    /** Counts what reaches the caller's stream, and never closes it. */
-    private static final class CountingOutputStream extends FilterOutputStream {
-        long count;
-
-        CountingOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
-        }
     }
 }
