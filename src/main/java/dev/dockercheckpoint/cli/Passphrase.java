@@ -1,5 +1,6 @@
 package dev.dockercheckpoint.cli;
 
+import dev.dockercheckpoint.client.ArchiveCrypto;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import java.io.Console;
@@ -78,7 +79,7 @@ final class Passphrase {
                             "run it again and type the same passphrase twice");
                 }
             }
-            return utf8(first);
+            return ArchiveCrypto.utf8(first);
         } catch (IOException e) {
             throw new DcpException(ErrorCode.IO_ERROR, "cannot read the passphrase from the terminal",
                     "pass --passphrase-file FILE or set " + ENV);
@@ -125,16 +126,6 @@ final class Passphrase {
         } finally {
             Arrays.fill(all, (byte) 0);
         }
-    }
-
-    static byte[] utf8(char[] chars) {
-        ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        if (b.hasArray()) {
-            Arrays.fill(b.array(), (byte) 0);
-        }
-        return out;
     }
 
     static void clear(char[] chars) {

@@ -262,7 +262,7 @@ public final class ArchiveCrypto {
     }
 
     /** UTF-8 bytes of {@code chars}, for the caller to clear; the encoder's buffer is cleared. */
-    static byte[] utf8(char[] chars) {
+    public static byte[] utf8(char[] chars) {
         ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
         byte[] out = new byte[b.remaining()];
         b.get(out);
