@@ -42,16 +42,27 @@ public record Checksums(String format, int version, String algorithm, Instant re
 
     /**
      * One recorded entry, by its path relative to the checkpoint directory ('/'-separated): a file
-     * with its size and SHA-256 (lower-case hex), or a symbolic link with its target.
+     * with its size and SHA-256 (lower-case hex), or a symbolic link with its target. A file
+     * recorded by {@link IntegrityCheck#record} also has the modification time it had then
+     * ({@code modified}; absent in checksums of earlier versions and for files recorded later).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(String path, Long size, String sha256, String link) {
+    public record Entry(String path, Long size, String sha256, String link, Instant modified) {
+        public Entry(String path, Long size, String sha256, String link) {
+            this(path, size, sha256, link, null);
+        }
+
         public static Entry file(String path, long size, String sha256) {
-            return new Entry(path, size, sha256, null);
+            return new Entry(path, size, sha256, null, null);
+        }
+
+        /** A file as it was hashed: its size, SHA-256 and modification time then. */
+        public static Entry file(String path, long size, String sha256, Instant modified) {
+            return new Entry(path, size, sha256, null, modified);
         }
 
         public static Entry symlink(String path, String target) {
-            return new Entry(path, null, null, target);
+            return new Entry(path, null, null, target, null);
         }
 
         @JsonIgnore

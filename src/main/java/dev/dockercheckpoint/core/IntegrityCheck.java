@@ -59,7 +59,10 @@ public final class IntegrityCheck {
     }
 
     /** An entry found in a checkpoint directory. */
-    private record Found(String path, boolean file, boolean link, long size, long modifiedMillis, String target) {
+    private record Found(String path, boolean file, boolean link, long size, Instant modified, String target) {
+        long modifiedMillis() {
+            return modified.toEpochMilli();
+        }
     }
 
     // ---------------------------------------------------------------- recording
@@ -83,7 +86,7 @@ public final class IntegrityCheck {
                 entries.add(Checksums.Entry.symlink(f.path(), f.target()));
             } else if (f.file()) {
                 Hashed h = hashes.get(f.path());
-                entries.add(Checksums.Entry.file(f.path(), h.bytes(), h.sha256()));
+                entries.add(Checksums.Entry.file(f.path(), h.bytes(), h.sha256(), f.modified()));
             } else {
                 throw new DcpException(ErrorCode.IO_ERROR, "the checkpoint holds " + dir.resolve(f.path())
                         + ", which is neither a file, a directory nor a symbolic link",
@@ -261,18 +264,22 @@ public final class IntegrityCheck {
 
         /**
          * The SHA-256 recorded for the file at {@code rel} when it still looks as it did then: of
-         * the recorded size, and modified ({@code modified}) no later than the checksums were
-         * recorded; null otherwise (not covered, changed since, or no time recorded), when it has
-         * to be read to be known. Nothing is read: a file changed in place with its time set back
-         * is not noticed here (a reader of the copy that hashes it, an import, notices it).
+         * the recorded size, and with the modification time it had when it was hashed ({@code
+         * modified}, to the nanosecond: no clock is compared with another); for checksums of an
+         * earlier version, which have no time per file, modified no later than they were recorded.
+         * Null otherwise (not covered, changed since, or no time recorded), when it has to be read
+         * to be known. Nothing is read: a file changed in place with its time set back is not
+         * noticed here (a reader of the copy that hashes it, an import, notices it).
          */
         public String unchanged(String rel, long size, Instant modified) {
             Checksums.Entry want = byPath.get(rel);
-            if (want == null || want.isLink() || recordedAt == null || want.size() != size
-                    || modified.isAfter(recordedAt)) {
+            if (want == null || want.isLink() || want.size() != size) {
                 return null;
             }
-            return want.sha256();
+            if (want.modified() != null) {
+                return want.modified().equals(modified) ? want.sha256() : null;
+            }
+            return recordedAt == null || modified.isAfter(recordedAt) ? null : want.sha256();
         }
 
         /** Refuses the file at {@code rel} when it was recorded with another size or SHA-256. */
@@ -402,7 +409,7 @@ public final class IntegrityCheck {
                 String rel = rel(dir, file);
                 if (Checksums.covers(rel)) {
                     found.put(rel, new Found(rel, attrs.isRegularFile(), attrs.isSymbolicLink(), attrs.size(),
-                            attrs.lastModifiedTime().toMillis(),
+                            attrs.lastModifiedTime().toInstant(),
                             attrs.isSymbolicLink() ? Files.readSymbolicLink(file).toString() : null));
                 }
                 return FileVisitResult.CONTINUE;

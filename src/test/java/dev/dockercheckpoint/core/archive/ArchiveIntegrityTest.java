@@ -44,6 +44,12 @@ class ArchiveIntegrityTest {
     Path tmp;
 
     private CheckpointStore.Stored checkpoint(Path base, boolean withChecksums) throws IOException {
+        return checkpoint(base, withChecksums, null);
+    }
+
+    /** As {@link #checkpoint(Path, boolean)}, pages-1.img modified at {@code pagesModified} (null: when written). */
+    private CheckpointStore.Stored checkpoint(Path base, boolean withChecksums, FileTime pagesModified)
+            throws IOException {
         CheckpointStore store = new CheckpointStore(base);
         CheckpointStore.Pending p = store.create("myapp", "cp1");
         Random random = new Random(3);
@@ -57,6 +63,9 @@ class ArchiveIntegrityTest {
         Files.write(p.dir().resolve("pages-1.img"), pages);
         Files.writeString(p.dir().resolve("dump.log"), "(00.1) Dumping finished successfully\n");
         p.writeManifest(ManifestFixtures.fullManifest());
+        if (pagesModified != null) {
+            Files.setLastModifiedTime(p.dir().resolve("pages-1.img"), pagesModified);
+        }
         if (withChecksums) {
             p.writeChecksums(IntegrityCheck.record(p.dir(), ProgressListener.NONE, 0, 1));
         }
@@ -117,6 +126,36 @@ class ArchiveIntegrityTest {
         Files.delete(stored.dir().resolve("core-1.img"));
         DcpException missing = assertThrows(DcpException.class, () -> export(stored));
         assertEquals("checkpoint myapp/cp1 is damaged: core-1.img is missing", missing.getMessage());
+    }
+
+    @Test
+    void aFileKeepingTheTimeItWasHashedWithIsCarriedWhateverTheClockSaidAndAnyOtherTimeIsHashedAgain()
+            throws IOException {
+        // written by a clock an hour ahead of the one that recorded the checksums
+        FileTime ahead = FileTime.from(java.time.Instant.now().plusSeconds(3600));
+        CheckpointStore.Stored stored = checkpoint(tmp.resolve("src"), true, ahead);
+        String recordedSum = IntegrityCheck.read(stored.dir()).byPath().get("pages-1.img").sha256();
+        ArchiveManifest.Entry carried = entry(manifest(export(stored)), "checkpoint/pages-1.img");
+        assertEquals(Boolean.TRUE, carried.recorded(), "the time it was hashed with, to the nanosecond");
+        assertEquals(recordedSum, carried.sha256());
+        // any other time, even an earlier one: read and hashed again
+        Files.setLastModifiedTime(stored.dir().resolve("pages-1.img"), FileTime.from(ahead.toInstant().minusNanos(1)));
+        ArchiveManifest.Entry hashed = entry(manifest(export(stored)), "checkpoint/pages-1.img");
+        assertFalse(Boolean.TRUE.equals(hashed.recorded()), "a file with another time is read again");
+        assertEquals(recordedSum, hashed.sha256());
+    }
+
+    @Test
+    void checksumsOfAnEarlierVersionWithoutFileTimesTrustFilesNoNewerThanTheirRecording() throws IOException {
+        CheckpointStore.Stored stored = checkpoint(tmp.resolve("src"), true);
+        Checksums recorded = IntegrityCheck.read(stored.dir());
+        CheckpointStore.writeJson(stored.dir().resolve(Checksums.FILE_NAME), new Checksums(recorded.format(),
+                recorded.version(), recorded.algorithm(), recorded.recordedAt(), recorded.entries().stream()
+                        .map(e -> new Checksums.Entry(e.path(), e.size(), e.sha256(), e.link())).toList()));
+        assertTrue(IntegrityCheck.read(stored.dir()).entries().stream().allMatch(e -> e.modified() == null));
+        assertEquals(Boolean.TRUE, entry(manifest(export(stored)), "checkpoint/pages-1.img").recorded());
+        Files.setLastModifiedTime(stored.dir().resolve("pages-1.img"), afterRecording(stored.dir()));
+        assertFalse(Boolean.TRUE.equals(entry(manifest(export(stored)), "checkpoint/pages-1.img").recorded()));
     }
 
     @Test
