@@ -105,10 +105,11 @@ interface CommandTarget extends AutoCloseable {
      * The target for the seed's checkpoint and restore: as root, the running helper when it
      * serves the engine and base directory {@code dir} (null: its default), because its warm JVM
      * does the work and this command then loads neither docker-java nor the engine; else this
-     * process, as {@link #open(String)}. Without root, the helper.
+     * process, as {@link #open(String)}. Without root, the helper. With {@value #SOCKET_PROPERTY}
+     * set, the helper again, on the same path as root's (the start-up cache is trained on it).
      */
     static CommandTarget openPreferringHelper(String context, Path dir) {
-        if (!Posix.isRoot() || System.getProperty(SOCKET_PROPERTY) != null) {
+        if (!Posix.isRoot()) {
             return helper(context);
         }
         return helperOr(helperSocket(), context, dir, () -> open(context));

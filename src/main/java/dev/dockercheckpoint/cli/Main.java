@@ -49,7 +49,7 @@ public final class Main {
      * Arguments that name no subcommand could not reach one, so they are parsed the same.
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
-        CommandLine cli = new CommandLine(new RootCommand());
+        CommandLine cli = new CommandLine(new RootCommand().model());
         boolean all = needsAllSubcommands(args);
         for (Map.Entry<String, Class<?>> sub : RootCommand.SUBCOMMANDS.entrySet()) {
             if (all || Arrays.asList(args).contains(sub.getKey())) {

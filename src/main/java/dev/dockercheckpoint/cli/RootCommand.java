@@ -22,105 +22,134 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** The seed's command: checkpoint a container, or with -restore restore one of its checkpoints. */
-@Command(name = "docker-checkpoint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {
-            "Checkpoint a running Docker container with CRIU, or restore a checkpoint into a new container.",
-            "",
-            "  Checkpoint:  sudo docker-checkpoint -container myapp -name checkpoint1",
-            "  Restore:     sudo docker-checkpoint -restore -container myapp -name checkpoint1 -new-name myapp-restored",
-            "",
-            "Checkpoints are stored in <dir>/<container>/<name>/ (container.json, CRIU images, dump.log,",
-            "stats-dump, filesystem changes). A restore recreates the container under the new name, restores",
-            "it with CRIU and verifies it (status, process, API, logs, stats).",
-            "Boolean options take an optional value: -tcp=false turns TCP support off.",
-            ""},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:the operation failed (see the error and hint)", "2:bad usage",
-            "3:restored, but a verification check failed"})
+/**
+ * The seed's command: checkpoint a container, or with -restore restore one of its checkpoints.
+ * Its model is built in code ({@link #model}) rather than read from annotations: reading them
+ * costs a tiny checkpoint's command line a tenth of its time (a proxy class is made for each
+ * kind of annotation, and each attribute is read through it).
+ */
 public final class RootCommand implements Callable<Integer> {
     /**
      * The subcommands, by name. They are added to the command line only when an argument names one
      * or help is asked for ({@link Main#commandLine}): building their models costs a tiny
      * checkpoint's command line more time than the rest of its start-up.
      */
-    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+    static final Map<String, Class<?>> SUBCOMMANDS = pairs(
             "doctor", DoctorCommand.class, "list", ListCommand.class, "helper", HelperCommand.class,
             "gui", GuiCommand.class, "explain", ExplainCommand.class, "inspect", InspectCommand.class,
             "verify-checkpoint", VerifyCheckpointCommand.class, "export", ExportCommand.class,
             "import", ImportCommand.class, "migrate", MigrateCommand.class, "receive", ReceiveCommand.class,
             StartupTrainingCommand.NAME, StartupTrainingCommand.class);
 
-    /** Names and classes in turn; the names are their {@code @Command} names (a test compares them). */
-    private static Map<String, Class<?>> subcommands(Object... namesAndClasses) {
-        Map<String, Class<?>> byName = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndClasses.length; i += 2) {
-            byName.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
+    /** Keys and values in turn, in their order (the names are the subcommands' {@code @Command} names: a test compares them). */
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> pairs(Object... keysAndValues) {
+        Map<String, V> byKey = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            byKey.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
         }
-        return Collections.unmodifiableMap(byName);
+        return Collections.unmodifiableMap(byKey);
     }
 
-    @Spec
     CommandSpec spec;
-
-    @Option(names = {"-container", "--container"}, paramLabel = "NAME",
-            description = "Container to checkpoint, or whose checkpoint to restore (name or id).")
     String container;
-
-    @Option(names = {"-name", "--name"}, paramLabel = "NAME", defaultValue = CheckpointRequest.DEFAULT_NAME,
-            description = "Checkpoint name (default: ${DEFAULT-VALUE}).")
     String name;
-
-    @Option(names = {"-dir", "--dir"}, paramLabel = "DIR",
-            description = "Base directory for checkpoints (default: /tmp/docker-checkpoints; through the helper,"
-                    + " the first it serves, and only those it serves).")
     Path dir;
-
-    @Option(names = {"-leave-running", "--leave-running"}, arity = "0..1", defaultValue = "true",
-            fallbackValue = "true", paramLabel = "BOOL",
-            description = "Keep the container running after the checkpoint (default: ${DEFAULT-VALUE}).")
     boolean leaveRunning;
-
-    @Option(names = {"-tcp", "--tcp"}, arity = "0..1", defaultValue = "true", fallbackValue = "true",
-            paramLabel = "BOOL",
-            description = "Checkpoint established TCP connections (CRIU --tcp-established; default: ${DEFAULT-VALUE}).")
     boolean tcp;
-
-    @Option(names = {"-file-locks", "--file-locks"}, arity = "0..1", defaultValue = "true", fallbackValue = "true",
-            paramLabel = "BOOL", description = "Checkpoint file locks (CRIU --file-locks; default: ${DEFAULT-VALUE}).")
     boolean fileLocks;
-
-    @Option(names = {"-pre-dump", "--pre-dump"}, arity = "0..1", defaultValue = "false", fallbackValue = "true",
-            paramLabel = "BOOL", description = "Pre-dump memory first, then dump only what changed; needs kernel"
-                    + " memory dirty tracking (default: ${DEFAULT-VALUE}).")
     boolean preDump;
-
-    @Option(names = {"-allow-lost-processes", "--allow-lost-processes"}, arity = "0..1", defaultValue = "false",
-            fallbackValue = "true", paramLabel = "BOOL", description = "Checkpoint even when some processes are"
-                    + " outside the container's init process tree (started with docker exec); CRIU leaves them"
-                    + " out and container.json records them (default: ${DEFAULT-VALUE}).")
     boolean allowLostProcesses;
-
-    @Option(names = {"-restore", "--restore"}, arity = "0..1", defaultValue = "false", fallbackValue = "true",
-            paramLabel = "BOOL", description = "Restore the checkpoint instead of creating one.")
     boolean restore;
-
-    @Option(names = {"-new-name", "--new-name"}, paramLabel = "NAME",
-            description = "Name of the restored container (default: <container>-restored).")
     String newName;
-
-    @Option(names = {"-context", "--context"}, paramLabel = "NAME", description = "Docker context whose engine"
-            + " to use, as docker --context (default: DOCKER_HOST or the local socket).")
     String context;
-
-    @Option(names = {"-v", "--verbose"}, description = "Log details to stderr.")
     boolean verbose;
+
+    /** The command line's model of this command: its options write into its fields. */
+    CommandSpec model() {
+        spec = CommandSpec.wrapWithoutInspection(this);
+        spec.name("docker-checkpoint").versionProvider(new VersionProvider());
+        spec.usageMessage().sortOptions(false).autoWidth(true).description(
+                "Checkpoint a running Docker container with CRIU, or restore a checkpoint into a new container.",
+                "",
+                "  Checkpoint:  sudo docker-checkpoint -container myapp -name checkpoint1",
+                "  Restore:     sudo docker-checkpoint -restore -container myapp -name checkpoint1 -new-name"
+                        + " myapp-restored",
+                "",
+                "Checkpoints are stored in <dir>/<container>/<name>/ (container.json, CRIU images, dump.log,"
+                        + " stats-dump, filesystem changes). A restore recreates the container under the new name,"
+                        + " restores it with CRIU and verifies it (status, process, API, logs, stats).",
+                "Boolean options take an optional value: -tcp=false turns TCP support off.",
+                "")
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(RootCommand.<String>pairs("0", "success", "1", "the operation failed (see the error and hint)",
+                        "2", "bad usage", "3", "restored, but a verification check failed"));
+        spec.addOption(value("container", "NAME", String.class, null, v -> container = v,
+                "Container to checkpoint, or whose checkpoint to restore (name or id)."));
+        spec.addOption(value("name", "NAME", String.class, CheckpointRequest.DEFAULT_NAME, v -> name = v,
+                "Checkpoint name (default: ${DEFAULT-VALUE})."));
+        spec.addOption(value("dir", "DIR", Path.class, null, v -> dir = v, "Base directory for checkpoints"
+                + " (default: /tmp/docker-checkpoints; through the helper, the first it serves, and only those it"
+                + " serves)."));
+        spec.addOption(bool("leave-running", true, v -> leaveRunning = v,
+                "Keep the container running after the checkpoint (default: ${DEFAULT-VALUE})."));
+        spec.addOption(bool("tcp", true, v -> tcp = v,
+                "Checkpoint established TCP connections (CRIU --tcp-established; default: ${DEFAULT-VALUE})."));
+        spec.addOption(bool("file-locks", true, v -> fileLocks = v,
+                "Checkpoint file locks (CRIU --file-locks; default: ${DEFAULT-VALUE})."));
+        spec.addOption(bool("pre-dump", false, v -> preDump = v, "Pre-dump memory first, then dump only what"
+                + " changed; needs kernel memory dirty tracking (default: ${DEFAULT-VALUE})."));
+        spec.addOption(bool("allow-lost-processes", false, v -> allowLostProcesses = v, "Checkpoint even when some"
+                + " processes are outside the container's init process tree (started with docker exec); CRIU leaves"
+                + " them out and container.json records them (default: ${DEFAULT-VALUE})."));
+        spec.addOption(bool("restore", false, v -> restore = v, "Restore the checkpoint instead of creating one."));
+        spec.addOption(value("new-name", "NAME", String.class, null, v -> newName = v,
+                "Name of the restored container (default: <container>-restored)."));
+        spec.addOption(value("context", "NAME", String.class, null, v -> context = v, "Docker context whose engine"
+                + " to use, as docker --context (default: DOCKER_HOST or the local socket)."));
+        spec.addOption(OptionSpec.builder("-v", "--verbose").type(boolean.class).setter(new Into<Boolean>(v -> verbose = v))
+                .description("Log details to stderr.").build());
+        // the standard help options, as picocli's mixin makes them (the mixin reads annotations)
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        return spec;
+    }
+
+    /** An option with a value, named {@code -name} and {@code --name}. */
+    private static <V> OptionSpec value(String name, String label, Class<V> type, String defaultValue,
+            Consumer<V> into, String description) {
+        return OptionSpec.builder("-" + name, "--" + name).paramLabel(label).type(type).defaultValue(defaultValue)
+                .setter(new Into<>(into)).description(description).build();
+    }
+
+    /** A boolean option whose value is optional (-tcp is -tcp=true), named {@code -name} and {@code --name}. */
+    private static OptionSpec bool(String name, boolean defaultValue, Consumer<Boolean> into, String description) {
+        return OptionSpec.builder("-" + name, "--" + name).arity("0..1").type(boolean.class)
+                .defaultValue(String.valueOf(defaultValue)).fallbackValue("true").paramLabel("BOOL")
+                .setter(new Into<>(into)).description(description).build();
+    }
+
+    /**
+     * Hands an option's value to the field it belongs in; null, the initial value picocli sets
+     * before parsing, leaves the field as it is (false, or null).
+     */
+    private record Into<V>(Consumer<V> field) implements ISetter {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T set(T value) {
+            if (value != null) {
+                field.accept((V) value);
+            }
+            return null;
+        }
+    }
 
     @Override
     public Integer call() {

@@ -59,6 +59,7 @@ final class StartupTrainingCommand implements Callable<Integer> {
             int failed = 0;
             for (String[] args : RUNS) {
                 PrintWriter none = new PrintWriter(Writer.nullWriter());
+                HelperPrefetch.startFor(args);
                 if (Main.run(args, none, none) != ExitCodes.OK) {
                     failed++;
                 }
@@ -94,8 +95,11 @@ final class StartupTrainingCommand implements Callable<Integer> {
         return byRequest;
     }
 
-    /** Answers each connection's requests with the recorded messages, under the request's id. */
-    private static void serve(ServerSocketChannel server, Map<String, List<String>> replies) {
+    /**
+     * Answers each connection's requests with the recorded messages, under the request's id; a
+     * brief hello's answer leaves what the host can do out, as the helper's does.
+     */
+    static void serve(ServerSocketChannel server, Map<String, List<String>> replies) {
         while (!Thread.currentThread().isInterrupted()) {
             try (SocketChannel ch = server.accept()) {
                 BufferedReader in = new BufferedReader(Channels.newReader(ch, StandardCharsets.UTF_8));
@@ -108,6 +112,10 @@ final class StartupTrainingCommand implements Callable<Integer> {
                     for (String reply : recorded) {
                         ObjectNode m = (ObjectNode) Protocol.lenient().readTree(reply);
                         m.put("id", id);
+                        if (request.path("brief").asBoolean() && m.path("value").has("capabilities")) {
+                            // as the helper answers a brief hello (the command line's)
+                            ((ObjectNode) m.get("value")).putNull("capabilities");
+                        }
                         out.write((m + "\n").getBytes(StandardCharsets.UTF_8));
                     }
                     out.flush();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockercheckpoint.core.DcpException;
 import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.protocol.Frames;
+import dev.dockercheckpoint.protocol.JsonLines;
 import dev.dockercheckpoint.protocol.LineReader;
 import dev.dockercheckpoint.protocol.Message;
 import dev.dockercheckpoint.protocol.Protocol;
@@ -181,7 +182,7 @@ final class HelperConnection implements AutoCloseable {
     private DcpException dispatch(String text) {
         Message m;
         try {
-            m = Message.of(Protocol.lenient().readTree(text));
+            m = Message.of(JsonLines.tree(text));
         } catch (IOException | RuntimeException e) {
             m = null;
         }
@@ -207,18 +208,24 @@ final class HelperConnection implements AutoCloseable {
             p.streamed.complete(s);
             return readFrames(p);
         }
-        switch (m) {
-            case Message.Stream s -> p.streamed.complete(s);
-            case Message.Progress pr -> p.listener().phase(pr.phase(), pr.fraction());
-            case Message.Log l -> p.listener().logLine(l.line());
-            case Message.Check c -> p.listener().check(c.check());
-            case Message.ContainerChanged c -> {
-                if (p.onEvent() != null) {
-                    p.onEvent().accept(c);
-                }
+        // instanceof rather than a switch on the sealed types: its bootstrap spins a class at the
+        // first message, which a command line's start-up would wait for
+        if (m instanceof Message.Stream s) {
+            p.streamed.complete(s);
+        } else if (m instanceof Message.Progress pr) {
+            p.listener().phase(pr.phase(), pr.fraction());
+        } else if (m instanceof Message.Log l) {
+            p.listener().logLine(l.line());
+        } else if (m instanceof Message.Check c) {
+            p.listener().check(c.check());
+        } else if (m instanceof Message.ContainerChanged c) {
+            if (p.onEvent() != null) {
+                p.onEvent().accept(c);
             }
-            case Message.Result r -> p.result.complete(r.value());
-            case Message.Error e -> p.result.completeExceptionally(toException(e));
+        } else if (m instanceof Message.Result r) {
+            p.result.complete(r.value());
+        } else if (m instanceof Message.Error e) {
+            p.result.completeExceptionally(toException(e));
         }
         return null;
     }

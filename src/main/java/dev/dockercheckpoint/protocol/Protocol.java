@@ -27,42 +27,49 @@ public final class Protocol {
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker-checkpoint/helper.sock");
     public static final String DEFAULT_GROUP = "docker";
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(new SimpleModule("paths")
-                    .addSerializer(Path.class, ToStringSerializer.instance)
-                    .addDeserializer(Path.class, new FromStringDeserializer<Path>(Path.class) {
-                        private static final long serialVersionUID = 1L;
+    /**
+     * The mappers, made on first use: the command line's checkpoint and restore use the
+     * protocol's constants and {@link JsonLines}, and never pay for them.
+     */
+    private static final class Mappers {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(new SimpleModule("paths")
+                        .addSerializer(Path.class, ToStringSerializer.instance)
+                        .addDeserializer(Path.class, new FromStringDeserializer<Path>(Path.class) {
+                            private static final long serialVersionUID = 1L;
 
-                        @Override
-                        protected Path _deserialize(String value, DeserializationContext ctxt) {
-                            return Path.of(value);
-                        }
-                    }))
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-    private static final ObjectMapper LENIENT = MAPPER.copy()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                            @Override
+                            protected Path _deserialize(String value, DeserializationContext ctxt) {
+                                return Path.of(value);
+                            }
+                        }))
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.INDENT_OUTPUT)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        static final ObjectMapper LENIENT = MAPPER.copy()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
 
     private Protocol() {
     }
 
     /** Strict mapper for requests: unknown fields and missing required fields are errors. */
     public static ObjectMapper strict() {
-        return MAPPER;
+        return Mappers.MAPPER;
     }
 
     /** Mapper for messages read by the client: newer helpers may add fields. */
     public static ObjectMapper lenient() {
-        return LENIENT;
+        return Mappers.LENIENT;
     }
 
     /** Writes {@code value} as one line (JSON and a newline) to the channel. */
     public static void writeLine(WritableByteChannel channel, Object value) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap((line(value) + "\n").getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buf = ByteBuffer.wrap(value instanceof Request r ? JsonLines.line(r)
+                : (line(value) + "\n").getBytes(StandardCharsets.UTF_8));
         while (buf.hasRemaining()) {
             channel.write(buf);
         }
@@ -71,7 +78,7 @@ public final class Protocol {
     /** One line of JSON (no newline). */
     public static String line(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return Mappers.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
         }

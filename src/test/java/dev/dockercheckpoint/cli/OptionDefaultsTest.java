@@ -16,7 +16,7 @@ class OptionDefaultsTest {
     @Test
     void theCommandLineStartsFromTheCoreDefaults() {
         RootCommand cmd = new RootCommand();
-        new CommandLine(cmd).parseArgs("-container", "x");
+        new CommandLine(cmd.model()).parseArgs("-container", "x");
         assertEquals(CheckpointOptions.defaults(),
                 new CheckpointOptions(cmd.leaveRunning, cmd.tcp, cmd.fileLocks, cmd.preDump, cmd.allowLostProcesses));
     }
