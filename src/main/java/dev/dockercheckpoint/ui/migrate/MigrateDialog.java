@@ -188,7 +188,12 @@ public final class MigrateDialog {
         // the window grows and shrinks with what it shows
         model.statusProperty().addListener((o, a, s) -> {
             if (stage != null) {
+                // the panes just shown get their skins and styles first: sized before that, the
+                // window would be measured without them and cut the result off
+                stage.getScene().getRoot().applyCss();
+                stage.getScene().getRoot().layout();
                 stage.sizeToScene();
+                javafx.application.Platform.runLater(stage::sizeToScene); // and once more after the pulse
             }
         });
 
