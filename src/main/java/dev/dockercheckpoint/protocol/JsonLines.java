@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockercheckpoint.core.CheckpointOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The client's side of the protocol's lines with Jackson's streaming parser and generator only:
@@ -36,7 +35,7 @@ public final class JsonLines {
     public static byte[] line(Request request) {
         if (!(request instanceof Request.Hello || request instanceof Request.Checkpoint
                 || request instanceof Request.Restore || request instanceof Request.Cancel)) {
-            return (Protocol.line(request) + "\n").getBytes(StandardCharsets.UTF_8);
+            return Protocol.lineBytes(request);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {

@@ -68,11 +68,15 @@ public final class Protocol {
 
     /** Writes {@code value} as one line (JSON and a newline) to the channel. */
     public static void writeLine(WritableByteChannel channel, Object value) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(value instanceof Request r ? JsonLines.line(r)
-                : (line(value) + "\n").getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buf = ByteBuffer.wrap(value instanceof Request r ? JsonLines.line(r) : lineBytes(value));
         while (buf.hasRemaining()) {
             channel.write(buf);
         }
+    }
+
+    /** One line of JSON and its newline, in UTF-8, as the mapper writes it. */
+    static byte[] lineBytes(Object value) {
+        return (line(value) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** One line of JSON (no newline). */

@@ -193,7 +193,6 @@ public final class MigrateDialog {
                 stage.getScene().getRoot().applyCss();
                 stage.getScene().getRoot().layout();
                 stage.sizeToScene();
-                javafx.application.Platform.runLater(stage::sizeToScene); // and once more after the pulse
             }
         });
 
