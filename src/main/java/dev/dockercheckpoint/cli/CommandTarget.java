@@ -11,7 +11,6 @@ import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
-import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.engine.DockerContexts;
 import dev.dockercheckpoint.engine.Engine;
 import dev.dockercheckpoint.protocol.Protocol;
@@ -30,7 +29,7 @@ interface CommandTarget extends AutoCloseable {
     /** Checkpoints a container; the report says what the command line prints of it. */
     CheckpointReport checkpoint(CheckpointRequest request, ProgressListener listener);
 
-    RestoreResult restore(RestoreRequest request, ProgressListener listener);
+    RestoreReport restore(RestoreRequest request, ProgressListener listener);
 
     CheckpointContents inspect(Path dir, String container, String name);
 
@@ -130,9 +129,13 @@ interface CommandTarget extends AutoCloseable {
                 if (dir == null || serves(client.lastHello().baseDirs(), dir)) {
                     return onEngine(client, context);
                 }
+                org.slf4j.LoggerFactory.getLogger(CommandTarget.class).debug("the helper at {} does not serve {}"
+                        + " (it serves {})", socket, dir, client.lastHello().baseDirs());
                 client.close();
             } catch (RuntimeException e) {
-                // not running, or not serving this engine: the work is done here
+                // not running, or not serving this engine: the work is done here (-v says why)
+                org.slf4j.LoggerFactory.getLogger(CommandTarget.class).debug("the helper at {} is not used: {}",
+                        socket, e.toString());
                 if (client != null) {
                     client.close();
                 }

@@ -8,7 +8,6 @@ import dev.dockercheckpoint.core.CheckpointRequest;
 import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
-import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.engine.CheckpointEngine;
 import java.nio.file.Path;
 
@@ -20,8 +19,8 @@ record EngineTarget(CheckpointEngine engine) implements CommandTarget {
     }
 
     @Override
-    public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
-        return engine.restore(request, listener);
+    public RestoreReport restore(RestoreRequest request, ProgressListener listener) {
+        return RestoreReport.of(engine.restore(request, listener));
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.dockercheckpoint.cli;
 
+import dev.dockercheckpoint.core.DcpException;
+import dev.dockercheckpoint.core.ErrorCode;
 import dev.dockercheckpoint.helper.HelperConfig;
 import dev.dockercheckpoint.helper.HelperServer;
 import dev.dockercheckpoint.protocol.Protocol;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,6 +39,12 @@ final class HelperCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!config.equals(Path.of(HelperConfig.DEFAULT_FILE)) && !Files.exists(config)) {
+            // only the default file may be absent: a path given by hand that names nothing is a mistake
+            throw new DcpException(ErrorCode.INVALID_INPUT, "no helper configuration at " + config,
+                    "check the path given to --config, or leave --config out to use "
+                            + HelperConfig.DEFAULT_FILE + " (or the defaults, see --help)");
+        }
         HelperServer server = HelperServer.start(socket, group, stateDir, HelperConfig.load(config));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "helper-shutdown"));
         server.serve();

@@ -11,7 +11,6 @@ import dev.dockercheckpoint.core.MigrationRequest;
 import dev.dockercheckpoint.core.MigrationResult;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
-import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.TransferListener;
 import dev.dockercheckpoint.core.archive.ArchiveExporter;
 import dev.dockercheckpoint.core.archive.ArchiveImporter;
@@ -29,8 +28,8 @@ record HelperTarget(HelperClient client) implements CommandTarget {
     }
 
     @Override
-    public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
-        return client.restore(request, listener);
+    public RestoreReport restore(RestoreRequest request, ProgressListener listener) {
+        return RestoreReport.of(client.restoreValue(request, listener));
     }
 
     @Override

@@ -19,6 +19,10 @@ public final class Main {
 
     /** Runs the command line and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length > 0 && args[0].equals(StartupTrainingCommand.NAME)) {
+            // not a picocli subcommand: the seed's cache would hold every subcommand's model
+            return StartupTrainingCommand.run(args, err);
+        }
         if (args.length > 0 && args[0].equals("helper")) {
             // a daemon: its log (refusals, repairs, operations) is its output
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");

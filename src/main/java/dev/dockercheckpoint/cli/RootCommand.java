@@ -12,7 +12,6 @@ import dev.dockercheckpoint.core.Names;
 import dev.dockercheckpoint.core.Posix;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
-import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.core.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,8 +42,7 @@ public final class RootCommand implements Callable<Integer> {
             "doctor", DoctorCommand.class, "list", ListCommand.class, "helper", HelperCommand.class,
             "gui", GuiCommand.class, "explain", ExplainCommand.class, "inspect", InspectCommand.class,
             "verify-checkpoint", VerifyCheckpointCommand.class, "export", ExportCommand.class,
-            "import", ImportCommand.class, "migrate", MigrateCommand.class, "receive", ReceiveCommand.class,
-            StartupTrainingCommand.NAME, StartupTrainingCommand.class);
+            "import", ImportCommand.class, "migrate", MigrateCommand.class, "receive", ReceiveCommand.class);
 
     /** Keys and values in turn, in their order (the names are the subcommands' {@code @Command} names: a test compares them). */
     @SuppressWarnings("unchecked")
@@ -210,21 +208,20 @@ public final class RootCommand implements Callable<Integer> {
         RestoreRequest request = new RestoreRequest(container, name, dir, newName);
         out.printf("Restoring %s/%s as %s%n", container, name, request.newName());
         out.flush();
-        RestoreResult result = target.restore(request, progress);
+        RestoreReport result = target.restore(request, progress);
         for (String warning : result.warnings()) {
             spec.commandLine().getErr().println("warning: " + warning);
             spec.commandLine().getErr().flush();
         }
         out.printf("Container %s restored (id %s) in %.2f s%n", result.containerName(),
-                result.containerId().substring(0, 12), result.timingsMillis().getOrDefault("total", 0L) / 1000.0);
+                result.containerId().substring(0, 12), result.totalMillis() / 1000.0);
         if (result.restoreLog() != null) {
             out.printf("CRIU log: %s%n", result.restoreLog());
         }
-        var st = result.restoreStats();
-        if (st != null && st.restoreTimeUs() != null) {
+        if (result.restoreTimeUs() != null) {
             out.printf(Locale.ROOT, "CRIU restore time: %.1f ms (forking %.1f ms), %d pages restored%n",
-                    st.restoreTimeUs() / 1000.0, st.forkingTimeUs() == null ? 0 : st.forkingTimeUs() / 1000.0,
-                    st.pagesRestored() == null ? 0 : st.pagesRestored());
+                    result.restoreTimeUs() / 1000.0, result.forkingTimeUs() == null ? 0 : result.forkingTimeUs() / 1000.0,
+                    result.pagesRestored() == null ? 0 : result.pagesRestored());
         }
         printVerification(out, result.verification());
         return result.verification().passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;

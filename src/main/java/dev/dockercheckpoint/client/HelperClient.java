@@ -174,8 +174,13 @@ public final class HelperClient implements AutoCloseable {
     }
 
     public RestoreResult restore(RestoreRequest r, ProgressListener listener) {
+        return convert(restoreValue(r, listener), Protocol.lenient().constructType(RestoreResult.class));
+    }
+
+    /** As {@link #restore}, the answer as the helper sent it (a {@link RestoreResult} as JSON). */
+    public JsonNode restoreValue(RestoreRequest r, ProgressListener listener) {
         return start(new Request.Restore(nextId(), r.container(), r.name(), r.baseDir().toAbsolutePath().toString(),
-                r.newName(), quiet(listener)), listener).await(RestoreResult.class);
+                r.newName(), quiet(listener)), listener).awaitValue();
     }
 
     /** True (the helper leaves CRIU's log lines out) when {@code listener} ignores them; else null (as before). */

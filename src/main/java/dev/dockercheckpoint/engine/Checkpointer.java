@@ -402,8 +402,11 @@ final class Checkpointer {
      * (then they are recorded in container.json).
      */
     private List<String> lostProcesses(ContainerInfo info, CheckpointOptions options) {
-        List<ContainerProcesses.Task> outside = ContainerProcesses.outsideInitTree(
-                ContainerProcesses.parseTop(docker.top(info.id())), info.pid());
+        List<ContainerProcesses.Task> tasks = ContainerProcesses.fromCgroup(info.pid());
+        if (tasks == null) {
+            tasks = ContainerProcesses.parseTop(docker.top(info.id()));
+        }
+        List<ContainerProcesses.Task> outside = ContainerProcesses.outsideInitTree(tasks, info.pid());
         if (outside.isEmpty()) {
             return List.of();
         }

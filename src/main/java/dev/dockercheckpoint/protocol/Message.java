@@ -41,7 +41,7 @@ public sealed interface Message {
                     node.hasNonNull("done") ? node.get("done").asLong() : null,
                     node.hasNonNull("total") ? node.get("total").asLong() : null);
             case "log" -> new Log(id, text(node, "line"));
-            case "check" -> new Check(id, Protocol.lenient().treeToValue(node.get("check"), CheckResult.class));
+            case "check" -> new Check(id, Trees.check(node.path("check")));
             case "container" -> new ContainerChanged(id, text(node, "action"), text(node, "containerId"),
                     text(node, "name"), text(node, "image"));
             case "stream" -> new Stream(id, text(node, "sender"), node.path("total").asLong());

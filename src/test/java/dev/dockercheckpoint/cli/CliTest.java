@@ -94,7 +94,7 @@ class CliTest {
         for (var e : RootCommand.SUBCOMMANDS.entrySet()) {
             assertEquals(e.getKey(), e.getValue().getAnnotation(CommandLine.Command.class).name());
         }
-        assertEquals(12, RootCommand.SUBCOMMANDS.size());
+        assertEquals(11, RootCommand.SUBCOMMANDS.size());
     }
 
     @Test
@@ -254,6 +254,19 @@ class CliTest {
         assertTrue(r.err().contains("hint: "), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
         assertFalse(Files.exists(tmp.resolve("d")));
+    }
+
+    @Test
+    void aHelperConfigurationGivenByHandThatDoesNotExistIsRefusedBeforeTheSocketIsMade() {
+        Path socket = tmp.resolve("h.sock");
+        Run r = run("helper", "--socket", socket.toString(), "--state-dir", tmp.resolve("state").toString(),
+                "--config", tmp.resolve("helper.jsn").toString());
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("error: no helper configuration at " + tmp.resolve("helper.jsn"), r.err().lines().findFirst()
+                .orElseThrow());
+        assertTrue(r.err().contains("hint: check the path given to --config"), r.err());
+        assertFalse(Files.exists(socket), "nothing is served");
+        assertFalse(Files.exists(tmp.resolve("state")), "nothing is written");
     }
 
     @Test

@@ -38,22 +38,23 @@ class LauncherScriptTest {
     void probeJar() throws IOException {
         assumeTrue("true".equals(System.getenv("CI")) || Files.isExecutable(JAVA17.resolve("bin/java")), "no Java 17 here");
         Path src = Files.createDirectories(tmp.resolve("src"));
-        Files.writeString(src.resolve("Probe.java"),
-                "public class Probe { public static void main(String[] a) throws Exception {"
+        // the launcher names the main class (the jar's manifest is not read): the probe stands in for it
+        Files.writeString(src.resolve("Main.java"),
+                "package dev.dockercheckpoint.cli; public class Main { public static void main(String[] a) throws Exception {"
                         + " System.out.println(System.getProperty(\"java.specification.version\") + \" \" + String.join(\",\", a));"
                         + " String log = System.getenv(\"PROBE_LOG\"); if (log != null) java.nio.file.Files.write("
                         + "java.nio.file.Paths.get(log), (String.join(\",\", a) + \"\\n\").getBytes(), java.nio.file.StandardOpenOption.CREATE,"
                         + " java.nio.file.StandardOpenOption.APPEND); } }");
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "8", "-nowarn",
-                "-d", classes.toString(), src.resolve("Probe.java").toString()));
+                "-d", classes.toString(), src.resolve("Main.java").toString()));
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Probe");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.dockercheckpoint.cli.Main");
         jar = tmp.resolve("probe.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            out.putNextEntry(new JarEntry("Probe.class"));
-            out.write(Files.readAllBytes(classes.resolve("Probe.class")));
+            out.putNextEntry(new JarEntry("dev/dockercheckpoint/cli/Main.class"));
+            out.write(Files.readAllBytes(classes.resolve("dev/dockercheckpoint/cli/Main.class")));
             out.closeEntry();
         }
     }
@@ -81,7 +82,7 @@ class LauncherScriptTest {
             assertTrue(System.nanoTime() < deadline, "the start-up cache was not recorded within 90 s");
             Thread.sleep(200);
         }
-        assertTrue(Files.readAllLines(log).contains("startup-training"), Files.readAllLines(log).toString());
+        assertTrue(Files.readAllLines(log).contains("startup-training,seed"), Files.readAllLines(log).toString());
         assertTrue(Files.notExists(older), "an older build's cache is removed");
         assertTrue(Files.exists(otherUser), "another user's cache stays");
         try (var files = Files.list(cache)) {

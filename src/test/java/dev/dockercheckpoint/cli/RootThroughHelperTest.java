@@ -15,7 +15,6 @@ import dev.dockercheckpoint.core.IntegrityReport;
 import dev.dockercheckpoint.core.Manifest;
 import dev.dockercheckpoint.core.ProgressListener;
 import dev.dockercheckpoint.core.RestoreRequest;
-import dev.dockercheckpoint.core.RestoreResult;
 import dev.dockercheckpoint.protocol.Protocol;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -156,7 +155,7 @@ class RootThroughHelperTest {
         }
 
         @Override
-        public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
+        public RestoreReport restore(RestoreRequest request, ProgressListener listener) {
             throw new UnsupportedOperationException();
         }
 
