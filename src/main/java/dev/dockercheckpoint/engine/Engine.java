@@ -99,14 +99,23 @@ public final class Engine implements CheckpointEngine {
     }
 
     public static String toolVersion() {
-        try (InputStream in = Engine.class.getResourceAsStream("/dev/dockercheckpoint/version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
+        return ToolVersion.VALUE;
+    }
+
+    /** Read from the jar once: every hello tells it. */
+    private static final class ToolVersion {
+        static final String VALUE = read();
+
+        private static String read() {
+            try (InputStream in = Engine.class.getResourceAsStream("/dev/dockercheckpoint/version.properties")) {
+                Properties p = new Properties();
+                if (in != null) {
+                    p.load(in);
+                }
+                return p.getProperty("version", "dev");
+            } catch (IOException e) {
+                return "dev";
             }
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
         }
     }
 
