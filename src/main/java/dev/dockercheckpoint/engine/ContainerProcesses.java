@@ -105,7 +105,8 @@ final class ContainerProcesses {
 
     /**
      * The directory of the cgroup in {@code /proc/PID/cgroup}'s lines: the freezer's (cgroup
-     * v1, what runc freezes), else the unified one on a cgroup v2 host; null for neither.
+     * v1, what runc freezes) when that hierarchy is mounted under {@code cgroupRoot}, else the
+     * unified one when cgroup v2 is mounted there; null for neither.
      */
     static Path cgroupDir(List<String> lines, Path cgroupRoot) {
         String freezer = null;
@@ -121,7 +122,9 @@ final class ContainerProcesses {
                 freezer = f[2];
             }
         }
-        if (freezer != null) {
+        // a host's v1 hierarchies show in every process's list, mounted here or not (an engine in
+        // a mount namespace of its own with cgroup v2 at /sys/fs/cgroup)
+        if (freezer != null && Files.isDirectory(cgroupRoot.resolve("freezer"))) {
             return cgroupRoot.resolve("freezer").resolve(relative(freezer));
         }
         if (unified != null && Files.exists(cgroupRoot.resolve("cgroup.controllers"))) {

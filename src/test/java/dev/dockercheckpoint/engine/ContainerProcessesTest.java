@@ -65,6 +65,12 @@ class ContainerProcessesTest {
         assertEquals(List.of(new ContainerProcesses.Task(500, 480, "sleep 9")),
                 ContainerProcesses.fromCgroup(proc, v2, 500));
 
+        // a hybrid host's v1 lines seen from a mount namespace with cgroup v2 at the root
+        Files.writeString(proc.resolve("500/cgroup"), "6:freezer:/\n0::/system.slice/docker-" + ID + ".scope\n");
+        assertEquals(List.of(new ContainerProcesses.Task(500, 480, "sleep 9")),
+                ContainerProcesses.fromCgroup(proc, v2, 500));
+        Files.writeString(proc.resolve("500/cgroup"), "0::/system.slice/docker-" + ID + ".scope\n");
+
         Path noV2 = Files.createDirectories(tmp.resolve("hybrid-without-freezer"));
         assertNull(ContainerProcesses.fromCgroup(proc, noV2, 500), "no freezer line and no cgroup v2: ask Docker");
         assertNull(ContainerProcesses.fromCgroup(proc, v2, 501), "no such init");
