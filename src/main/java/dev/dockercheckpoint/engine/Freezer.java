@@ -150,7 +150,8 @@ final class Freezer {
                 if (Files.isRegularFile(dir.resolve("freezer.state"))) {
                     return new Direct(dir, false);
                 }
-                if (Files.isRegularFile(dir.resolve("cgroup.freeze")) && Files.isRegularFile(dir.resolve("cgroup.events"))) {
+                if (Files.isRegularFile(dir.resolve("cgroup.freeze"))
+                        && Files.isRegularFile(dir.resolve("cgroup.events"))) {
                     return new Direct(dir, true);
                 }
                 return null;

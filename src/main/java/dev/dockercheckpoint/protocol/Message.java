@@ -35,30 +35,24 @@ public sealed interface Message {
      * does not know (a newer helper's).
      */
     static Message of(JsonNode node) throws IOException {
-        String id = text(node, "id");
+        String id = Trees.text(node, "id");
         return switch (node.path("type").asText()) {
-            case "progress" -> new Progress(id, text(node, "phase"), node.path("fraction").asDouble(),
-                    node.hasNonNull("done") ? node.get("done").asLong() : null,
-                    node.hasNonNull("total") ? node.get("total").asLong() : null);
-            case "log" -> new Log(id, text(node, "line"));
+            case "progress" -> new Progress(id, Trees.text(node, "phase"), node.path("fraction").asDouble(),
+                    Trees.number(node, "done"), Trees.number(node, "total"));
+            case "log" -> new Log(id, Trees.text(node, "line"));
             case "check" -> new Check(id, Trees.check(node.path("check")));
-            case "container" -> new ContainerChanged(id, text(node, "action"), text(node, "containerId"),
-                    text(node, "name"), text(node, "image"));
-            case "stream" -> new Stream(id, text(node, "sender"), node.path("total").asLong());
+            case "container" -> new ContainerChanged(id, Trees.text(node, "action"),
+                    Trees.text(node, "containerId"), Trees.text(node, "name"), Trees.text(node, "image"));
+            case "stream" -> new Stream(id, Trees.text(node, "sender"), node.path("total").asLong());
             case "result" -> new Result(id, node.get("value"));
             case "error" -> {
                 List<String> details = new ArrayList<>();
                 node.path("details").forEach(d -> details.add(d.asText()));
-                yield new Error(id, text(node, "code"), text(node, "message"), text(node, "hint"), details,
-                        text(node, "logFile"));
+                yield new Error(id, Trees.text(node, "code"), Trees.text(node, "message"), Trees.text(node, "hint"),
+                        details, Trees.text(node, "logFile"));
             }
             default -> null;
         };
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 
     /** True for the last message about a request. */
