@@ -164,6 +164,7 @@ class MigrateGuiE2ETest {
         assertTrue(numbers(second).getFirst() > before, "the copy counts on from where the original was frozen");
         assertTrue(continued > before);
 
+        WaitForAsyncUtils.waitForFxEvents(); // the window has grown to the wrapped result
         robot.clickOn("#migrateSwitch");
         ComboBox<?> picker = robot.lookup("#enginePicker").queryAs(ComboBox.class);
         waitFor("the window on engine current", 30, () -> "current".equals(picker.getValue()));

@@ -11,6 +11,7 @@ import dev.dockercheckpoint.ui.migrate.MigrateDialogViewModel.Status;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
@@ -193,6 +194,9 @@ public final class MigrateDialog {
                 stage.getScene().getRoot().applyCss();
                 stage.getScene().getRoot().layout();
                 stage.sizeToScene();
+                // sizeToScene measures wrapping labels on one line each; once the window has its
+                // width, it grows to what the texts need wrapped at that width
+                Platform.runLater(this::growToWrappedContent);
             }
         });
 
@@ -221,6 +225,21 @@ public final class MigrateDialog {
     }
 
     /** The downtime's parts: a bar split in proportion, and each part's name and time below it. */
+    /** Grows the window when its content, wrapped at the window's width, is taller than the window. */
+    private void growToWrappedContent() {
+        if (stage == null || !stage.isShowing()) {
+            return;
+        }
+        Parent root = stage.getScene().getRoot();
+        root.applyCss();
+        root.layout();
+        double need = root.prefHeight(stage.getScene().getWidth());
+        double have = stage.getScene().getHeight();
+        if (need > have + 0.5) {
+            stage.setHeight(stage.getHeight() + Math.ceil(need - have));
+        }
+    }
+
     private void renderParts() {
         downtimeBar.getChildren().clear();
         partsBox.getChildren().clear();
